@@ -1,0 +1,7 @@
+//! `ampscope compare`.
+
+/// Runs the command; returns the exit code.
+pub fn run(_args: &[String]) -> i32 {
+    eprintln!("ampscope compare: not built yet");
+    2
+}

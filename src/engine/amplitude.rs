@@ -1,0 +1,1 @@
+//! Amplitude (Actions): settings, endpoints, the six actions, presets and request building.

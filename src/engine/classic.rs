@@ -1,0 +1,1 @@
+//! The classic (non-Actions) Amplitude destination in cloud mode.

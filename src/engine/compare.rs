@@ -1,0 +1,1 @@
+//! Structured JSON diff of classic vs Actions requests.

@@ -1,0 +1,1 @@
+//! Segment events: loading from JSON / arrays / NDJSON with located errors.

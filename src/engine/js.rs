@@ -1,0 +1,218 @@
+//! JavaScript semantics the wire format depends on: `Number#toString` and `JSON.stringify`.
+//!
+//! The reference serialises bodies with `JSON.stringify`, so numbers print as JavaScript prints
+//! them (`1e+21`, `100` for `100.0`, `0.30000000000000004`) and object keys that look like array
+//! indices come first in ascending order, as they do in any JavaScript object.
+
+use serde_json::Value;
+
+/// `Number.prototype.toString()` (radix 10) for an `f64`.
+pub fn number_to_string(x: f64) -> String {
+    let mut out = String::new();
+    write_number(&mut out, x);
+    out
+}
+
+/// Appends `Number.prototype.toString()` of `x` to `out`.
+pub fn write_number(out: &mut String, x: f64) {
+    if x.is_nan() {
+        out.push_str("NaN");
+        return;
+    }
+    if x == 0.0 {
+        out.push('0');
+        return;
+    }
+    if x.is_infinite() {
+        out.push_str(if x < 0.0 { "-Infinity" } else { "Infinity" });
+        return;
+    }
+    if x < 0.0 {
+        out.push('-');
+    }
+    // Rust's `{:e}` prints the shortest digits that round-trip, as ECMAScript requires.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let n = exp + 1;
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        out.push_str(&digits[..n as usize]);
+        out.push('.');
+        out.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.push_str(&digits);
+    } else {
+        let e = n - 1;
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if e < 0 { '-' } else { '+' });
+        out.push_str(&e.abs().to_string());
+    }
+}
+
+/// A JSON number as JavaScript sees it (every number is an `f64`).
+pub fn json_number_to_f64(n: &serde_json::Number) -> f64 {
+    n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Is `key` an array index (a canonical integer below 2^32 - 1)? Such keys come first, in
+/// ascending numeric order, in every JavaScript object.
+pub fn is_array_index(key: &str) -> Option<u32> {
+    if key.is_empty() || key.len() > 10 || (key.len() > 1 && key.starts_with('0')) {
+        return None;
+    }
+    if !key.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: u64 = key.parse().ok()?;
+    if v < u64::from(u32::MAX) {
+        Some(v as u32)
+    } else {
+        None
+    }
+}
+
+/// The keys of an object in JavaScript's property order.
+pub fn ordered_keys(map: &serde_json::Map<String, Value>) -> Vec<&String> {
+    let mut index_keys: Vec<(u32, &String)> = Vec::new();
+    let mut other: Vec<&String> = Vec::with_capacity(map.len());
+    for k in map.keys() {
+        match is_array_index(k) {
+            Some(i) => index_keys.push((i, k)),
+            None => other.push(k),
+        }
+    }
+    if index_keys.is_empty() {
+        return other;
+    }
+    index_keys.sort_by_key(|(i, _)| *i);
+    let mut keys: Vec<&String> = index_keys.into_iter().map(|(_, k)| k).collect();
+    keys.extend(other);
+    keys
+}
+
+/// `JSON.stringify(value)` with no indentation.
+pub fn stringify(value: &Value) -> String {
+    let mut out = String::new();
+    write_json(&mut out, value);
+    out
+}
+
+/// Appends `JSON.stringify(value)` to `out`.
+pub fn write_json(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let f = json_number_to_f64(n);
+            if f.is_finite() {
+                write_number(out, f)
+            } else {
+                out.push_str("null")
+            }
+        }
+        Value::String(s) => write_json_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, k) in ordered_keys(map).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(out, k);
+                out.push(':');
+                write_json(out, &map[k.as_str()]);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
+pub fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_print_as_javascript_prints_them() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.0, "1"),
+            (100.0, "100"),
+            (-42.5, "-42.5"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (1e-6, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (2.5e300, "2.5e+300"),
+            (9007199254740993.0, "9007199254740992"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (1717245296789.0, "1717245296789"),
+            (19.99, "19.99"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(number_to_string(*x), *want, "for {x:?}");
+        }
+    }
+
+    #[test]
+    fn stringify_orders_index_keys_first_and_escapes_like_js() {
+        let v: Value =
+            serde_json::from_str(r#"{"b":1,"10":2,"a":[1.0,2.5e21,null],"2":"x\u0001\"\n/","01":true}"#)
+                .unwrap();
+        assert_eq!(
+            stringify(&v),
+            r#"{"2":"x\u0001\"\n/","10":2,"b":1,"a":[1,2.5e+21,null],"01":true}"#
+        );
+        assert_eq!(stringify(&json!(12345678901234567890u64)), "12345678901234567000");
+        assert_eq!(is_array_index("4294967294"), Some(4294967294));
+        assert_eq!(is_array_index("4294967295"), None);
+    }
+}

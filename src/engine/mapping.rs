@@ -1,0 +1,1 @@
+//! Segment's mapping language (mapping-kit of `@segment/actions-core`).

@@ -1,0 +1,1 @@
+//! The project document: settings without secrets, subscriptions, event sets.

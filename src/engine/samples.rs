@@ -1,0 +1,1 @@
+//! The built-in sample events, embedded into the binary.

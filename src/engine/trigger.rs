@@ -1,0 +1,1 @@
+//! The trigger language (FQL subscriptions of `@segment/destination-subscriptions` 3.37.0).

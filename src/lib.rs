@@ -1,0 +1,14 @@
+//! Ampscope: see the exact HTTP requests Segment's Amplitude (Actions) destination would send
+//! for your events, triggers and mappings — before any live data flows.
+//!
+//! * [`engine`] is pure (serde/serde_json only): events, the trigger language (FQL), the mapping
+//!   language, the Amplitude (Actions) and classic models, comparison and the project document.
+//! * [`transport`] sends requests and hosts the local Amplitude emulator.
+//! * [`cli`] holds the headless commands; `app` (feature `gui`) the desktop window.
+
+pub mod cli;
+pub mod engine;
+pub mod transport;
+
+#[cfg(feature = "gui")]
+pub mod app;

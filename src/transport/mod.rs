@@ -1,0 +1,1 @@
+//! Sending requests (reqwest, rustls) and the local Amplitude emulator.
