@@ -19,7 +19,10 @@ fn main() -> ExitCode {
         name => match ampscope::cli::dispatch(name, &args[1..]) {
             Some(code) => ExitCode::from(code.clamp(0, 255) as u8),
             None => {
-                eprintln!("ampscope: unknown command '{name}'\n\n{}", ampscope::cli::USAGE);
+                eprintln!(
+                    "ampscope: unknown command '{name}'\n\n{}",
+                    ampscope::cli::USAGE
+                );
                 ExitCode::from(2)
             }
         },
@@ -39,6 +42,9 @@ fn open_window() -> ExitCode {
 
 #[cfg(not(feature = "gui"))]
 fn open_window() -> ExitCode {
-    eprintln!("ampscope was built without the `gui` feature.\n\n{}", ampscope::cli::USAGE);
+    eprintln!(
+        "ampscope was built without the `gui` feature.\n\n{}",
+        ampscope::cli::USAGE
+    );
     ExitCode::from(2)
 }

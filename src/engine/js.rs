@@ -204,14 +204,18 @@ mod tests {
 
     #[test]
     fn stringify_orders_index_keys_first_and_escapes_like_js() {
-        let v: Value =
-            serde_json::from_str(r#"{"b":1,"10":2,"a":[1.0,2.5e21,null],"2":"x\u0001\"\n/","01":true}"#)
-                .unwrap();
+        let v: Value = serde_json::from_str(
+            r#"{"b":1,"10":2,"a":[1.0,2.5e21,null],"2":"x\u0001\"\n/","01":true}"#,
+        )
+        .unwrap();
         assert_eq!(
             stringify(&v),
             r#"{"2":"x\u0001\"\n/","10":2,"b":1,"a":[1,2.5e+21,null],"01":true}"#
         );
-        assert_eq!(stringify(&json!(12345678901234567890u64)), "12345678901234567000");
+        assert_eq!(
+            stringify(&json!(12345678901234567890u64)),
+            "12345678901234567000"
+        );
         assert_eq!(is_array_index("4294967294"), Some(4294967294));
         assert_eq!(is_array_index("4294967295"), None);
     }
