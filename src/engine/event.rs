@@ -4,6 +4,8 @@
 //! concatenated (pretty-printed) objects, with or without commas between them, which is what
 //! copying several events out of Segment's source debugger gives (its raw view copies the event
 //! JSON as-is, indented); several arrays one after another. A UTF-8 byte-order mark is skipped.
+//! Calls copied from the debugger's "Pretty view" (`analytics.track("X", {…});`) load too, as
+//! minimal events with a warning that context, ids and timestamps are missing.
 //!
 //! Broken events do not stop the load: the scanner knows the JSON structure well enough to notice
 //! where an event goes wrong and resynchronises at the next line that starts with `{` at the
@@ -13,6 +15,8 @@
 //! whole-text convenience on top of it.
 
 use serde_json::Value;
+
+mod pretty;
 
 /// One event read from a text, with where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -310,8 +314,13 @@ pub struct Piece {
     /// Where a string starts that runs past the end of its line (the likeliest cause when the
     /// piece is broken).
     pub unclosed_string: Option<Pos>,
+    /// The piece is a debugger pretty-view call (`analytics.track(…)`), not JSON.
+    pub call: bool,
 }
 
+const PRETTY_VIEW: &str = "read from the source debugger's Pretty view (a JavaScript call): it has no \
+     context, ids or timestamps, so Amplitude fields from them stay empty — copy the Raw view for \
+     the full event";
 const NOT_JSON: &str = "is not JSON — an event starts with {";
 const UNCLOSED_STRING: &str =
     "this string is not closed before the end of the line — a \" is missing";
@@ -335,6 +344,9 @@ impl Piece {
                 return err(pos, "the text is not valid UTF-8".to_string());
             }
         };
+        if self.call {
+            return self.load_call(text);
+        }
         let value = match serde_json::from_str::<Value>(text) {
             Ok(v) => v,
             Err(e) => {
@@ -371,6 +383,38 @@ impl Piece {
                 event,
             },
             Check::Reject(message) => err(self.start, message),
+        }
+    }
+
+    fn load_call(&self, text: &str) -> Loaded {
+        let at = |offset: usize| {
+            let mut pos = self.start;
+            pos.advance_all(&self.bytes[..offset.min(self.bytes.len())]);
+            pos
+        };
+        match pretty::parse_call(text) {
+            Ok(value) => {
+                let event = LoadedEvent {
+                    index: self.index,
+                    line: self.start.line,
+                    value,
+                };
+                Loaded::Event {
+                    event,
+                    warning: Some(EventError {
+                        index: Some(self.index),
+                        line: self.start.line,
+                        column: self.start.column,
+                        message: PRETTY_VIEW.to_string(),
+                    }),
+                }
+            }
+            Err((offset, message)) => Loaded::Error(EventError {
+                index: Some(self.index),
+                line: at(offset).line,
+                column: at(offset).column,
+                message: format!("{message} (in a debugger pretty-view call)"),
+            }),
         }
     }
 
@@ -496,8 +540,12 @@ struct Current {
     unclosed_string: Option<Pos>,
     expect: Expect,
     broken: bool,
-    /// The piece is a bare scalar (number, literal), ended by whitespace or a separator.
+    /// The piece is a bare scalar (number, literal) or other non-JSON text, which runs to the
+    /// end of its line or the next comma...
     scalar: bool,
+    /// ...unless it turns out to be a debugger pretty-view call, `analytics.track(…)`, which
+    /// runs to its closing parenthesis: open brackets, and the quote of the open string (0: none).
+    call: Option<(usize, u8)>,
 }
 
 /// Incremental event splitter: feed it chunks of bytes (any split, even inside a UTF-8
@@ -577,7 +625,7 @@ impl Splitter {
     pub fn finish(&mut self) -> Vec<Piece> {
         let mut out = Vec::new();
         if let Some(cur) = self.cur.take() {
-            let complete = cur.scalar && !cur.in_string;
+            let complete = cur.scalar && cur.call.is_none();
             let bytes = trim_end(&self.buf[cur.buf_start..]).to_vec();
             let unterminated = !complete;
             out.push(self.piece(&cur, bytes, unterminated));
@@ -621,6 +669,7 @@ impl Splitter {
             broken: cur.broken,
             unterminated,
             unclosed_string: cur.unclosed_string,
+            call: cur.call.is_some(),
         }
     }
 
@@ -672,6 +721,7 @@ impl Splitter {
             escape: false,
             string_start: self.pos,
             unclosed_string: None,
+            call: None,
             expect,
             broken: false,
             scalar,
@@ -681,7 +731,8 @@ impl Splitter {
 
     fn step_between(&mut self, b: u8) {
         match (b, self.outer) {
-            (b' ' | b'\t' | b'\r' | b'\n' | b',', _) => self.consume(b),
+            // `;` ends pretty-view calls (`analytics.track(…);`).
+            (b' ' | b'\t' | b'\r' | b'\n' | b',' | b';', _) => self.consume(b),
             (b'[', Outer::Top) => {
                 self.outer = Outer::Array;
                 self.array_open = self.pos;
@@ -720,7 +771,14 @@ impl Splitter {
         let Some(cur) = self.cur.as_mut() else {
             return;
         };
+        if let Some((depth, quote)) = cur.call {
+            return self.step_in_call(b, depth, quote, at_line_start, column, out);
+        }
         if cur.scalar {
+            if b == b'(' && pretty::looks_like_call(&self.buf[cur.buf_start..=self.scan]) {
+                cur.call = Some((1, 0));
+                return self.consume(b);
+            }
             // Garbage runs to the end of its line (one error per broken NDJSON line).
             if matches!(b, b'\n' | b',') || (b == b']' && outer == Outer::Array) {
                 return self.emit(out);
@@ -825,6 +883,58 @@ impl Splitter {
                 cur.expect = Expect::CommaOrClose;
             }
         }
+        self.consume(b);
+    }
+}
+
+impl Splitter {
+    fn step_in_call(
+        &mut self,
+        b: u8,
+        mut depth: usize,
+        mut quote: u8,
+        at_line_start: bool,
+        column: usize,
+        out: &mut Vec<Piece>,
+    ) {
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        if quote != 0 {
+            if cur.escape {
+                cur.escape = false;
+            } else if b == b'\\' {
+                cur.escape = true;
+            } else if b == quote {
+                quote = 0;
+            } else if b == b'\n' && quote != b'`' {
+                cur.broken = true;
+                quote = 0;
+            }
+        } else if at_line_start
+            && column <= cur.start.column
+            && (b == b'{' || b.is_ascii_alphabetic())
+        {
+            // A line as far left as the call's own start (its closing `})` aside) is a new
+            // event: this call was never closed.
+            cur.broken = true;
+            self.emit(out);
+            return self.begin(b);
+        } else {
+            match b {
+                b'"' | b'\'' | b'`' => quote = b,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        self.consume(b);
+                        return self.emit(out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        cur.call = Some((depth, quote));
         self.consume(b);
     }
 }
@@ -1021,6 +1131,11 @@ mod tests {
                 (0, &[(Some(0), 1, 31, "expected")]),
             ),
             (
+                "debugger pretty-view calls",
+                format!("analytics.track('A', {{\n  x: \"(\",\n}});\n{T}\nanalytics.page()"),
+                (3, &[]),
+            ),
+            (
                 "cut off at the end",
                 format!("{T}\n{{\"type\":\"page\",\"name\":"),
                 (1, &[(Some(1), 2, 22, "ends where a value")]),
@@ -1100,6 +1215,53 @@ mod tests {
         assert_eq!(at, vec![(0, 2), (2, 4)]);
         assert_eq!(got.errors[0].index, Some(1));
         assert_eq!(got.events[1].value["name"], "Home");
+    }
+
+    #[test]
+    fn debugger_pretty_view_calls_load_with_a_warning() {
+        let text = format!(
+            "analytics.track(\"Signed Up\", {{\n  plan: \"Pro\",\n  note: 'a (b) {{c}}',\n}});\n{T}\n\
+             analytics.identify('u1', {{ email: 'x@y.z' }});analytics.page(\"Home\")\n\
+             analytics.track('Broken', {{\n  a: 1,\n\
+             analytics.alias('new', 'old')\n\
+             analytics.track('E', {{ a: plan }})\n"
+        );
+        for got in [
+            parse_events(&text),
+            load_chunks(&text.as_bytes().chunks(3).collect::<Vec<_>>()),
+        ] {
+            let summary: Vec<(usize, usize, String)> = got
+                .events
+                .iter()
+                .map(|e| (e.index, e.line, e.view().title()))
+                .collect();
+            assert_eq!(
+                summary,
+                vec![
+                    (0, 1, "track \"Signed Up\"".to_string()),
+                    (1, 5, "track \"A\"".to_string()),
+                    (2, 6, "identify u1".to_string()),
+                    (3, 6, "page \"Home\"".to_string()),
+                    (5, 9, "alias new".to_string()),
+                ]
+            );
+            assert_eq!(got.events[0].value["properties"]["note"], "a (b) {c}");
+            assert_eq!(got.warnings.len(), 4);
+            assert!(got.warnings[0].message.contains("Pretty view"));
+            let errs: Vec<(Option<usize>, usize, usize)> = got
+                .errors
+                .iter()
+                .map(|e| (e.index, e.line, e.column))
+                .collect();
+            assert_eq!(
+                errs,
+                vec![(Some(4), 8, 7), (Some(6), 10, 27)],
+                "{:?}",
+                got.errors
+            );
+            assert!(got.errors[0].message.contains("not closed"));
+            assert!(got.errors[1].message.contains("is a variable"));
+        }
     }
 
     #[test]
