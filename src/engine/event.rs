@@ -5,7 +5,8 @@
 //! copying several events out of Segment's source debugger gives (its raw view copies the event
 //! JSON as-is, indented); several arrays one after another. A UTF-8 byte-order mark is skipped.
 //! Calls copied from the debugger's "Pretty view" (`analytics.track("X", {…});`) load too, as
-//! minimal events with a warning that context, ids and timestamps are missing.
+//! minimal events with a warning that context, ids and timestamps are missing. A Segment HTTP
+//! API batch (`{"batch": [...], "context": {...}}`) loads as its calls.
 //!
 //! Broken events do not stop the load: the scanner knows the JSON structure well enough to notice
 //! where an event goes wrong and resynchronises at the next line that starts with `{` at the
@@ -326,6 +327,55 @@ const UNCLOSED_STRING: &str =
     "this string is not closed before the end of the line — a \" is missing";
 
 impl Piece {
+    /// Like [`Piece::load`], but a Segment HTTP API batch (`{"batch": [...], "context": ...}`)
+    /// becomes its events (each with its own line and column; the batch's `context` and
+    /// `integrations` apply to every call, the call's own keys winning). Every item carries
+    /// this piece's index; [`EventStream`] renumbers them.
+    pub fn load_all(&self) -> Vec<Loaded> {
+        let single = self.load();
+        let Loaded::Error(_) = &single else {
+            return vec![single];
+        };
+        let Some(wrapper) = self.batch_wrapper() else {
+            return vec![single];
+        };
+        let Some(offset) = top_level_value_offset(&self.bytes, b"batch") else {
+            return vec![single];
+        };
+        let mut start = self.start;
+        start.advance_all(&self.bytes[..offset]);
+        let mut inner = Splitter::starting_at(start);
+        let mut pieces = inner.push(&self.bytes[offset..]);
+        pieces.extend(inner.finish());
+        let count = wrapper
+            .get("batch")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        pieces
+            .iter()
+            .take(count)
+            .map(|p| {
+                let mut item = Piece {
+                    index: self.index,
+                    ..p.clone()
+                }
+                .load();
+                if let Loaded::Event { event, .. } = &mut item {
+                    apply_batch_defaults(&mut event.value, &wrapper);
+                }
+                item
+            })
+            .collect()
+    }
+
+    fn batch_wrapper(&self) -> Option<serde_json::Map<String, Value>> {
+        let text = std::str::from_utf8(&self.bytes).ok()?;
+        match serde_json::from_str::<Value>(text).ok()? {
+            Value::Object(o) if !o.contains_key("type") && o.get("batch")?.is_array() => Some(o),
+            _ => None,
+        }
+    }
+
     /// Parses and checks the piece: JSON syntax, an object, a string `type`.
     pub fn load(&self) -> Loaded {
         let err = |pos: Pos, message: String| {
@@ -588,12 +638,17 @@ impl Default for Splitter {
 
 impl Splitter {
     pub fn new() -> Self {
+        Self::starting_at(Pos::START)
+    }
+
+    /// A splitter for text that starts at `pos` of a larger text (locations stay absolute).
+    pub fn starting_at(pos: Pos) -> Self {
         Splitter {
             buf: Vec::new(),
             scan: 0,
-            pos: Pos::START,
+            pos,
             outer: Outer::Top,
-            array_open: Pos::START,
+            array_open: pos,
             cur: None,
             line_blank: true,
             next_index: 0,
@@ -939,6 +994,59 @@ impl Splitter {
     }
 }
 
+/// Segment's HTTP API applies a batch's `context` and `integrations` to all its calls.
+fn apply_batch_defaults(event: &mut Value, wrapper: &serde_json::Map<String, Value>) {
+    let Some(obj) = event.as_object_mut() else {
+        return;
+    };
+    for key in ["context", "integrations"] {
+        let Some(Value::Object(shared)) = wrapper.get(key) else {
+            continue;
+        };
+        match obj.get_mut(key) {
+            Some(Value::Object(own)) => {
+                for (k, v) in shared {
+                    own.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            Some(_) => {}
+            None => {
+                obj.insert(key.to_string(), Value::Object(shared.clone()));
+            }
+        }
+    }
+}
+
+/// Byte offset of the value of `key` in the top-level object `bytes` (valid JSON).
+fn top_level_value_offset(bytes: &[u8], key: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let is_key = depth == 1 && bytes.get(start..i) == Some(key);
+                let after = bytes.get(i + 1..)?;
+                let colon = after.iter().position(|b| !b.is_ascii_whitespace())?;
+                if is_key && after[colon] == b':' {
+                    let rest = &after[colon + 1..];
+                    let value = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+                    return Some(i + 1 + colon + 1 + value);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn trim_end(bytes: &[u8]) -> &[u8] {
     let end = bytes
         .iter()
@@ -947,10 +1055,12 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
-/// Loads events from chunks of bytes as they arrive: a [`Splitter`] plus [`Piece::load`].
+/// Loads events from chunks of bytes as they arrive: a [`Splitter`] plus [`Piece::load_all`],
+/// numbering the events across HTTP API batches.
 #[derive(Debug, Clone, Default)]
 pub struct EventStream {
     splitter: Splitter,
+    next_index: usize,
 }
 
 impl EventStream {
@@ -960,14 +1070,8 @@ impl EventStream {
 
     /// Feeds a chunk; returns the events (or errors) it completed, in order.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<Loaded> {
-        let mut out: Vec<Loaded> = self.splitter.push(chunk).iter().map(Piece::load).collect();
-        out.extend(
-            self.splitter
-                .take_stray_errors()
-                .into_iter()
-                .map(Loaded::Error),
-        );
-        out
+        let pieces = self.splitter.push(chunk);
+        self.load(pieces)
     }
 
     /// Bytes held back waiting for the rest of an event.
@@ -977,7 +1081,28 @@ impl EventStream {
 
     /// Ends the stream: the last event, if cut off, and errors belonging to no event.
     pub fn finish(&mut self) -> Vec<Loaded> {
-        let mut out: Vec<Loaded> = self.splitter.finish().iter().map(Piece::load).collect();
+        let pieces = self.splitter.finish();
+        self.load(pieces)
+    }
+
+    fn load(&mut self, pieces: Vec<Piece>) -> Vec<Loaded> {
+        let mut out = Vec::new();
+        for piece in &pieces {
+            for mut item in piece.load_all() {
+                let index = self.next_index;
+                self.next_index += 1;
+                match &mut item {
+                    Loaded::Event { event, warning } => {
+                        event.index = index;
+                        if let Some(w) = warning {
+                            w.index = Some(index);
+                        }
+                    }
+                    Loaded::Error(e) => e.index = Some(index),
+                }
+                out.push(item);
+            }
+        }
         out.extend(
             self.splitter
                 .take_stray_errors()
@@ -1262,6 +1387,44 @@ mod tests {
             assert!(got.errors[0].message.contains("not closed"));
             assert!(got.errors[1].message.contains("is a variable"));
         }
+    }
+
+    #[test]
+    fn http_api_batches_expand_into_their_calls() {
+        let text = "{\"type\":\"page\"}\n{\"batch\": [\n  {\"type\":\"track\",\"event\":\"A\"},\n  \
+                    {\"type\":\"identify\",\"context\":{\"ip\":\"1.1.1.1\"}},\n  {\"event\":\"x\"}\n],\n\
+                    \"context\": {\"ip\":\"9.9.9.9\",\"library\":{\"name\":\"http\"}},\n\"integrations\": {\"All\": true}}\n\
+                    {\"type\":\"screen\"}\n";
+        for got in [
+            parse_events(text),
+            load_chunks(&text.as_bytes().chunks(7).collect::<Vec<_>>()),
+        ] {
+            let at: Vec<(usize, usize, &str)> = got
+                .events
+                .iter()
+                .map(|e| (e.index, e.line, e.view().type_str().unwrap()))
+                .collect();
+            assert_eq!(
+                at,
+                vec![
+                    (0, 1, "page"),
+                    (1, 3, "track"),
+                    (2, 4, "identify"),
+                    (4, 9, "screen")
+                ]
+            );
+            assert_eq!(got.events[1].value["context"]["ip"], "9.9.9.9");
+            assert_eq!(got.events[1].value["integrations"]["All"], true);
+            assert_eq!(got.events[2].value["context"]["ip"], "1.1.1.1");
+            assert_eq!(got.events[2].value["context"]["library"]["name"], "http");
+            assert_eq!(got.errors.len(), 1);
+            let e = &got.errors[0];
+            assert_eq!((e.index, e.line, e.column), (Some(3), 5, 3), "{e}");
+            assert!(e.message.contains("has no \"type\""));
+        }
+        // An object with neither type nor batch is still an error, not an empty batch.
+        let got = parse_events("{\"batch\": 3}");
+        assert_eq!((got.events.len(), got.errors.len()), (0, 1));
     }
 
     #[test]
