@@ -39,24 +39,13 @@ pub(super) fn parse_call(text: &str) -> Result<Value, (usize, String)> {
     let method = head.rsplit('.').next().unwrap_or(head);
     let mut p = Parser {
         s: text.as_bytes(),
-        i: open + 1,
+        i: open,
     };
     let mut args = Vec::new();
-    loop {
-        p.skip_ws()?;
-        if p.eat(b')') {
-            break;
-        }
+    p.list(b')', |p| {
         args.push(p.value()?);
-        p.skip_ws()?;
-        if p.eat(b',') {
-            continue;
-        }
-        if p.eat(b')') {
-            break;
-        }
-        return Err((p.i, "expected , or ) after an argument".to_string()));
-    }
+        Ok(())
+    })?;
     p.skip_ws()?;
     p.eat(b';');
     p.skip_ws()?;
@@ -228,7 +217,7 @@ impl Parser<'_> {
         let start = self.i;
         while self
             .peek()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80)
         {
             self.i += 1;
         }
@@ -236,69 +225,59 @@ impl Parser<'_> {
     }
 
     fn object(&mut self) -> Res<Value> {
-        self.i += 1;
         let mut map = Map::new();
-        loop {
-            self.skip_ws()?;
-            if self.eat(b'}') {
-                return Ok(Value::Object(map));
-            }
-            let key = match self.peek() {
-                Some(q @ (b'"' | b'\'' | b'`')) => self.string(q)?,
-                Some(b'0'..=b'9') => match self.number()? {
+        self.list(b'}', |p| {
+            let key = match p.peek() {
+                Some(q @ (b'"' | b'\'' | b'`')) => p.string(q)?,
+                Some(b'0'..=b'9') => match p.number()? {
                     Value::Number(n) => n.to_string(),
-                    _ => return self.err("expected a key"),
+                    _ => return p.err("expected a key"),
                 },
                 Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' || b >= 0x80 => {
-                    let start = self.i;
-                    while self.peek().is_some_and(|b| {
-                        b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-                    }) {
-                        self.i += 1;
-                    }
-                    String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
+                    p.ident()
                 }
-                _ => return self.err("expected a key or }"),
+                _ => return p.err("expected a key or }"),
             };
-            self.skip_ws()?;
-            if !self.eat(b':') {
-                return self.err("expected : after the key");
+            p.skip_ws()?;
+            if !p.eat(b':') {
+                return p.err("expected : after the key");
             }
-            let start = self.i;
-            let v = self.value()?;
+            let start = p.i;
+            let v = p.value()?;
             // `undefined` members disappear, as JSON.stringify would drop them.
-            let undefined = self.s[start..self.i].trim_ascii() == b"undefined";
-            if !undefined {
+            if p.s[start..p.i].trim_ascii() != b"undefined" {
                 map.insert(key, v);
             }
-            self.skip_ws()?;
-            if self.eat(b',') {
-                continue;
-            }
-            if self.eat(b'}') {
-                return Ok(Value::Object(map));
-            }
-            return self.err("expected , or }");
-        }
+            Ok(())
+        })?;
+        Ok(Value::Object(map))
     }
 
     fn array(&mut self) -> Res<Value> {
-        self.i += 1;
         let mut items = Vec::new();
+        self.list(b']', |p| {
+            items.push(p.value()?);
+            Ok(())
+        })?;
+        Ok(Value::Array(items))
+    }
+
+    /// Reads `item, item, …close` (trailing comma allowed) after the opening bracket.
+    fn list(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Res<()>) -> Res<()> {
+        self.i += 1;
         loop {
             self.skip_ws()?;
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
+            if self.eat(close) {
+                return Ok(());
             }
-            items.push(self.value()?);
+            item(self)?;
             self.skip_ws()?;
-            if self.eat(b',') {
-                continue;
+            if self.eat(close) {
+                return Ok(());
             }
-            if self.eat(b']') {
-                return Ok(Value::Array(items));
+            if !self.eat(b',') {
+                return self.err(&format!("expected , or {}", close as char));
             }
-            return self.err("expected , or ]");
         }
     }
 
