@@ -43,9 +43,11 @@ impl LoadedEvent {
 pub struct EventError {
     /// The event's 0-based index among the events of the text, when the problem belongs to one.
     pub index: Option<usize>,
-    /// 1-based line and column (columns count characters, not bytes).
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counting characters.
     pub column: usize,
+    /// What is wrong, in words for people.
     pub message: String,
 }
 
@@ -74,8 +76,11 @@ impl std::fmt::Display for EventError {
 /// about events that loaded but look wrong (e.g. an unknown `type`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadResult {
+    /// The events that loaded, in text order.
     pub events: Vec<LoadedEvent>,
+    /// Events (or text) that could not be read, in text order.
     pub errors: Vec<EventError>,
+    /// Events that loaded but look wrong (e.g. an unknown `type`).
     pub warnings: Vec<EventError>,
 }
 
@@ -110,6 +115,7 @@ pub fn parse_events(text: &str) -> LoadResult {
 
 /// The six Segment call types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)] // The variants are Segment's call types, named as in its spec.
 pub enum CallType {
     Track,
     Page,
@@ -162,6 +168,7 @@ pub struct EventView<'a> {
 }
 
 impl<'a> EventView<'a> {
+    /// A view of `value` (any JSON; accessors answer `None` for non-events).
     pub fn new(value: &'a Value) -> Self {
         EventView { value }
     }
@@ -204,14 +211,17 @@ impl<'a> EventView<'a> {
         }
     }
 
+    /// `userId`, when it is a string.
     pub fn user_id(&self) -> Option<&'a str> {
         self.str_field("userId")
     }
 
+    /// `anonymousId`, when it is a string.
     pub fn anonymous_id(&self) -> Option<&'a str> {
         self.str_field("anonymousId")
     }
 
+    /// `messageId`, when it is a string.
     pub fn message_id(&self) -> Option<&'a str> {
         self.str_field("messageId")
     }
@@ -221,10 +231,12 @@ impl<'a> EventView<'a> {
         self.str_field("timestamp")
     }
 
+    /// `groupId` (group calls), when it is a string.
     pub fn group_id(&self) -> Option<&'a str> {
         self.str_field("groupId")
     }
 
+    /// `previousId` (alias calls), when it is a string.
     pub fn previous_id(&self) -> Option<&'a str> {
         self.str_field("previousId")
     }
@@ -261,18 +273,24 @@ impl<'a> EventView<'a> {
 /// What checking one piece of text gives: an event (maybe with a warning) or an error.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
+    /// An event that loaded, with a warning when it looks wrong.
+    #[allow(missing_docs)]
     Event {
         event: LoadedEvent,
         warning: Option<EventError>,
     },
+    /// A piece that is not a usable event.
     Error(EventError),
 }
 
 /// A position in the text: byte offset, 1-based line, 1-based column in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
+    /// Byte offset from the start of the text.
     pub offset: u64,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counting characters.
     pub column: usize,
 }
 
@@ -306,7 +324,9 @@ impl Pos {
 pub struct Piece {
     /// 0-based index among the events of the whole text.
     pub index: usize,
+    /// Where the piece's first byte is.
     pub start: Pos,
+    /// The piece's bytes, trimmed of surrounding whitespace and separators.
     pub bytes: Vec<u8>,
     /// Set when the scanner has already seen the text is not valid JSON (parse it for details).
     pub broken: bool,
@@ -637,6 +657,7 @@ impl Default for Splitter {
 }
 
 impl Splitter {
+    /// A splitter at the start of a text.
     pub fn new() -> Self {
         Self::starting_at(Pos::START)
     }
@@ -1064,6 +1085,7 @@ pub struct EventStream {
 }
 
 impl EventStream {
+    /// A stream at the start of a text.
     pub fn new() -> Self {
         Self::default()
     }
