@@ -1,0 +1,1 @@
+//! Action field definitions and the framework pipeline between mapping and `perform`.
