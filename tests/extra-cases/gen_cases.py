@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Writes tests/extra-cases/cases/*.json: conformance cases the reference corpus lacks.
+
+Run from the repository root:  python3 tests/extra-cases/gen_cases.py
+Deterministic (no clock, no randomness). Goldens come from the reference oracle, see README.md.
+"""
+import copy
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "tests", "extra-cases", "cases")
+SAMPLES = os.path.join(ROOT, "sample-events")
+
+SETTINGS_NA = {"apiKey": "amp-api-key-0123456789", "secretKey": "amp-secret-key-9876543210", "endpoint": "north_america"}
+SETTINGS_EU = dict(SETTINGS_NA, endpoint="europe")
+
+PRESETS = {
+    "Track Calls": ('type = "track" and event != "Order Completed"', "logEventV2"),
+    "Order Completed Calls": ('type = "track" and event = "Order Completed"', "logPurchase"),
+    "Page Calls": ('type = "page"', "logEventV2"),
+    "Screen Calls": ('type = "screen"', "logEventV2"),
+    "Identify Calls": ('type = "identify"', "identifyUser"),
+    "Browser Session Tracking": ('type = "track" or type = "identify" or type = "group" or type = "page" or type = "alias"', "sessionId"),
+}
+DEFAULT_SUBSCRIBE = {
+    "logEvent": 'type = "track"', "logEventV2": 'type = "track"', "logPurchase": 'type = "track"',
+    "identifyUser": 'type = "identify"', "mapUser": 'type = "alias"', "groupIdentifyUser": 'type = "group"',
+}
+
+
+def preset(name, overrides=None, remove=None, subscribe=None):
+    sub_, action = PRESETS[name]
+    s = {"name": name, "subscribe": subscribe or sub_, "partnerAction": action, "mapping": "preset:" + name}
+    if overrides:
+        s["mappingOverrides"] = overrides
+    if remove:
+        s["mappingRemove"] = remove
+    return s
+
+
+def sub(action, overrides=None, name=None, subscribe=None, mapping="defaults", remove=None):
+    s = {"name": name or action, "subscribe": subscribe or DEFAULT_SUBSCRIBE[action], "partnerAction": action, "mapping": mapping}
+    if overrides:
+        s["mappingOverrides"] = overrides
+    if remove:
+        s["mappingRemove"] = remove
+    return s
+
+
+GROUP_SUB = sub("groupIdentifyUser", {"group_type": "Company", "group_value": {"@path": "$.groupId"}}, name="Group Calls")
+ALIAS_SUB = sub("mapUser", name="Alias Calls")
+STANDARD = [preset("Track Calls"), preset("Order Completed Calls"), preset("Page Calls"), preset("Screen Calls"),
+            preset("Identify Calls"), ALIAS_SUB, GROUP_SUB]
+
+CASES = []
+
+
+def add(name, description, event, subscriptions, settings=SETTINGS_NA):
+    assert all(c["name"] != name for c in CASES), name
+    CASES.append({"name": "extra-" + name, "description": description, "settings": settings, "event": event,
+                  "subscriptions": subscriptions})
+
+
+def sample(file_name):
+    with open(os.path.join(SAMPLES, file_name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def with_(base_event, **changes):
+    ev = copy.deepcopy(base_event)
+    for path, value in changes.items():
+        keys = path.split("__")
+        obj = ev
+        for k in keys[:-1]:
+            obj = obj.setdefault(k, {})
+        if value is DELETE:
+            obj.pop(keys[-1], None)
+        else:
+            obj[keys[-1]] = value
+    return ev
+
+
+DELETE = object()
+
+TRACK = sample("track-signed-up-web.json")
+PAGE = sample("page-docs-firefox-windows.json")
+SCREEN = sample("screen-product-detail-ios.json")
+IDENTIFY = sample("identify-web-traits.json")
+GROUP = sample("group-company-web.json")
+ORDER = sample("track-order-completed-3-products.json")
+IOS_TRACK = sample("track-application-opened-ios.json")
+
+# ---------------------------------------------------------------------------
+# 1. Every sample event of the built-in library, against the standard presets
+# ---------------------------------------------------------------------------
+for fn in sorted(os.listdir(SAMPLES)):
+    if fn.endswith(".json"):
+        add("sample-" + fn[:-5], "Built-in sample %s against the standard subscriptions (presets + alias + group)" % fn,
+            sample(fn), STANDARD)
+
+# ---------------------------------------------------------------------------
+# 2. User agents the corpus lacks (Track Calls preset: parsed os/device fields)
+# ---------------------------------------------------------------------------
+UAS = {
+    "android-webview": "Mozilla/5.0 (Linux; Android 13; SM-G991B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/121.0.6167.101 Mobile Safari/537.36",
+    "firefox-android": "Mozilla/5.0 (Android 14; Mobile; rv:123.0) Gecko/123.0 Firefox/123.0",
+    "firefox-ios": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/123.0 Mobile/15E148 Safari/605.1.15",
+    "chrome-ios": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/122.0.6261.89 Mobile/15E148 Safari/604.1",
+    "edge-android": "Mozilla/5.0 (Linux; Android 10; HD1913) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.6261.64 Mobile Safari/537.36 EdgA/122.0.2365.56",
+    "yandex": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 YaBrowser/24.1.0.0 Safari/537.36",
+    "chromeos": "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+    "facebook-inapp-ios": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/451.0.0.38.108;FBBV/564431005;FBDV/iPhone14,5;FBMD/iPhone;FBSN/iOS;FBSV/17.3.1;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5]",
+    "instagram-inapp-android": "Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230901.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36 Instagram 317.0.0.34.109 Android (33/13; 420dpi; 1080x2400; Google/google; Pixel 7; panther; panther; en_US; 562739837)",
+    "bingbot": "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "headless-chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/122.0.6261.57 Safari/537.36",
+    "python-requests": "python-requests/2.31.0",
+    "kindle-silk": "Mozilla/5.0 (Linux; Android 9; KFTRWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/120.3.1 like Chrome/120.0.6099.230 Safari/537.36",
+    "ipad-desktop-mode": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15",
+    "windows-phone": "Mozilla/5.0 (Windows Phone 10.0; Android 6.0.1; Microsoft; Lumia 950) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.116 Mobile Safari/537.36 Edge/15.14977",
+    "xbox": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/48.0.2564.82 Safari/537.36 Edge/20.02",
+}
+for key, ua in UAS.items():
+    add("ua-" + key, "User agent not in the corpus: %s (parsed into os_name/os_version/device_*)" % key,
+        with_(TRACK, context__userAgent=ua, context__userAgentData=DELETE), [preset("Track Calls")])
+add("ua-data-windows-11", "Chrome on Windows with high-entropy client hints (platformVersion 15.0.0, empty model)",
+    with_(TRACK, context__userAgent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36",
+          context__userAgentData={"brands": [{"brand": "Chromium", "version": "122"}], "mobile": False, "platform": "Windows", "platformVersion": "15.0.0", "model": ""}),
+    [preset("Track Calls"), preset("Identify Calls", subscribe='type = "track"')])
+add("ua-on-identify-and-purchase", "Firefox on Linux UA through identifyUser and logPurchase (UA fields only on the main purchase event)",
+    with_(ORDER, context__userAgent="Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0", context__userAgentData=DELETE),
+    [preset("Order Completed Calls"), preset("Identify Calls", subscribe='type = "track"')])
+
+# ---------------------------------------------------------------------------
+# 3. Time formats the corpus lacks (logEventV2 time, groupIdentifyUser time)
+# ---------------------------------------------------------------------------
+TIMES = {
+    "nanoseconds": "2024-03-15T14:22:33.123456789Z",
+    "lowercase-t-z": "2024-03-15t14:22:33.456z",
+    "offset-no-colon": "2024-03-15T14:22:33.456+0530",
+    "slashes": "2024/03/15 14:22:33",
+    "month-name": "March 15, 2024 14:22:33",
+    "feb-30": "2024-02-30T00:00:00.000Z",
+    "leap-second": "2016-12-31T23:59:60Z",
+    "year-only": "2024",
+    "hour-minute-only": "2024-03-15T14:22Z",
+    "negative-epoch-ms": -86400000,
+    "float-epoch-ms": 1710512553456.789,
+}
+for key, ts in TIMES.items():
+    add("time-" + key, "timestamp %r through logEventV2 and groupIdentifyUser" % (ts,),
+        with_(GROUP, timestamp=ts, type="track", event="Time Check", traits=DELETE, groupId="grp_acme_corp"),
+        [preset("Track Calls"), sub("groupIdentifyUser", {"group_type": "Company", "group_value": {"@path": "$.groupId"}}, subscribe='type = "track"')])
+
+# ---------------------------------------------------------------------------
+# 4. Numeric strings, odd products, revenue
+# ---------------------------------------------------------------------------
+add("purchase-numeric-strings", "logPurchase with revenue/price/quantity as strings and a numeric productId",
+    with_(ORDER, properties={"order_id": "ord_1", "revenue": "129.50", "currency": "USD",
+                             "products": [{"productId": 123, "price": "19.99", "quantity": "3"}, {"productId": "sku-2", "price": "1e2", "quantity": "1"}]}),
+    [preset("Order Completed Calls"), preset("Order Completed Calls", {"trackRevenuePerProduct": True})])
+add("purchase-odd-products", "products with a negative price, quantity 0, missing fields, extra nested objects and a null entry",
+    with_(ORDER, properties={"order_id": "ord_2", "revenue": 10, "products": [
+        {"productId": "neg", "price": -5, "quantity": 2, "revenueType": "Refund"},
+        {"productId": "zero", "price": 12.5, "quantity": 0},
+        {"name": "no id or price"},
+        {"productId": "nested", "price": 3.3, "quantity": 3, "attributes": {"color": "red", "sizes": [1, 2]}},
+        None]}),
+    [preset("Order Completed Calls"), preset("Order Completed Calls", {"trackRevenuePerProduct": True})])
+add("purchase-string-products", "products given as an array of strings (not objects)",
+    with_(ORDER, properties={"order_id": "ord_3", "revenue": 20, "products": ["sku-1", "sku-2"]}),
+    [preset("Order Completed Calls")])
+add("purchase-batch-na", "logPurchase with use_batch_endpoint in North America (/batch on api2)",
+    ORDER, [preset("Order Completed Calls", {"use_batch_endpoint": True})])
+add("purchase-eu-httpapi", "logPurchase in the EU without the batch endpoint, per-product revenue",
+    ORDER, [preset("Order Completed Calls", {"trackRevenuePerProduct": True})], settings=SETTINGS_EU)
+add("purchase-float-quantity-string", "quantity \"2.5\" (numeric string, not an integer) on a product",
+    with_(ORDER, properties={"order_id": "ord_4", "products": [{"productId": "p", "price": 4, "quantity": "2.5"}]}),
+    [preset("Order Completed Calls")])
+add("track-numeric-string-properties", "numeric strings and booleans-as-strings in mapped top-level fields (price, quantity, revenue, location)",
+    with_(TRACK, properties={"price": "9.99", "quantity": "2", "revenue": "19.98", "lat": "52.52", "lng": "13.405"}),
+    [preset("Track Calls", {"price": {"@path": "$.properties.price"}, "quantity": {"@path": "$.properties.quantity"},
+                            "revenue": {"@path": "$.properties.revenue"}, "location_lat": {"@path": "$.properties.lat"},
+                            "location_lng": {"@path": "$.properties.lng"}})])
+
+# ---------------------------------------------------------------------------
+# 5. EU region for every action
+# ---------------------------------------------------------------------------
+add("eu-logevent-v1", "legacy logEvent in the EU", TRACK, [sub("logEvent")], settings=SETTINGS_EU)
+add("eu-logevent-v1-batch", "legacy logEvent in the EU with the batch endpoint", TRACK, [sub("logEvent", {"use_batch_endpoint": True})], settings=SETTINGS_EU)
+add("eu-screen-batch", "Screen Calls preset in the EU with the batch endpoint", SCREEN, [preset("Screen Calls", {"use_batch_endpoint": True})], settings=SETTINGS_EU)
+add("eu-identify-min-id", "identifyUser in the EU with min_id_length", IDENTIFY, [preset("Identify Calls", {"min_id_length": 3})], settings=SETTINGS_EU)
+add("eu-group-numeric-value", "groupIdentifyUser in the EU with a numeric group_value from traits",
+    GROUP, [sub("groupIdentifyUser", {"group_type": "employees", "group_value": {"@path": "$.traits.employees"}})], settings=SETTINGS_EU)
+add("eu-standard-all", "every standard subscription in the EU on a group event", GROUP, STANDARD, settings=SETTINGS_EU)
+
+# ---------------------------------------------------------------------------
+# 6. min_id_length variants
+# ---------------------------------------------------------------------------
+for key, v in {"one": 1, "hundred": 100, "negative": -1, "float": 2.5, "word": "abc", "null": None}.items():
+    add("min-id-length-" + key, "min_id_length = %r on logEventV2, identifyUser and mapUser with a 3-character userId" % (v,),
+        with_(TRACK, userId="u42", previousId="old"),
+        [preset("Track Calls", {"min_id_length": v}), preset("Identify Calls", {"min_id_length": v}, subscribe='type = "track"'),
+         sub("mapUser", {"min_id_length": v}, subscribe='type = "track"')])
+
+# ---------------------------------------------------------------------------
+# 7. group values and types
+# ---------------------------------------------------------------------------
+add("group-type-number-literal", "group_type given as a number literal, group_value as a boolean trait",
+    with_(GROUP, traits__verified=True), [sub("groupIdentifyUser", {"group_type": 42, "group_value": {"@path": "$.traits.verified"}})])
+add("group-value-object", "group_value mapped to an object (address) — validation", with_(GROUP, traits__address={"city": "Oslo"}),
+    [sub("groupIdentifyUser", {"group_type": "Company", "group_value": {"@path": "$.traits.address"}})])
+add("group-properties-unicode", "group traits with unicode keys and values", with_(GROUP, traits={"名前": "株式会社アクメ", "emoji": "🏢", "rtl": "شركة"}),
+    [GROUP_SUB])
+
+# ---------------------------------------------------------------------------
+# 8. identify user-property operations
+# ---------------------------------------------------------------------------
+add("identify-add-string-number", "$add with numeric strings and a nested object",
+    with_(IDENTIFY, traits={"$add": {"friendCount": "3", "score": 1.5, "nested": {"a": 1}}}), [preset("Identify Calls")])
+add("identify-setonce-nested", "$setOnce with a nested object plus plain traits", with_(IDENTIFY, traits={"$setOnce": {"first": {"source": "ads", "at": "2024-01-01"}}, "plan": "pro"}),
+    [preset("Identify Calls")])
+add("identify-unset-only", "$unset only", with_(IDENTIFY, traits={"$unset": {"old": "-"}}), [preset("Identify Calls")])
+add("identify-ops-with-utm-referrer", "$set/$setOnce in traits plus UTM campaign and referrer (merge order)",
+    with_(IDENTIFY, traits={"$set": {"plan": "pro"}, "$setOnce": {"initial_referrer": "x"}, "$add": {"logins": 1}},
+          context__campaign={"source": "newsletter", "medium": "email", "name": "spring"}, context__page__referrer="https://news.example.com/"),
+    [preset("Identify Calls")])
+add("track-add-friendcount-mapping", "logEventV2 add mapped from properties.friendCount (increment from a track call)",
+    with_(TRACK, properties={"friendCount": 2}), [preset("Track Calls", {"add": {"friendCount": {"@path": "$.properties.friendCount"}}})])
+add("track-setonce-setalways-from-traits", "setOnce/setAlways mapped from context.traits objects alongside traits-derived user_properties",
+    with_(TRACK, context__traits={"plan": "pro", "email": "a@example.com"}),
+    [preset("Track Calls", {"setAlways": {"plan": {"@path": "$.context.traits.plan"}}, "setOnce": {"email": {"@path": "$.context.traits.email"}},
+                            "user_properties": {"@path": "$.context.traits"}})])
+
+# ---------------------------------------------------------------------------
+# 9. Mapping directives on top of presets
+# ---------------------------------------------------------------------------
+add("preset-template-if-merge", "Track Calls with @template event_type, @if user_id fallback, @merge event_properties",
+    TRACK, [preset("Track Calls", {
+        "event_type": {"@template": "{{event}} ({{context.library.name}})"},
+        "user_id": {"@if": {"exists": {"@path": "$.userId"}, "then": {"@path": "$.userId"}, "else": {"@path": "$.anonymousId"}}},
+        "event_properties": {"@merge": {"objects": [{"@path": "$.properties"}, {"@path": "$.context.campaign"}, {"plan": "override"}], "direction": "right"}}})])
+add("preset-case-replace", "Page Calls with @case lower and @replace on event_type",
+    PAGE, [preset("Page Calls", {"event_type": {"@replace": {"pattern": " ", "replacement": "_", "global": True,
+                                                             "value": {"@case": {"operator": "lower", "value": {"@template": "Viewed {{name}}"}}}}}})])
+add("preset-remove-fields", "Track Calls with user_id, time and event_properties removed from the preset mapping",
+    TRACK, [preset("Track Calls", remove=["user_id", "time", "event_properties"])])
+add("preset-time-original-timestamp", "Page Calls mapping time from originalTimestamp and insert_id from a template",
+    PAGE, [preset("Page Calls", {"time": {"@path": "$.originalTimestamp"}, "insert_id": {"@template": "{{messageId}}-page"}})])
+add("preset-arraypath-products", "logEventV2 event_properties built with @arrayPath over products",
+    ORDER, [preset("Track Calls", {"event_properties": {"ids": {"@arrayPath": ["$.properties.products", {"id": {"@path": "$.product_id"}, "n": {"@path": "$.quantity"}}]}}},
+                   subscribe='type = "track"')])
+
+# ---------------------------------------------------------------------------
+# 10. Sessions
+# ---------------------------------------------------------------------------
+add("session-preset-identify", "Browser Session Tracking preset (sessionId action) on an identify event, next to Identify Calls",
+    IDENTIFY, [preset("Browser Session Tracking"), preset("Identify Calls")])
+add("session-id-string-ms-purchase", "integrations session_id as an all-digit string on logPurchase",
+    with_(ORDER, integrations={"Actions Amplitude": {"session_id": "1710512553000"}}), [preset("Order Completed Calls")])
+add("session-id-on-screen-android", "session_id from integrations on an Android screen call",
+    with_(sample("screen-home-android.json"), integrations={"Actions Amplitude": {"session_id": 1710512400000}}), [preset("Screen Calls")])
+
+# ---------------------------------------------------------------------------
+# 11. Empty properties, page/screen categories
+# ---------------------------------------------------------------------------
+add("track-empty-properties", "track with properties {} and no context.page", with_(TRACK, properties={}, context__page=DELETE), [preset("Track Calls")])
+add("page-no-properties-no-name", "page with no properties and no name", with_(PAGE, properties=DELETE, name=DELETE, category=DELETE), [preset("Page Calls")])
+add("page-category-only", "page with a category but no name", with_(PAGE, name=DELETE), [preset("Page Calls")])
+add("screen-category-template", "screen with category; event_type as the classic 'Viewed {{category}} {{name}} Screen'",
+    with_(SCREEN, category="Catalog"), [preset("Screen Calls", {"event_type": {"@template": "Viewed {{category}} {{name}} Screen"}})])
+add("screen-properties-null", "screen with properties null", with_(SCREEN, properties=None), [preset("Screen Calls")])
+
+# ---------------------------------------------------------------------------
+# 12. Unicode
+# ---------------------------------------------------------------------------
+add("unicode-ids-and-event", "emoji/CJK/RTL in userId, event name and property keys; form-encoded identify too",
+    with_(TRACK, userId="用户-🦊-مستخدم", event="注文完了 ✅", properties={"مفتاح": "قيمة", "键": "值", "e\u0301": "combining"}),
+    [preset("Track Calls"), preset("Identify Calls", subscribe='type = "track"'), sub("mapUser", {"global_user_id": {"@path": "$.event"}}, subscribe='type = "track"')])
+
+os.makedirs(OUT, exist_ok=True)
+for f in os.listdir(OUT):
+    if f.endswith(".json"):
+        os.remove(os.path.join(OUT, f))
+for c in CASES:
+    with open(os.path.join(OUT, c["name"] + ".json"), "w", encoding="utf-8") as f:
+        json.dump(c, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+print(len(CASES), "cases", file=sys.stderr)
