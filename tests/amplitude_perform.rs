@@ -11,11 +11,8 @@ use serde_json::{Map, Value};
 
 const NOW: f64 = 1717245296789.0;
 
-fn dir(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/conformance")
-        .join(sub)
-}
+/// The corpus (`tests/conformance`) and the events helper's extra cases (`tests/extra-cases`).
+const SETS: [&str; 2] = ["tests/conformance", "tests/extra-cases"];
 
 fn canonical(v: &Value) -> Value {
     match v {
@@ -78,15 +75,19 @@ fn body_as_data(body: &str, content_type: &str) -> Value {
 fn perform_matches_every_golden_payload() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir("golden"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut names: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for set in SETS {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(set);
+        for e in std::fs::read_dir(root.join("golden")).unwrap() {
+            let path = e.unwrap().path();
+            names.push((root.join("cases").join(path.file_name().unwrap()), path));
+        }
+    }
     names.sort();
-    for path in names {
+    for (case_path, path) in names {
         let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let case: Value = serde_json::from_str(
-            &std::fs::read_to_string(dir("cases").join(path.file_name().unwrap())).unwrap(),
+            &std::fs::read_to_string(&case_path).unwrap(),
         )
         .unwrap();
         let settings = Settings::from_json(&case["settings"]);
@@ -154,7 +155,7 @@ fn perform_matches_every_golden_payload() {
             }
         }
     }
-    assert!(checked > 300, "only {checked} payloads checked");
+    assert!(checked > 450, "only {checked} payloads checked");
     assert!(
         failures.is_empty(),
         "{} of {checked} differ:\n{}",
