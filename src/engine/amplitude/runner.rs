@@ -173,7 +173,7 @@ pub fn run_subscription(
     now_ms: f64,
     responder: &mut dyn Responder,
 ) -> SubscriptionOutcome {
-    run_subscription_checked(Ok(settings), sub, event, now_ms, responder)
+    Prepared::new(sub).run(Ok(settings), event, now_ms, responder)
 }
 
 /// [`run_subscription`] with settings that may have failed validation
@@ -186,26 +186,61 @@ pub fn run_subscription_checked(
     now_ms: f64,
     responder: &mut dyn Responder,
 ) -> SubscriptionOutcome {
-    let matched = match evaluate_trigger(&sub.trigger, event) {
-        TriggerResult::Invalid => {
-            return SubscriptionOutcome::new(false, Status::InvalidSubscription);
+    Prepared::new(sub).run(settings, event, now_ms, responder)
+}
+
+/// A subscription made ready to run on many events: its trigger parsed and its mapping
+/// checked once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub name: String,
+    action: Option<ActionKind>,
+    trigger: TriggerState,
+    mapping: Value,
+}
+
+impl Prepared {
+    /// Parses the trigger and looks up the action.
+    pub fn new(sub: &Subscription) -> Prepared {
+        Prepared {
+            name: sub.name.clone(),
+            action: ActionKind::from_key(&sub.action),
+            trigger: TriggerState::parse(&sub.trigger),
+            mapping: Value::Object(sub.mapping.clone()),
         }
-        TriggerResult::NoMatch => return SubscriptionOutcome::new(false, Status::NotSubscribed),
-        TriggerResult::Match => true,
-        TriggerResult::Unavailable(e) => return SubscriptionOutcome::failed(false, e),
-    };
-    let Some(action) = ActionKind::from_key(&sub.action) else {
-        return SubscriptionOutcome::new(matched, Status::NoSuchAction);
-    };
-    let settings = match settings {
-        Ok(s) => s,
-        Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
-    };
-    let payload = match resolve_payload(action, &sub.mapping, event) {
-        Ok(p) => p,
-        Err(e) => return SubscriptionOutcome::failed(matched, e),
-    };
-    execute(action, settings, payload, now_ms, responder)
+    }
+
+    /// Runs on one event (see [`run_subscription_checked`]).
+    pub fn run(
+        &self,
+        settings: Result<&Settings, &ActionError>,
+        event: &Value,
+        now_ms: f64,
+        responder: &mut dyn Responder,
+    ) -> SubscriptionOutcome {
+        let matched = match self.trigger.evaluate(event) {
+            TriggerResult::Invalid => {
+                return SubscriptionOutcome::new(false, Status::InvalidSubscription);
+            }
+            TriggerResult::NoMatch => {
+                return SubscriptionOutcome::new(false, Status::NotSubscribed);
+            }
+            TriggerResult::Match => true,
+            TriggerResult::Unavailable(e) => return SubscriptionOutcome::failed(false, e),
+        };
+        let Some(action) = self.action else {
+            return SubscriptionOutcome::new(matched, Status::NoSuchAction);
+        };
+        let settings = match settings {
+            Ok(s) => s,
+            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
+        };
+        let payload = match resolve_payload(action, &self.mapping, event) {
+            Ok(p) => p,
+            Err(e) => return SubscriptionOutcome::failed(matched, e),
+        };
+        execute(action, settings, payload, now_ms, responder)
+    }
 }
 
 /// Like [`run_subscription`] but nothing is sent: every request is planned assuming success.
@@ -270,13 +305,23 @@ enum TriggerResult {
     Unavailable(ActionError),
 }
 
-fn evaluate_trigger(_fql: &str, _event: &Value) -> TriggerResult {
-    TriggerResult::Unavailable(not_wired("trigger language"))
+/// A parsed trigger (or why it cannot be used).
+#[derive(Debug, Clone)]
+struct TriggerState;
+
+impl TriggerState {
+    fn parse(_fql: &str) -> TriggerState {
+        TriggerState
+    }
+
+    fn evaluate(&self, _event: &Value) -> TriggerResult {
+        TriggerResult::Unavailable(not_wired("trigger language"))
+    }
 }
 
 fn resolve_payload(
     _action: ActionKind,
-    _mapping: &Map<String, Value>,
+    _mapping: &Value,
     _event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
     Err(not_wired("mapping language"))
