@@ -86,10 +86,8 @@ fn perform_matches_every_golden_payload() {
     names.sort();
     for (case_path, path) in names {
         let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let case: Value = serde_json::from_str(
-            &std::fs::read_to_string(&case_path).unwrap(),
-        )
-        .unwrap();
+        let case: Value =
+            serde_json::from_str(&std::fs::read_to_string(&case_path).unwrap()).unwrap();
         let settings = Settings::from_json(&case["settings"]);
         for (i, sub) in golden["subscriptions"]
             .as_array()
