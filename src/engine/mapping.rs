@@ -1,1 +1,0 @@
-//! Segment's mapping language (mapping-kit of `@segment/actions-core`).

@@ -1,0 +1,844 @@
+//! Action field definitions and the framework pipeline between a resolved mapping and an
+//! action's `perform` (`action.ts` `execute`): `removeEmptyValues`, then ajv validation with
+//! `coerceTypes: "array"`, `removeAdditional: true`, `allErrors: true` and the `date-like`
+//! format, failing with `@segment/ajv-human-errors` messages.
+//!
+//! Field definitions deserialise from the field entries of `definitions.json` (the oracle's
+//! dump of the destination); [`Fields::to_schema`] builds what `fieldsToJsonSchema` builds.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::value::{JsObject, JsValue};
+use crate::engine::js;
+
+mod date;
+
+pub use date::is_date_like;
+
+/// The type of an action or settings field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    Text,
+    Password,
+    Number,
+    Integer,
+    Boolean,
+    Datetime,
+    Object,
+}
+
+/// One allowed value of a field with choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Choice {
+    Labelled { label: String, value: Value },
+    Plain(Value),
+}
+
+impl Choice {
+    /// The value the field takes.
+    pub fn value(&self) -> &Value {
+        match self {
+            Choice::Labelled { value, .. } => value,
+            Choice::Plain(v) => v,
+        }
+    }
+}
+
+/// A field of an action (or of the destination's settings), as actions-core declares it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub key: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    /// Only `required: true` is modelled; conditional requirements (an object in other
+    /// destinations) read as not required.
+    #[serde(default, deserialize_with = "bool_or_false")]
+    pub required: bool,
+    #[serde(default, rename = "allowNull", deserialize_with = "bool_or_false")]
+    pub allow_null: bool,
+    #[serde(default, deserialize_with = "bool_or_false")]
+    pub multiple: bool,
+    #[serde(default)]
+    pub choices: Option<Vec<Choice>>,
+    /// Nested fields of an object field, in declaration order.
+    #[serde(default)]
+    pub properties: Option<Vec<Field>>,
+    #[serde(
+        default,
+        rename = "additionalProperties",
+        deserialize_with = "bool_or_false"
+    )]
+    pub additional_properties: bool,
+    /// The default mapping value (used for presets and new mappings, never at run time).
+    #[serde(default)]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    #[serde(default)]
+    pub maximum: Option<f64>,
+}
+
+fn bool_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(matches!(Value::deserialize(d)?, Value::Bool(true)))
+}
+
+/// The fields of one action or of the settings, in declaration order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fields(pub Vec<Field>);
+
+impl Fields {
+    /// Reads fields from `definitions.json` shapes: an array of field entries, or an object
+    /// with a `fields` array (an action entry or the `authentication` entry).
+    pub fn from_definitions_json(v: &Value) -> Result<Fields, String> {
+        let list = match v {
+            Value::Array(_) => v,
+            Value::Object(o) => o.get("fields").ok_or_else(|| {
+                "expected an array of fields or an object with \"fields\"".to_string()
+            })?,
+            _ => return Err("expected an array of fields or an object with \"fields\"".into()),
+        };
+        Fields::deserialize(list).map_err(|e| format!("invalid field definition: {e}"))
+    }
+
+    /// The fields of action `key` in a whole `definitions.json` document.
+    pub fn for_action(definitions: &Value, key: &str) -> Result<Fields, String> {
+        let action = definitions["actions"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["key"] == key))
+            .ok_or_else(|| format!("no action '{key}' in the definitions"))?;
+        Fields::from_definitions_json(action)
+    }
+
+    /// The settings fields (`authentication.fields`) of a whole `definitions.json` document.
+    pub fn for_settings(definitions: &Value) -> Result<Fields, String> {
+        Fields::from_definitions_json(&definitions["authentication"])
+    }
+
+    /// The field called `key`.
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.0.iter().find(|f| f.key == key)
+    }
+
+    /// `fieldsToJsonSchema(fields)`.
+    pub fn to_schema(&self) -> Schema {
+        fields_to_schema(&self.0, false)
+    }
+}
+
+/// A JSON-schema type name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Null,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Null => "null",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+
+    fn matches(self, v: &JsValue) -> bool {
+        match (self, v) {
+            (JsonType::String, JsValue::String(_))
+            | (JsonType::Boolean, JsValue::Bool(_))
+            | (JsonType::Null, JsValue::Null)
+            | (JsonType::Array, JsValue::Array(_))
+            | (JsonType::Object, JsValue::Object(_)) => true,
+            // ajv's `strictNumbers`: NaN and infinities are not numbers.
+            (JsonType::Number, JsValue::Number(x)) => x.is_finite(),
+            (JsonType::Integer, JsValue::Number(x)) => x.is_finite() && x.fract() == 0.0,
+            _ => false,
+        }
+    }
+}
+
+/// The subset of JSON schema `fieldsToJsonSchema` produces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    pub title: Option<String>,
+    /// Empty: no `type` keyword.
+    pub types: Vec<JsonType>,
+    pub format: Option<String>,
+    pub enum_values: Option<Vec<Value>>,
+    pub min_length: Option<f64>,
+    pub max_length: Option<f64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub items: Option<Box<Schema>>,
+    /// `None`: no `properties` keyword.
+    pub properties: Option<Vec<(String, Schema)>>,
+    pub required: Vec<String>,
+    /// `additionalProperties` (only meaningful with `properties`); `false` removes unknown keys.
+    pub additional_properties: bool,
+}
+
+impl Schema {
+    fn property(&self, key: &str) -> Option<&Schema> {
+        self.properties
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s)
+    }
+}
+
+fn base_types(t: FieldType) -> Vec<JsonType> {
+    match t {
+        FieldType::String | FieldType::Text | FieldType::Password => vec![JsonType::String],
+        FieldType::Datetime => vec![JsonType::String, JsonType::Number],
+        FieldType::Number => vec![JsonType::Number],
+        FieldType::Integer => vec![JsonType::Integer],
+        FieldType::Boolean => vec![JsonType::Boolean],
+        FieldType::Object => vec![JsonType::Object],
+    }
+}
+
+fn truthy_f64(x: Option<f64>) -> Option<f64> {
+    x.filter(|v| *v != 0.0 && !v.is_nan())
+}
+
+fn fields_to_schema(fields: &[Field], additional_properties: bool) -> Schema {
+    let mut properties = Vec::with_capacity(fields.len());
+    let mut required = Vec::new();
+    for f in fields {
+        let base = base_types(f.field_type);
+        let mut s = Schema {
+            title: f.label.clone(),
+            types: base.clone(),
+            format: f.format.clone(),
+            ..Schema::default()
+        };
+        match f.field_type {
+            FieldType::Datetime => s.format = Some("date-like".into()),
+            FieldType::Password => s.format = Some("password".into()),
+            FieldType::Text => s.format = Some("text".into()),
+            FieldType::String => {
+                s.min_length = truthy_f64(f.minimum);
+                s.max_length = truthy_f64(f.maximum);
+            }
+            FieldType::Number => {
+                s.minimum = truthy_f64(f.minimum);
+                s.maximum = truthy_f64(f.maximum);
+            }
+            _ => {}
+        }
+        if let Some(choices) = &f.choices {
+            s.enum_values = Some(choices.iter().map(|c| c.value().clone()).collect());
+        }
+        if f.allow_null {
+            s.types.push(JsonType::Null);
+            if let Some(e) = &mut s.enum_values {
+                e.push(Value::Null);
+            }
+        }
+        if f.multiple {
+            s.items = Some(Box::new(Schema {
+                types: base.clone(),
+                enum_values: s.enum_values.take(),
+                ..Schema::default()
+            }));
+            s.types = vec![JsonType::Array];
+        }
+        if f.field_type == FieldType::Object
+            && let Some(props) = &f.properties
+        {
+            let nested = fields_to_schema(props, f.additional_properties);
+            if f.multiple {
+                s.items = Some(Box::new(nested));
+            } else {
+                // `{...schema, ...nested}`: the nested object's `type: "object"` replaces
+                // the field's type, `allowNull` included.
+                s.types = nested.types;
+                s.properties = nested.properties;
+                s.required = nested.required;
+                s.additional_properties = nested.additional_properties;
+            }
+        }
+        if f.required {
+            required.push(f.key.clone());
+        }
+        properties.push((f.key.clone(), s));
+    }
+    Schema {
+        types: vec![JsonType::Object],
+        properties: Some(properties),
+        required,
+        additional_properties,
+        ..Schema::default()
+    }
+}
+
+/// One human-readable validation error (`@segment/ajv-human-errors` `AjvError`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemaIssue {
+    /// E.g. `Quantity must be an integer but it was a number.`
+    pub message: String,
+    /// JSONPath of the value (`$.products[0].quantity`, `$` for the root).
+    pub path: String,
+    /// JSON pointer of the value (`/products/0/quantity`, empty for the root).
+    pub pointer: String,
+}
+
+/// The payload (or settings) failed validation: the reference's `AggregateAjvError`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// All issue messages joined by a space, as the reference's `message`.
+    pub message: String,
+    /// JSONPath of the first issue (`$` for the root).
+    pub path: String,
+    /// Every issue, in ajv's order.
+    pub details: Vec<SchemaIssue>,
+}
+
+impl SchemaError {
+    fn from_issues(details: Vec<SchemaIssue>) -> SchemaError {
+        SchemaError {
+            message: details
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            path: details.first().map(|d| d.path.clone()).unwrap_or_default(),
+            details,
+        }
+    }
+}
+
+impl std::fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+/// What the framework does between mapping-kit and `perform`: `removeEmptyValues` (root `""`
+/// members, `null`s the schema does not allow, `""` where no string is allowed), then ajv with
+/// coercion and removal of unknown keys. Returns the payload `perform()` receives.
+pub fn process(fields: &Fields, resolved: &JsValue) -> Result<Value, SchemaError> {
+    let schema = fields.to_schema();
+    process_with_schema(&schema, resolved)
+}
+
+/// [`process`] with a schema built beforehand (build it once per action with
+/// [`Fields::to_schema`] when processing many events).
+pub fn process_with_schema(schema: &Schema, resolved: &JsValue) -> Result<Value, SchemaError> {
+    let mut payload = remove_empty_values(resolved.clone(), schema, true);
+    validate_schema(schema, &mut payload)?;
+    Ok(payload.to_json().unwrap_or(Value::Null))
+}
+
+/// `validateSettings`: the same ajv validation of the destination settings (no
+/// `removeEmptyValues`). Returns the settings as the actions see them (coerced, unknown keys
+/// such as `subscriptions` removed).
+pub fn validate_settings(fields: &Fields, settings: &Value) -> Result<Value, SchemaError> {
+    let schema = fields.to_schema();
+    let mut v = JsValue::from_json(settings);
+    validate_schema(&schema, &mut v)?;
+    Ok(v.to_json().unwrap_or(Value::Null))
+}
+
+/// `removeEmptyValues(obj, schema, isRoot)`; `Undefined` means "remove".
+pub fn remove_empty_values(obj: JsValue, schema: &Schema, is_root: bool) -> JsValue {
+    if schema.types.is_empty() && schema.enum_values.is_none() {
+        return obj;
+    }
+    match obj {
+        JsValue::Array(items) => {
+            let Some(item_schema) = &schema.items else {
+                return JsValue::Array(items);
+            };
+            // Items are only filtered, never replaced by their cleaned copies.
+            JsValue::Array(
+                items
+                    .into_iter()
+                    .filter(|it| {
+                        !matches!(
+                            remove_empty_values(it.clone(), item_schema, false),
+                            JsValue::Undefined
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        JsValue::Object(obj) => {
+            if schema.properties.is_none() {
+                return JsValue::Object(obj);
+            }
+            let mut out = JsObject::with_capacity(obj.len());
+            for (k, v) in obj {
+                let cleaned = match schema.property(&k) {
+                    Some(s) => remove_empty_values(v, s, false),
+                    None => v,
+                };
+                match cleaned {
+                    JsValue::Undefined => {}
+                    JsValue::String(s) if s.is_empty() && is_root => {}
+                    other => out.insert(k, other),
+                }
+            }
+            JsValue::Object(out)
+        }
+        JsValue::Null if !schema.types.contains(&JsonType::Null) => JsValue::Undefined,
+        JsValue::String(s) if s.is_empty() && !schema.types.contains(&JsonType::String) => {
+            JsValue::Undefined
+        }
+        other => other,
+    }
+}
+
+/// `validateSchema`: `arrifyFields`, then ajv (coercing and removing in place).
+pub fn validate_schema(schema: &Schema, payload: &mut JsValue) -> Result<(), SchemaError> {
+    if let JsValue::Object(obj) = payload {
+        for (k, v) in obj.iter_mut() {
+            if schema
+                .property(k)
+                .is_some_and(|s| s.types == [JsonType::Array])
+            {
+                match v {
+                    JsValue::Undefined | JsValue::Null | JsValue::Array(_) => {}
+                    other => *other = JsValue::Array(vec![std::mem::take(other)]),
+                }
+            }
+        }
+    }
+    let mut issues = Vec::new();
+    let mut pointer = Vec::new();
+    ajv_validate(schema, payload, &mut pointer, &mut issues);
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(SchemaError::from_issues(issues))
+    }
+}
+
+fn issue(schema: &Schema, pointer: &[String], message: String) -> SchemaIssue {
+    let ptr: String = pointer
+        .iter()
+        .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    let preamble = match &schema.title {
+        Some(t) if !t.is_empty() => t.clone(),
+        _ if ptr.is_empty() => "the root value".to_string(),
+        _ => format!("the value at {ptr}"),
+    };
+    let full = capitalize(&format!("{preamble} {message}")) + ".";
+    SchemaIssue {
+        message: full,
+        path: json_path(pointer),
+        pointer: ptr,
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `jsonPath` of ajv-human-errors: `$.a[0].b`, dots in keys escaped.
+fn json_path(pointer: &[String]) -> String {
+    let mut s = String::from("$");
+    for seg in pointer {
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            s.push('[');
+            s.push_str(seg);
+            s.push(']');
+        } else {
+            s.push('.');
+            s.push_str(&seg.replace('.', "\\."));
+        }
+    }
+    s
+}
+
+fn article(s: &str) -> &'static str {
+    match s.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
+        _ => "a",
+    }
+}
+
+fn humanize_list(items: &[String], conj: &str) -> String {
+    match items {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} {conj} {b}"),
+        [init @ .., last] => format!("{}, {conj} {last}", init.join(", ")),
+    }
+}
+
+/// `humanizeTypeOf`.
+fn humanize_type_of(v: &JsValue) -> &'static str {
+    match v {
+        JsValue::Null => "null",
+        JsValue::Array(_) => "an array",
+        JsValue::Object(_) => "an object",
+        JsValue::Undefined => "undefined",
+        JsValue::Bool(_) => "a boolean",
+        JsValue::Number(_) => "a number",
+        JsValue::String(_) => "a string",
+    }
+}
+
+fn ajv_validate(
+    schema: &Schema,
+    data: &mut JsValue,
+    pointer: &mut Vec<String>,
+    out: &mut Vec<SchemaIssue>,
+) {
+    // 1. Type, with coercion.
+    if !schema.types.is_empty() && !schema.types.iter().any(|t| t.matches(data)) {
+        match coerce(&schema.types, data) {
+            Some(v) => *data = v,
+            None => {
+                let names: Vec<String> =
+                    schema.types.iter().map(|t| t.name().to_string()).collect();
+                let expected = humanize_list(&names, "or");
+                // ajv reports the unwrapped element of a one-element array.
+                let reported = match &*data {
+                    JsValue::Array(items) if items.len() == 1 => &items[0],
+                    other => other,
+                };
+                let msg = format!(
+                    "must be {} {expected} but it was {}",
+                    article(&expected),
+                    humanize_type_of(reported)
+                );
+                out.push(issue(schema, pointer, msg));
+            }
+        }
+    }
+    // 2. Keywords without a type: enum.
+    if let Some(allowed) = &schema.enum_values
+        && !allowed.iter().any(|a| js_deep_equal(data, a))
+    {
+        let list: Vec<String> = allowed.iter().map(js::stringify).collect();
+        let msg = format!("must be one of: {}", humanize_list(&list, "or"));
+        out.push(issue(schema, pointer, msg));
+    }
+    // 3. Type-specific keywords, each only for data of that type.
+    match data {
+        JsValue::Number(x) if x.is_finite() => {
+            let x = *x;
+            if let Some(min) = schema.minimum
+                && x < min
+            {
+                let msg = format!(
+                    "must be equal to or greater than {}",
+                    js::number_to_string(min)
+                );
+                out.push(issue(schema, pointer, msg));
+            }
+            if let Some(max) = schema.maximum
+                && x > max
+            {
+                let msg = format!(
+                    "must be equal to or less than {}",
+                    js::number_to_string(max)
+                );
+                out.push(issue(schema, pointer, msg));
+            }
+        }
+        JsValue::String(s) => {
+            // ajv counts code points (`ucs2length`).
+            let len = s.chars().count() as f64;
+            if let Some(min) = schema.min_length
+                && len < min
+            {
+                let msg = format!(
+                    "must be {} {} or more but it was {} {}",
+                    js::number_to_string(min),
+                    plural("character", min),
+                    js::number_to_string(len),
+                    plural("character", len)
+                );
+                out.push(issue(schema, pointer, msg));
+            }
+            if let Some(max) = schema.max_length
+                && len > max
+            {
+                let msg = format!(
+                    "must be {} {} or fewer but it was {} {}",
+                    js::number_to_string(max),
+                    plural("character", max),
+                    js::number_to_string(len),
+                    plural("character", len)
+                );
+                out.push(issue(schema, pointer, msg));
+            }
+            if schema.format.as_deref() == Some("date-like") && !is_date_like(s) {
+                out.push(issue(
+                    schema,
+                    pointer,
+                    "must be a valid date-like string but it was not".to_string(),
+                ));
+            }
+        }
+        JsValue::Array(items) => {
+            if let Some(item_schema) = &schema.items {
+                for (i, item) in items.iter_mut().enumerate() {
+                    pointer.push(i.to_string());
+                    ajv_validate(item_schema, item, pointer, out);
+                    pointer.pop();
+                }
+            }
+        }
+        JsValue::Object(obj) => {
+            for req in &schema.required {
+                if obj.get(req).is_none_or(|v| matches!(v, JsValue::Undefined)) {
+                    let msg = format!("is missing the required field '{req}'");
+                    out.push(issue(schema, pointer, msg));
+                }
+            }
+            if let Some(props) = &schema.properties {
+                if !schema.additional_properties {
+                    obj.retain(|k, _| props.iter().any(|(p, _)| p == k));
+                }
+                for (key, prop_schema) in props {
+                    let present = obj
+                        .get(key)
+                        .is_some_and(|v| !matches!(v, JsValue::Undefined));
+                    if !present {
+                        continue;
+                    }
+                    if let Some(v) = obj.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v) {
+                        pointer.push(key.clone());
+                        ajv_validate(prop_schema, v, pointer, out);
+                        pointer.pop();
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn plural(word: &str, n: f64) -> String {
+    if n == 1.0 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// ajv's `coerceData` with `coerceTypes: "array"`. `None`: no coercion applies.
+fn coerce(types: &[JsonType], data: &JsValue) -> Option<JsValue> {
+    let coercible: Vec<JsonType> = types
+        .iter()
+        .copied()
+        .filter(|t| *t != JsonType::Object)
+        .collect();
+    if coercible.is_empty() {
+        return None;
+    }
+    let mut cur = data;
+    if let JsValue::Array(items) = data
+        && items.len() == 1
+    {
+        cur = &items[0];
+        if types.iter().any(|t| t.matches(cur)) {
+            return Some(cur.clone());
+        }
+    }
+    for t in coercible {
+        let out = match (t, cur) {
+            (JsonType::String, JsValue::Number(_) | JsValue::Bool(_)) => {
+                Some(JsValue::String(cur.to_js_string()))
+            }
+            (JsonType::String, JsValue::Null) => Some(JsValue::String(String::new())),
+            (JsonType::Number | JsonType::Integer, JsValue::Bool(b)) => {
+                Some(JsValue::Number(if *b { 1.0 } else { 0.0 }))
+            }
+            (JsonType::Number | JsonType::Integer, JsValue::Null) => Some(JsValue::Number(0.0)),
+            (JsonType::Number, JsValue::String(s)) if !s.is_empty() => {
+                js_string_to_number(s).map(JsValue::Number)
+            }
+            // `!(data % 1)`: integral, or infinite (`Infinity % 1` is NaN).
+            (JsonType::Integer, JsValue::String(s)) if !s.is_empty() => js_string_to_number(s)
+                .filter(|x| x.is_infinite() || x.fract() == 0.0)
+                .map(JsValue::Number),
+            (JsonType::Boolean, JsValue::String(s)) if s == "false" => Some(JsValue::Bool(false)),
+            (JsonType::Boolean, JsValue::String(s)) if s == "true" => Some(JsValue::Bool(true)),
+            (JsonType::Boolean, JsValue::Number(x)) if *x == 0.0 => Some(JsValue::Bool(false)),
+            (JsonType::Boolean, JsValue::Number(x)) if *x == 1.0 => Some(JsValue::Bool(true)),
+            (JsonType::Boolean, JsValue::Null) => Some(JsValue::Bool(false)),
+            (JsonType::Null, JsValue::String(s)) if s.is_empty() => Some(JsValue::Null),
+            (JsonType::Null, JsValue::Number(x)) if *x == 0.0 => Some(JsValue::Null),
+            (JsonType::Null, JsValue::Bool(false)) => Some(JsValue::Null),
+            (
+                JsonType::Array,
+                JsValue::String(_) | JsValue::Number(_) | JsValue::Bool(_) | JsValue::Null,
+            ) => Some(JsValue::Array(vec![cur.clone()])),
+            _ => None,
+        };
+        if out.is_some() {
+            return out;
+        }
+    }
+    None
+}
+
+/// `data == +data` for a non-empty string: the string's `Number()` value when it is a number
+/// (not NaN).
+fn js_string_to_number(s: &str) -> Option<f64> {
+    let x = js_to_number(s);
+    (!x.is_nan()).then_some(x)
+}
+
+/// JavaScript `Number(string)` (`StringToNumber`).
+pub fn js_to_number(s: &str) -> f64 {
+    let t = super::template::js_trim(s);
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = |prefix_len: usize, radix: u32| -> f64 {
+        let digits = &t[prefix_len..];
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return f64::NAN;
+        }
+        digits.chars().fold(0.0, |acc, c| {
+            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+        })
+    };
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("0x") {
+        return radix(2, 16);
+    }
+    if lower.starts_with("0o") {
+        return radix(2, 8);
+    }
+    if lower.starts_with("0b") {
+        return radix(2, 2);
+    }
+    let (sign, body) = match t.as_bytes()[0] {
+        b'+' => (1.0, &t[1..]),
+        b'-' => (-1.0, &t[1..]),
+        _ => (1.0, t),
+    };
+    if body == "Infinity" {
+        return sign * f64::INFINITY;
+    }
+    // StrUnsignedDecimalLiteral: digits [. digits] [e[+-]digits] | . digits [exponent].
+    let b = body.as_bytes();
+    let mut i = 0;
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let fs = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - fs;
+    }
+    if int_digits + frac_digits == 0 {
+        return f64::NAN;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let es = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == es {
+            return f64::NAN;
+        }
+    }
+    if i != b.len() {
+        return f64::NAN;
+    }
+    body.parse::<f64>().map_or(f64::NAN, |x| sign * x)
+}
+
+/// `fast-deep-equal` between a (coerced) value and a schema constant.
+fn js_deep_equal(a: &JsValue, b: &Value) -> bool {
+    match (a, b) {
+        (JsValue::Null, Value::Null) => true,
+        (JsValue::Bool(x), Value::Bool(y)) => x == y,
+        (JsValue::Number(x), Value::Number(n)) => *x == js::json_number_to_f64(n),
+        (JsValue::String(x), Value::String(y)) => x == y,
+        (JsValue::Array(xs), Value::Array(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| js_deep_equal(x, y))
+        }
+        (JsValue::Object(xo), Value::Object(yo)) => {
+            xo.len() == yo.len()
+                && yo
+                    .iter()
+                    .all(|(k, y)| xo.get(k).is_some_and(|x| js_deep_equal(x, y)))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_to_number_follows_javascript() {
+        let cases: &[(&str, f64)] = &[
+            ("10.5", 10.5),
+            (" 2 ", 2.0),
+            ("1e3", 1000.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("0x10", 16.0),
+            ("-Infinity", f64::NEG_INFINITY),
+            ("", 0.0),
+        ];
+        for (s, want) in cases {
+            assert_eq!(js_to_number(s), *want, "for {s:?}");
+        }
+        for s in [
+            "abc", "1e", "inf", "nan", "1_000", "--1", "0x", "+-1", "1 2",
+        ] {
+            assert!(js_to_number(s).is_nan(), "for {s:?}");
+        }
+    }
+
+    #[test]
+    fn humanizes_lists_like_ajv_human_errors() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(humanize_list(&l(&["a"]), "or"), "a");
+        assert_eq!(humanize_list(&l(&["a", "b"]), "or"), "a or b");
+        assert_eq!(humanize_list(&l(&["a", "b", "c"]), "or"), "a, b, or c");
+        assert_eq!(
+            json_path(&l(&["products", "0", "a.b"])),
+            "$.products[0].a\\.b"
+        );
+    }
+}
