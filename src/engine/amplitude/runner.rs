@@ -4,10 +4,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use std::sync::OnceLock;
+
 use super::ActionError;
 use super::actions::{ActionKind, perform};
+use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
+use crate::engine::mapping::MappingError;
+use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -319,12 +324,56 @@ impl TriggerState {
     }
 }
 
+/// The JSON schema of each action, built once from the definitions.
+fn schema_for(action: ActionKind) -> Option<&'static Schema> {
+    static SCHEMAS: OnceLock<Vec<(ActionKind, Schema)>> = OnceLock::new();
+    let all = SCHEMAS.get_or_init(|| {
+        let defs: Value = serde_json::from_str(DEFINITIONS_JSON).unwrap_or(Value::Null);
+        ActionKind::ALL
+            .iter()
+            .filter_map(|a| {
+                Fields::for_action(&defs, a.key())
+                    .ok()
+                    .map(|f| (*a, f.to_schema()))
+            })
+            .collect()
+    });
+    all.iter().find(|(a, _)| *a == action).map(|(_, s)| s)
+}
+
+/// A mapping-kit failure as the reference reports it (no HTTP status).
+fn mapping_error(e: &MappingError) -> ActionError {
+    let class = match e {
+        MappingError::Invalid {
+            aggregate: true, ..
+        } => "AggregateError",
+        MappingError::Invalid { .. } => "ValidationError",
+        MappingError::Runtime(_) => "Error",
+        MappingError::Liquid(_) => "LiquidError",
+        MappingError::Unsupported(_) => "Unsupported",
+    };
+    ActionError {
+        class: class.to_string(),
+        message: e.reference_message(),
+        status: None,
+    }
+}
+
+/// Mapping resolution, then the framework's clean-up and schema validation: the payload
+/// `perform()` receives.
 fn resolve_payload(
-    _action: ActionKind,
-    _mapping: &Value,
-    _event: &Value,
+    action: ActionKind,
+    mapping: &Value,
+    event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
-    Err(not_wired("mapping language"))
+    let resolved =
+        crate::engine::mapping::resolve(mapping, event).map_err(|e| mapping_error(&e))?;
+    let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
+    match process_with_schema(schema, &resolved) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Ok(Map::new()),
+        Err(e) => Err(ActionError::validation(vec![e.message])),
+    }
 }
 
 #[cfg(test)]
