@@ -1,7 +1,233 @@
-//! `ampscope replay`.
+//! `ampscope replay [--out FILE] [--api-key KEY] [--region north_america|europe] EVENTS_FILE`:
+//! runs the five cloud presets over every event of a JSON / array / NDJSON file, offline
+//! (every request gets the default mock answer), streaming so memory stays bounded by the
+//! largest event, and prints a summary per subscription.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Read, Write};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::args::Args;
+use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
+use crate::engine::amplitude::{Region, Settings, presets};
+use crate::engine::event::{EventStream, Loaded};
+
+const USAGE: &str = "usage: ampscope replay [--out FILE] [--api-key KEY] [--region north_america|europe] EVENTS_FILE";
+
+/// Per-subscription counters.
+#[derive(Debug, Default, Clone)]
+pub struct SubStats {
+    pub name: String,
+    pub matched: u64,
+    pub requests: u64,
+    pub errors: u64,
+    /// Error message → (count, first event index).
+    pub by_message: BTreeMap<String, (u64, usize)>,
+}
+
+/// Everything `replay` counted.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub events: u64,
+    pub load_errors: u64,
+    /// The first few load errors, as text.
+    pub load_error_examples: Vec<String>,
+    pub subs: Vec<SubStats>,
+}
 
 /// Runs the command; returns the exit code.
-pub fn run(_args: &[String]) -> i32 {
-    eprintln!("ampscope replay: not built yet");
-    2
+pub fn run(args: &[String]) -> i32 {
+    let a = match Args::parse(args, &["out", "api-key", "region"]) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ampscope replay: {e}\n{USAGE}");
+            return 2;
+        }
+    };
+    let [path] = a.positionals.as_slice() else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let region = match a.value("region") {
+        None => Region::NorthAmerica,
+        Some(r) => match Region::from_key(r) {
+            Some(r) => r,
+            None => {
+                eprintln!("ampscope replay: unknown region '{r}' (north_america or europe)");
+                return 2;
+            }
+        },
+    };
+    let settings = Settings::new(a.value("api-key").unwrap_or("API_KEY"), "", region);
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ampscope replay: cannot open {path}: {e}");
+            return 2;
+        }
+    };
+    let mut out: Option<Box<dyn Write>> = match a.value("out") {
+        None => None,
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Some(Box::new(BufWriter::new(f))),
+            Err(e) => {
+                eprintln!("ampscope replay: cannot write {p}: {e}");
+                return 2;
+            }
+        },
+    };
+    let started = Instant::now();
+    let summary = match replay(file, &settings, now_ms(), out.as_mut()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ampscope replay: {e}");
+            return 2;
+        }
+    };
+    if let Some(w) = out.as_mut()
+        && let Err(e) = w.flush()
+    {
+        eprintln!("ampscope replay: cannot write the requests: {e}");
+        return 2;
+    }
+    print!("{}", render(&summary, started.elapsed().as_secs_f64()));
+    0
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0)
+}
+
+/// Streams events from `input` through the five cloud presets; writes every request as one
+/// NDJSON line to `out` when given.
+pub fn replay<W: Write>(
+    mut input: impl Read,
+    settings: &Settings,
+    now_ms: f64,
+    mut out: Option<&mut W>,
+) -> std::io::Result<Summary> {
+    let prepared: Vec<Prepared> = presets::cloud_subscriptions()
+        .iter()
+        .map(Prepared::new)
+        .collect();
+    let mut summary = Summary {
+        subs: prepared
+            .iter()
+            .map(|p| SubStats {
+                name: p.name.clone(),
+                ..SubStats::default()
+            })
+            .collect(),
+        ..Summary::default()
+    };
+    let mut stream = EventStream::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = input.read(&mut buf)?;
+        let loaded = if n == 0 {
+            stream.finish()
+        } else {
+            stream.push(&buf[..n])
+        };
+        for item in loaded {
+            match item {
+                Loaded::Event { event, .. } => {
+                    summary.events += 1;
+                    for (p, stats) in prepared.iter().zip(summary.subs.iter_mut()) {
+                        let o = p.run(Ok(settings), &event.value, now_ms, &mut DefaultResponder);
+                        count(stats, &o, event.index);
+                        if let Some(w) = out.as_deref_mut() {
+                            write_requests(w, event.index, &p.name, &o)?;
+                        }
+                    }
+                }
+                Loaded::Error(e) => {
+                    summary.load_errors += 1;
+                    if summary.load_error_examples.len() < 5 {
+                        summary.load_error_examples.push(e.to_string());
+                    }
+                }
+            }
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(summary)
+}
+
+fn count(stats: &mut SubStats, o: &SubscriptionOutcome, index: usize) {
+    if o.matched {
+        stats.matched += 1;
+    }
+    stats.requests += o.requests.len() as u64;
+    if o.status == Status::Error {
+        stats.errors += 1;
+        let message = o
+            .error
+            .as_ref()
+            .map(|e| e.message.trim().to_string())
+            .unwrap_or_default();
+        stats.by_message.entry(message).or_insert((0, index)).0 += 1;
+    }
+}
+
+fn write_requests<W: Write>(
+    w: &mut W,
+    index: usize,
+    sub: &str,
+    o: &SubscriptionOutcome,
+) -> std::io::Result<()> {
+    for r in &o.requests {
+        let headers: serde_json::Map<String, Value> = r
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        let line = json!({"event": index, "subscription": sub, "method": r.method,
+            "url": r.url, "headers": headers, "body": r.body});
+        writeln!(w, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The printed summary.
+pub fn render(s: &Summary, seconds: f64) -> String {
+    let mut t = String::new();
+    let rate = if seconds > 0.0 {
+        s.events as f64 / seconds
+    } else {
+        0.0
+    };
+    t.push_str(&format!(
+        "{} events in {:.2} s ({:.0} events/s), {} could not be read\n",
+        s.events, seconds, rate, s.load_errors
+    ));
+    for e in &s.load_error_examples {
+        t.push_str(&format!("  unreadable: {e}\n"));
+    }
+    t.push_str(&format!(
+        "{:<24} {:>10} {:>10} {:>8}\n",
+        "subscription", "matched", "requests", "errors"
+    ));
+    for sub in &s.subs {
+        t.push_str(&format!(
+            "{:<24} {:>10} {:>10} {:>8}\n",
+            sub.name, sub.matched, sub.requests, sub.errors
+        ));
+    }
+    for sub in &s.subs {
+        for (message, (n, first)) in &sub.by_message {
+            t.push_str(&format!(
+                "  {}: {n} × \"{message}\" (first at event {first})\n",
+                sub.name
+            ));
+        }
+    }
+    t
 }

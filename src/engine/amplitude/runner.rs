@@ -4,10 +4,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use std::sync::OnceLock;
+
 use super::ActionError;
 use super::actions::{ActionKind, perform};
+use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
+use crate::engine::mapping::MappingError;
+use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -173,7 +178,7 @@ pub fn run_subscription(
     now_ms: f64,
     responder: &mut dyn Responder,
 ) -> SubscriptionOutcome {
-    run_subscription_checked(Ok(settings), sub, event, now_ms, responder)
+    Prepared::new(sub).run(Ok(settings), event, now_ms, responder)
 }
 
 /// [`run_subscription`] with settings that may have failed validation
@@ -186,26 +191,61 @@ pub fn run_subscription_checked(
     now_ms: f64,
     responder: &mut dyn Responder,
 ) -> SubscriptionOutcome {
-    let matched = match evaluate_trigger(&sub.trigger, event) {
-        TriggerResult::Invalid => {
-            return SubscriptionOutcome::new(false, Status::InvalidSubscription);
+    Prepared::new(sub).run(settings, event, now_ms, responder)
+}
+
+/// A subscription made ready to run on many events: its trigger parsed and its mapping
+/// checked once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub name: String,
+    action: Option<ActionKind>,
+    trigger: TriggerState,
+    mapping: Value,
+}
+
+impl Prepared {
+    /// Parses the trigger and looks up the action.
+    pub fn new(sub: &Subscription) -> Prepared {
+        Prepared {
+            name: sub.name.clone(),
+            action: ActionKind::from_key(&sub.action),
+            trigger: TriggerState::parse(&sub.trigger),
+            mapping: Value::Object(sub.mapping.clone()),
         }
-        TriggerResult::NoMatch => return SubscriptionOutcome::new(false, Status::NotSubscribed),
-        TriggerResult::Match => true,
-        TriggerResult::Unavailable(e) => return SubscriptionOutcome::failed(false, e),
-    };
-    let Some(action) = ActionKind::from_key(&sub.action) else {
-        return SubscriptionOutcome::new(matched, Status::NoSuchAction);
-    };
-    let settings = match settings {
-        Ok(s) => s,
-        Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
-    };
-    let payload = match resolve_payload(action, &sub.mapping, event) {
-        Ok(p) => p,
-        Err(e) => return SubscriptionOutcome::failed(matched, e),
-    };
-    execute(action, settings, payload, now_ms, responder)
+    }
+
+    /// Runs on one event (see [`run_subscription_checked`]).
+    pub fn run(
+        &self,
+        settings: Result<&Settings, &ActionError>,
+        event: &Value,
+        now_ms: f64,
+        responder: &mut dyn Responder,
+    ) -> SubscriptionOutcome {
+        let matched = match self.trigger.evaluate(event) {
+            TriggerResult::Invalid => {
+                return SubscriptionOutcome::new(false, Status::InvalidSubscription);
+            }
+            TriggerResult::NoMatch => {
+                return SubscriptionOutcome::new(false, Status::NotSubscribed);
+            }
+            TriggerResult::Match => true,
+            TriggerResult::Unavailable(e) => return SubscriptionOutcome::failed(false, e),
+        };
+        let Some(action) = self.action else {
+            return SubscriptionOutcome::new(matched, Status::NoSuchAction);
+        };
+        let settings = match settings {
+            Ok(s) => s,
+            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
+        };
+        let payload = match resolve_payload(action, &self.mapping, event) {
+            Ok(p) => p,
+            Err(e) => return SubscriptionOutcome::failed(matched, e),
+        };
+        execute(action, settings, payload, now_ms, responder)
+    }
 }
 
 /// Like [`run_subscription`] but nothing is sent: every request is planned assuming success.
@@ -270,16 +310,70 @@ enum TriggerResult {
     Unavailable(ActionError),
 }
 
-fn evaluate_trigger(_fql: &str, _event: &Value) -> TriggerResult {
-    TriggerResult::Unavailable(not_wired("trigger language"))
+/// A parsed trigger (or why it cannot be used).
+#[derive(Debug, Clone)]
+struct TriggerState;
+
+impl TriggerState {
+    fn parse(_fql: &str) -> TriggerState {
+        TriggerState
+    }
+
+    fn evaluate(&self, _event: &Value) -> TriggerResult {
+        TriggerResult::Unavailable(not_wired("trigger language"))
+    }
 }
 
+/// The JSON schema of each action, built once from the definitions.
+fn schema_for(action: ActionKind) -> Option<&'static Schema> {
+    static SCHEMAS: OnceLock<Vec<(ActionKind, Schema)>> = OnceLock::new();
+    let all = SCHEMAS.get_or_init(|| {
+        let defs: Value = serde_json::from_str(DEFINITIONS_JSON).unwrap_or(Value::Null);
+        ActionKind::ALL
+            .iter()
+            .filter_map(|a| {
+                Fields::for_action(&defs, a.key())
+                    .ok()
+                    .map(|f| (*a, f.to_schema()))
+            })
+            .collect()
+    });
+    all.iter().find(|(a, _)| *a == action).map(|(_, s)| s)
+}
+
+/// A mapping-kit failure as the reference reports it (no HTTP status).
+fn mapping_error(e: &MappingError) -> ActionError {
+    let class = match e {
+        MappingError::Invalid {
+            aggregate: true, ..
+        } => "AggregateError",
+        MappingError::Invalid { .. } => "ValidationError",
+        MappingError::Runtime(_) => "Error",
+        MappingError::Liquid(_) => "LiquidError",
+        MappingError::Unsupported(_) => "Unsupported",
+    };
+    ActionError {
+        class: class.to_string(),
+        message: e.reference_message(),
+        status: None,
+    }
+}
+
+/// Mapping resolution, then the framework's clean-up and schema validation: the payload
+/// `perform()` receives.
 fn resolve_payload(
-    _action: ActionKind,
-    _mapping: &Map<String, Value>,
-    _event: &Value,
+    action: ActionKind,
+    mapping: &Value,
+    event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
-    Err(not_wired("mapping language"))
+    let resolved =
+        crate::engine::mapping::resolve(mapping, event).map_err(|e| mapping_error(&e))?;
+    let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
+    match process_with_schema(schema, &resolved) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Ok(Map::new()),
+        Err(e) => Err(ActionError::validation(vec![e.message])),
+    }
 }
 
 #[cfg(test)]
