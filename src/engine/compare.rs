@@ -758,6 +758,20 @@ fn head(path: &str) -> &str {
     &path[..end]
 }
 
+/// The first key of a path rest such as `.a.b`, `["odd key"].b` or `[0]`.
+fn first_key(rest: &str) -> String {
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    if let Some(quoted) = rest.strip_prefix('[')
+        && quoted.starts_with('"')
+    {
+        let mut de = serde_json::Deserializer::from_str(quoted).into_iter::<String>();
+        if let Some(Ok(k)) = de.next() {
+            return k;
+        }
+    }
+    head(rest).to_string()
+}
+
 fn reason_for(d: &Difference, ctx: &Ctx) -> Option<&'static str> {
     let path = d.from.as_deref().filter(|_| d.kind == ChangeKind::Moved);
     let paths = [Some(d.path.as_str()), path];
@@ -772,8 +786,10 @@ fn reason_for(d: &Difference, ctx: &Ctx) -> Option<&'static str> {
 fn reason_for_path(path: &str, d: &Difference, ctx: &Ctx) -> Option<&'static str> {
     if let Some(rest) = path.strip_prefix("$request") {
         let field = rest.trim_start_matches('.');
+        let same_format = ctx.c.request_fields.get("format") == ctx.a.request_fields.get("format");
         return Some(match field {
             "options" => "identify_options",
+            "content_type" if same_format => "form_encoding",
             _ => "api_version",
         });
     }
@@ -822,15 +838,16 @@ fn reason_for_path(path: &str, d: &Difference, ctx: &Ctx) -> Option<&'static str
         "session_id" => "session_id",
         "event_id" | "amplitude_event_type" => "integration_options",
         "paying" | "start_version" => "identify_fields",
+        "ip" | "app_version" | "carrier" | "location_lat" | "location_lng" if !event => {
+            "identify_fields"
+        }
         "groups" | "group_properties" | "group_type" | "group_value" => "groups",
         "device_id" => "device_id",
         "idfa" | "adid" | "idfv" | "android_id" => "advertising_ids",
         "user_properties" => user_property_reason(path, ctx),
         "event_properties" => {
-            let second = path
-                .strip_prefix("event_properties")
-                .map(|r| head(r.trim_start_matches('.')))
-                .unwrap_or("");
+            let second = first_key(path.strip_prefix("event_properties").unwrap_or(""));
+            let second = second.as_str();
             let page_call = is_page_name(
                 ctx.c
                     .value
@@ -838,7 +855,9 @@ fn reason_for_path(path: &str, d: &Difference, ctx: &Ctx) -> Option<&'static str
                     .and_then(Value::as_str)
                     .unwrap_or(""),
             );
-            if page_call && (second == "name" || second == "category") {
+            if second == "products" {
+                "order_products"
+            } else if page_call && (second == "name" || second == "category") {
                 "page_properties"
             } else if matches!(
                 second,
@@ -860,9 +879,8 @@ fn reason_for_path(path: &str, d: &Difference, ctx: &Ctx) -> Option<&'static str
 
 fn user_property_reason(path: &str, ctx: &Ctx) -> &'static str {
     let rest = path.strip_prefix("user_properties").unwrap_or("");
-    let rest = rest.trim_start_matches('.');
-    let key = head(rest);
-    let key = key.trim_start_matches("[\"").trim_end_matches("\"]");
+    let key = first_key(rest);
+    let key = key.as_str();
     let utm_like = |k: &str| {
         k.starts_with("utm_")
             || k.starts_with("initial_utm_")
@@ -885,9 +903,13 @@ fn user_property_reason(path: &str, ctx: &Ctx) -> &'static str {
     if matches!(key, "$set" | "$setOnce") || utm_like(key) {
         return "utm_referrer";
     }
-    if let Some(Value::Object(g)) = ctx.c.value.get("groups")
-        && g.contains_key(key)
-    {
+    let in_groups = |item: &Item| {
+        item.value
+            .get("groups")
+            .and_then(Value::as_object)
+            .is_some_and(|g| g.contains_key(key))
+    };
+    if in_groups(ctx.c) || in_groups(ctx.a) {
         return "groups";
     }
     "traits_source"
