@@ -1,7 +1,16 @@
-//! Segment events: loading from JSON / arrays / NDJSON with located errors.
+//! Segment events: loading from text with located errors, and a typed view over one event.
 //!
-//! (Interface fixed early so other modules can call it; the full loader with the Segment
-//! debugger format and precise locations lands with the events work.)
+//! Accepted texts (mixed freely): one JSON object; a JSON array of objects; NDJSON; a stream of
+//! concatenated (pretty-printed) objects, with or without commas between them, which is what
+//! copying several events out of Segment's source debugger gives (its raw view copies the event
+//! JSON as-is, indented); several arrays one after another. A UTF-8 byte-order mark is skipped.
+//!
+//! Broken events do not stop the load: the scanner knows the JSON structure well enough to notice
+//! where an event goes wrong and resynchronises at the next line that starts with `{` at the
+//! broken event's own indentation (one event per line in NDJSON, the same indentation for the
+//! elements of a pretty-printed array). [`Splitter`] does the same over chunks of bytes so a
+//! multi-gigabyte file streams in memory bounded by its largest event; [`parse_events`] is the
+//! whole-text convenience on top of it.
 
 use serde_json::Value;
 
@@ -12,27 +21,40 @@ pub struct LoadedEvent {
     pub index: usize,
     /// 1-based line where the event starts.
     pub line: usize,
+    /// The event as parsed.
     pub value: Value,
 }
 
-/// Why one event (or the whole text) could not be read.
+impl LoadedEvent {
+    /// A typed view of the event's common fields.
+    pub fn view(&self) -> EventView<'_> {
+        EventView::new(&self.value)
+    }
+}
+
+/// Why one event (or the whole text) could not be read, or (in [`LoadResult::warnings`]) what
+/// looks wrong with an event that was loaded anyway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventError {
-    /// The event's index in an array or NDJSON text, when known.
+    /// The event's 0-based index among the events of the text, when the problem belongs to one.
     pub index: Option<usize>,
-    /// 1-based line and column.
+    /// 1-based line and column (columns count characters, not bytes).
     pub line: usize,
     pub column: usize,
     pub message: String,
 }
 
 impl std::fmt::Display for EventError {
+    /// Events are numbered from 1 here because this text is for people.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.index {
             Some(i) => write!(
                 f,
-                "event {i} (line {}, column {}): {}",
-                self.line, self.column, self.message
+                "event {} (line {}, column {}): {}",
+                i + 1,
+                self.line,
+                self.column,
+                self.message
             ),
             None => write!(
                 f,
@@ -43,53 +65,1160 @@ impl std::fmt::Display for EventError {
     }
 }
 
-/// Everything read from one text: the good events and the errors of the bad ones.
+/// Everything read from one text: the good events, the errors of the bad ones, and warnings
+/// about events that loaded but look wrong (e.g. an unknown `type`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadResult {
     pub events: Vec<LoadedEvent>,
     pub errors: Vec<EventError>,
+    pub warnings: Vec<EventError>,
 }
 
-/// Reads events from a text holding one JSON object, a JSON array of objects, or NDJSON.
+impl LoadResult {
+    fn absorb(&mut self, item: Loaded) {
+        match item {
+            Loaded::Event { event, warning } => {
+                self.events.push(event);
+                self.warnings.extend(warning);
+            }
+            Loaded::Error(e) => self.errors.push(e),
+        }
+    }
+}
+
+/// Reads events from a text holding one JSON object, a JSON array of objects, NDJSON, or
+/// concatenated pretty-printed objects (Segment debugger copies). Never fails as a whole: every
+/// event that can be read is returned, every one that cannot is reported with its location.
 pub fn parse_events(text: &str) -> LoadResult {
     let mut out = LoadResult::default();
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => {
-            for (index, value) in items.into_iter().enumerate() {
-                out.events.push(LoadedEvent {
-                    index,
-                    line: 1,
-                    value,
-                });
+    let mut stream = EventStream::new();
+    for item in stream.push(text.as_bytes()) {
+        out.absorb(item);
+    }
+    for item in stream.finish() {
+        out.absorb(item);
+    }
+    // Stray-bracket errors are found out of step with the events: put everything in text order.
+    out.errors.sort_by_key(|e| (e.line, e.column));
+    out
+}
+
+/// The six Segment call types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallType {
+    Track,
+    Page,
+    Screen,
+    Identify,
+    Group,
+    Alias,
+}
+
+impl CallType {
+    /// All call types in the order Segment's spec lists them.
+    pub const ALL: [CallType; 6] = [
+        CallType::Track,
+        CallType::Page,
+        CallType::Screen,
+        CallType::Identify,
+        CallType::Group,
+        CallType::Alias,
+    ];
+
+    /// The `type` value, e.g. `"track"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallType::Track => "track",
+            CallType::Page => "page",
+            CallType::Screen => "screen",
+            CallType::Identify => "identify",
+            CallType::Group => "group",
+            CallType::Alias => "alias",
+        }
+    }
+
+    /// The call type for a `type` value; exact match, as Segment's triggers compare exactly.
+    pub fn parse(s: &str) -> Option<CallType> {
+        CallType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for CallType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A thin typed view over an event's JSON. Accessors return `None` when the field is absent or
+/// not of the expected JSON type; the raw value stays reachable through [`EventView::get`].
+#[derive(Debug, Clone, Copy)]
+pub struct EventView<'a> {
+    value: &'a Value,
+}
+
+impl<'a> EventView<'a> {
+    pub fn new(value: &'a Value) -> Self {
+        EventView { value }
+    }
+
+    /// The underlying JSON.
+    pub fn value(&self) -> &'a Value {
+        self.value
+    }
+
+    /// A top-level field, whatever its JSON type.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.value.get(key)
+    }
+
+    /// A field by a path of keys, e.g. `["context", "device", "id"]`.
+    pub fn path(&self, keys: &[&str]) -> Option<&'a Value> {
+        keys.iter().try_fold(self.value, |v, k| v.get(k))
+    }
+
+    fn str_field(&self, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    /// The `type` string as written (may be an unknown type).
+    pub fn type_str(&self) -> Option<&'a str> {
+        self.str_field("type")
+    }
+
+    /// The call type, when `type` is one of the six.
+    pub fn call_type(&self) -> Option<CallType> {
+        self.type_str().and_then(CallType::parse)
+    }
+
+    /// The event's name: `event` for track, `name` for page and screen.
+    pub fn event_name(&self) -> Option<&'a str> {
+        match self.call_type()? {
+            CallType::Track => self.str_field("event"),
+            CallType::Page | CallType::Screen => self.str_field("name"),
+            _ => None,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<&'a str> {
+        self.str_field("userId")
+    }
+
+    pub fn anonymous_id(&self) -> Option<&'a str> {
+        self.str_field("anonymousId")
+    }
+
+    pub fn message_id(&self) -> Option<&'a str> {
+        self.str_field("messageId")
+    }
+
+    /// `timestamp` as written (an ISO-8601 string in real payloads).
+    pub fn timestamp(&self) -> Option<&'a str> {
+        self.str_field("timestamp")
+    }
+
+    pub fn group_id(&self) -> Option<&'a str> {
+        self.str_field("groupId")
+    }
+
+    pub fn previous_id(&self) -> Option<&'a str> {
+        self.str_field("previousId")
+    }
+
+    /// `properties` for track/page/screen.
+    pub fn properties(&self) -> Option<&'a serde_json::Map<String, Value>> {
+        self.get("properties").and_then(Value::as_object)
+    }
+
+    /// `traits` for identify/group.
+    pub fn traits(&self) -> Option<&'a serde_json::Map<String, Value>> {
+        self.get("traits").and_then(Value::as_object)
+    }
+
+    /// A one-line label for lists: `track "Order Completed"`, `page "Home"`, `identify user-1`.
+    pub fn title(&self) -> String {
+        let kind = self.type_str().unwrap_or("(no type)");
+        if let Some(name) = self.event_name() {
+            return format!("{kind} \"{name}\"");
+        }
+        let who = match self.call_type() {
+            Some(CallType::Group) => self.group_id(),
+            _ => None,
+        }
+        .or(self.user_id())
+        .or(self.anonymous_id());
+        match who {
+            Some(id) => format!("{kind} {id}"),
+            None => kind.to_string(),
+        }
+    }
+}
+
+/// What checking one piece of text gives: an event (maybe with a warning) or an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Event {
+        event: LoadedEvent,
+        warning: Option<EventError>,
+    },
+    Error(EventError),
+}
+
+/// A position in the text: byte offset, 1-based line, 1-based column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub offset: u64,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    const START: Pos = Pos {
+        offset: 0,
+        line: 1,
+        column: 1,
+    };
+
+    fn advance(&mut self, b: u8) {
+        self.offset += 1;
+        if b == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else if b & 0xC0 != 0x80 {
+            // Continuation bytes of a UTF-8 character do not start a new column.
+            self.column += 1;
+        }
+    }
+
+    fn advance_all(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.advance(b);
+        }
+    }
+}
+
+/// The raw text of one event (or of something that should have been one) and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// 0-based index among the events of the whole text.
+    pub index: usize,
+    pub start: Pos,
+    pub bytes: Vec<u8>,
+    /// Set when the scanner has already seen the text is not valid JSON (parse it for details).
+    pub broken: bool,
+    /// Set for pieces cut off by the end of the text.
+    pub unterminated: bool,
+    /// Where a string starts that runs past the end of its line (the likeliest cause when the
+    /// piece is broken).
+    pub unclosed_string: Option<Pos>,
+}
+
+const NOT_JSON: &str = "is not JSON — an event starts with {";
+const UNCLOSED_STRING: &str =
+    "this string is not closed before the end of the line — a \" is missing";
+
+impl Piece {
+    /// Parses and checks the piece: JSON syntax, an object, a string `type`.
+    pub fn load(&self) -> Loaded {
+        let err = |pos: Pos, message: String| {
+            Loaded::Error(EventError {
+                index: Some(self.index),
+                line: pos.line,
+                column: pos.column,
+                message,
+            })
+        };
+        let text = match std::str::from_utf8(&self.bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let mut pos = self.start;
+                pos.advance_all(&self.bytes[..e.valid_up_to()]);
+                return err(pos, "the text is not valid UTF-8".to_string());
+            }
+        };
+        let value = match serde_json::from_str::<Value>(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let pos = self.position_of(e.line(), e.column());
+                if let Some(at) = self.unclosed_string {
+                    return err(at, UNCLOSED_STRING.to_string());
+                }
+                if !matches!(
+                    self.bytes.first(),
+                    Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9')
+                ) {
+                    return err(self.start, NOT_JSON.to_string());
+                }
+                return err(pos, describe_json_error(&e));
+            }
+        };
+        let event = LoadedEvent {
+            index: self.index,
+            line: self.start.line,
+            value,
+        };
+        match check_event(&event.value) {
+            Check::Ok => Loaded::Event {
+                event,
+                warning: None,
+            },
+            Check::Warn(message) => Loaded::Event {
+                warning: Some(EventError {
+                    index: Some(self.index),
+                    line: self.start.line,
+                    column: self.start.column,
+                    message,
+                }),
+                event,
+            },
+            Check::Reject(message) => err(self.start, message),
+        }
+    }
+
+    /// Converts serde_json's location inside the piece (1-based line, byte column) to a position
+    /// in the whole text.
+    fn position_of(&self, line: usize, byte_column: usize) -> Pos {
+        let mut offset = 0;
+        for _ in 1..line {
+            match self.bytes[offset..].iter().position(|&b| b == b'\n') {
+                Some(p) => offset += p + 1,
+                None => break,
             }
         }
-        Ok(value) => out.events.push(LoadedEvent {
-            index: 0,
-            line: 1,
-            value,
-        }),
-        Err(_) => {
-            for (index, (n, line)) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .enumerate()
-            {
-                match serde_json::from_str::<Value>(line) {
-                    Ok(value) => out.events.push(LoadedEvent {
-                        index,
-                        line: n + 1,
-                        value,
-                    }),
-                    Err(e) => out.errors.push(EventError {
-                        index: Some(index),
-                        line: n + 1,
-                        column: e.column(),
-                        message: e.to_string(),
-                    }),
-                }
+        let line_len = self.bytes[offset..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(self.bytes.len() - offset);
+        offset += byte_column.saturating_sub(1).min(line_len);
+        let mut pos = self.start;
+        pos.advance_all(&self.bytes[..offset]);
+        pos
+    }
+}
+
+enum Check {
+    Ok,
+    Warn(String),
+    Reject(String),
+}
+
+const TYPES_HINT: &str = "Segment events need one of track, page, screen, identify, group, alias";
+
+fn check_event(value: &Value) -> Check {
+    let Some(obj) = value.as_object() else {
+        return Check::Reject(format!(
+            "is {}, not an object — each event must be a JSON object like {{\"type\": \"track\", …}}",
+            json_kind(value)
+        ));
+    };
+    match obj.get("type") {
+        None => Check::Reject(format!("has no \"type\" — {TYPES_HINT}")),
+        Some(Value::String(t)) => {
+            if CallType::parse(t).is_some() {
+                Check::Ok
+            } else if let Some(c) = CallType::parse(&t.to_ascii_lowercase()) {
+                Check::Warn(format!(
+                    "unknown type \"{t}\" (types are case-sensitive; did you mean \"{c}\"?) — triggers on type will not match it"
+                ))
+            } else {
+                Check::Warn(format!(
+                    "unknown type \"{t}\" — {TYPES_HINT}; triggers on type will not match it"
+                ))
+            }
+        }
+        Some(other) => Check::Reject(format!(
+            "\"type\" is {}, not a string — {TYPES_HINT}",
+            json_kind(other)
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// serde_json's message without its own " at line L column C" (we give the location in the
+/// whole text instead), plus a hint for the commonest mistakes.
+fn describe_json_error(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let base = full.strip_suffix(&suffix).unwrap_or(&full);
+    let hint = match base {
+        "EOF while parsing an object" => "the event ends before its closing } — a } is missing",
+        "EOF while parsing a list" => "the event ends before a closing ] — a ] is missing",
+        "EOF while parsing a string" => "the event ends inside a string — a \" is missing",
+        "EOF while parsing a value" => "the event ends where a value should be",
+        _ if base.starts_with("control character") => {
+            "a string is not closed before the end of the line (or holds a raw control character)"
+        }
+        _ if base.starts_with("trailing comma") => "a trailing comma before a closing bracket",
+        _ if base.starts_with("key must be a string") => "keys need double quotes",
+        _ => return base.to_string(),
+    };
+    hint.to_string()
+}
+
+/// What the scanner expects next inside a value; only used to notice broken structure early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Value,
+    Key,
+    Colon,
+    CommaOrClose,
+}
+
+/// Where the scanner is between pieces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outer {
+    /// At the top level of the text.
+    Top,
+    /// Inside a top-level array, between elements.
+    Array,
+}
+
+/// State of the piece being scanned.
+#[derive(Debug, Clone)]
+struct Current {
+    start: Pos,
+    /// Offset of the piece's first byte in `Splitter::buf`.
+    buf_start: usize,
+    stack: Vec<u8>,
+    in_string: bool,
+    escape: bool,
+    /// Where the string being scanned opened, and the first one found unclosed.
+    string_start: Pos,
+    unclosed_string: Option<Pos>,
+    expect: Expect,
+    broken: bool,
+    /// The piece is a bare scalar (number, literal), ended by whitespace or a separator.
+    scalar: bool,
+}
+
+/// Incremental event splitter: feed it chunks of bytes (any split, even inside a UTF-8
+/// character) and it hands back each complete event's text with its location. Memory stays
+/// bounded by the largest event plus one chunk, so `replay` can stream huge NDJSON or array files.
+///
+/// ```
+/// use ampscope::engine::event::{Loaded, Splitter};
+/// let mut s = Splitter::new();
+/// let mut pieces = s.push(b"{\"type\":\"track\"}\n{\"type\":");
+/// pieces.extend(s.push(b"\"page\"}\n"));
+/// pieces.extend(s.finish());
+/// assert_eq!(pieces.len(), 2);
+/// assert!(matches!(pieces[1].load(), Loaded::Event { .. }));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    /// Bytes not yet handed out: from the current piece's start (or the scan point) onwards.
+    buf: Vec<u8>,
+    /// Next byte of `buf` to scan, and its position in the whole text.
+    scan: usize,
+    pos: Pos,
+    outer: Outer,
+    /// Position of the open top-level `[` (for the "array not closed" error).
+    array_open: Pos,
+    cur: Option<Current>,
+    /// Whether only whitespace precedes the scan point on the current line.
+    line_blank: bool,
+    next_index: usize,
+    /// Errors that belong to no event (stray brackets, unclosed arrays), in order.
+    stray: Vec<EventError>,
+    bom_checked: bool,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Splitter {
+    pub fn new() -> Self {
+        Splitter {
+            buf: Vec::new(),
+            scan: 0,
+            pos: Pos::START,
+            outer: Outer::Top,
+            array_open: Pos::START,
+            cur: None,
+            line_blank: true,
+            next_index: 0,
+            stray: Vec::new(),
+            bom_checked: false,
+        }
+    }
+
+    /// Feeds the next chunk; returns the pieces completed by it, in order.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<Piece> {
+        self.buf.extend_from_slice(chunk);
+        if !self.bom_checked {
+            if self.buf.len() < 3 && b"\xEF\xBB\xBF".starts_with(&self.buf) {
+                return Vec::new();
+            }
+            self.bom_checked = true;
+            if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                self.buf.drain(..3);
+            }
+        }
+        let mut out = Vec::new();
+        self.run(&mut out);
+        self.compact();
+        out
+    }
+
+    /// Ends the text: returns the piece cut off by the end, if any. Errors that belong to no
+    /// event are then available from [`Splitter::take_stray_errors`].
+    pub fn finish(&mut self) -> Vec<Piece> {
+        let mut out = Vec::new();
+        if let Some(cur) = self.cur.take() {
+            let complete = cur.scalar && !cur.in_string;
+            let bytes = trim_end(&self.buf[cur.buf_start..]).to_vec();
+            let unterminated = !complete;
+            out.push(self.piece(&cur, bytes, unterminated));
+        }
+        if self.outer == Outer::Array {
+            self.stray.push(EventError {
+                index: None,
+                line: self.array_open.line,
+                column: self.array_open.column,
+                message: "the array opened here is not closed with ]".to_string(),
+            });
+            self.outer = Outer::Top;
+        }
+        self.buf.clear();
+        self.scan = 0;
+        out
+    }
+
+    /// Errors found so far that belong to no event, e.g. a stray `]` or an unclosed array.
+    pub fn take_stray_errors(&mut self) -> Vec<EventError> {
+        std::mem::take(&mut self.stray)
+    }
+
+    /// Bytes held back waiting for the rest of an event (the memory a stream needs).
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Number of events (good or broken) handed out so far.
+    pub fn count(&self) -> usize {
+        self.next_index
+    }
+
+    fn piece(&mut self, cur: &Current, bytes: Vec<u8>, unterminated: bool) -> Piece {
+        let index = self.next_index;
+        self.next_index += 1;
+        Piece {
+            index,
+            start: cur.start,
+            bytes,
+            broken: cur.broken,
+            unterminated,
+            unclosed_string: cur.unclosed_string,
+        }
+    }
+
+    /// Drops bytes already handed out so the buffer holds at most the current piece.
+    fn compact(&mut self) {
+        let keep_from = self.cur.as_ref().map_or(self.scan, |c| c.buf_start);
+        if keep_from > 0 {
+            self.buf.drain(..keep_from);
+            self.scan -= keep_from;
+            if let Some(c) = self.cur.as_mut() {
+                c.buf_start -= keep_from;
             }
         }
     }
-    out
+
+    fn run(&mut self, out: &mut Vec<Piece>) {
+        while self.scan < self.buf.len() {
+            let b = self.buf[self.scan];
+            if self.cur.is_some() {
+                self.step_in_piece(b, out);
+            } else {
+                self.step_between(b);
+            }
+        }
+    }
+
+    fn consume(&mut self, b: u8) {
+        self.scan += 1;
+        self.pos.advance(b);
+        if b == b'\n' {
+            self.line_blank = true;
+        } else if !matches!(b, b' ' | b'\t' | b'\r') {
+            self.line_blank = false;
+        }
+    }
+
+    fn begin(&mut self, b: u8) {
+        let (stack, expect, scalar, in_string) = match b {
+            b'{' => (vec![b'{'], Expect::Key, false, false),
+            b'[' => (vec![b'['], Expect::Value, false, false),
+            b'"' => (Vec::new(), Expect::CommaOrClose, false, true),
+            _ => (Vec::new(), Expect::CommaOrClose, true, false),
+        };
+        self.cur = Some(Current {
+            start: self.pos,
+            buf_start: self.scan,
+            stack,
+            in_string,
+            escape: false,
+            string_start: self.pos,
+            unclosed_string: None,
+            expect,
+            broken: false,
+            scalar,
+        });
+        self.consume(b);
+    }
+
+    fn step_between(&mut self, b: u8) {
+        match (b, self.outer) {
+            (b' ' | b'\t' | b'\r' | b'\n' | b',', _) => self.consume(b),
+            (b'[', Outer::Top) => {
+                self.outer = Outer::Array;
+                self.array_open = self.pos;
+                self.consume(b);
+            }
+            (b']', Outer::Array) => {
+                self.outer = Outer::Top;
+                self.consume(b);
+            }
+            (b']' | b'}', _) => {
+                self.stray.push(EventError {
+                    index: None,
+                    line: self.pos.line,
+                    column: self.pos.column,
+                    message: format!("unexpected {} between events", b as char),
+                });
+                self.consume(b);
+            }
+            _ => self.begin(b),
+        }
+    }
+
+    /// Hands out the current piece, ending just before the scan point.
+    fn emit(&mut self, out: &mut Vec<Piece>) {
+        if let Some(cur) = self.cur.take() {
+            let bytes = trim_end(&self.buf[cur.buf_start..self.scan]).to_vec();
+            let piece = self.piece(&cur, bytes, false);
+            out.push(piece);
+        }
+    }
+
+    fn step_in_piece(&mut self, b: u8, out: &mut Vec<Piece>) {
+        let outer = self.outer;
+        let at_line_start = self.line_blank && b != b'\n' && !matches!(b, b' ' | b'\t' | b'\r');
+        let column = self.pos.column;
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        if cur.scalar {
+            // Garbage runs to the end of its line (one error per broken NDJSON line).
+            if matches!(b, b'\n' | b',') || (b == b']' && outer == Outer::Array) {
+                return self.emit(out);
+            }
+            return self.consume(b);
+        }
+        if cur.in_string {
+            if cur.escape {
+                cur.escape = false;
+            } else if b == b'\\' {
+                cur.escape = true;
+            } else if b == b'"' {
+                cur.in_string = false;
+                cur.expect = match (cur.stack.last(), cur.expect) {
+                    (Some(b'{'), Expect::Key) => Expect::Colon,
+                    _ => Expect::CommaOrClose,
+                };
+                if cur.stack.is_empty() {
+                    self.consume(b);
+                    return self.emit(out);
+                }
+            } else if b == b'\n' {
+                // JSON strings cannot hold a raw line break: the string was never closed.
+                cur.broken = true;
+                cur.in_string = false;
+                cur.unclosed_string.get_or_insert(cur.string_start);
+                cur.expect = Expect::CommaOrClose;
+            }
+            return self.consume(b);
+        }
+        if at_line_start && b == b'{' && column == cur.start.column {
+            // A line starting at the piece's own indentation with `{` where no value may go (or
+            // after a break) is the next event: the current one was cut short.
+            if cur.broken || cur.expect != Expect::Value {
+                cur.broken = true;
+                self.emit(out);
+                return self.begin(b);
+            }
+        }
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            b'{' | b'[' => {
+                if cur.expect != Expect::Value {
+                    cur.broken = true;
+                }
+                cur.stack.push(b);
+                cur.expect = if b == b'{' {
+                    Expect::Key
+                } else {
+                    Expect::Value
+                };
+            }
+            b'}' | b']' => {
+                let open = if b == b'}' { b'{' } else { b'[' };
+                match cur.stack.last() {
+                    Some(&top) if top == open => {
+                        cur.stack.pop();
+                    }
+                    _ if b == b']' && outer == Outer::Array => {
+                        // The array's own `]`: the element before it was never closed.
+                        cur.broken = true;
+                        return self.emit(out);
+                    }
+                    _ => {
+                        cur.broken = true;
+                        cur.stack.pop();
+                    }
+                }
+                cur.expect = Expect::CommaOrClose;
+                if cur.stack.is_empty() {
+                    self.consume(b);
+                    return self.emit(out);
+                }
+            }
+            b'"' => {
+                if !matches!(cur.expect, Expect::Value | Expect::Key) {
+                    cur.broken = true;
+                }
+                cur.in_string = true;
+                cur.string_start = self.pos;
+            }
+            b':' => {
+                if cur.expect != Expect::Colon {
+                    cur.broken = true;
+                }
+                cur.expect = Expect::Value;
+            }
+            b',' => {
+                if cur.expect != Expect::CommaOrClose {
+                    cur.broken = true;
+                }
+                cur.expect = match cur.stack.last() {
+                    Some(b'{') => Expect::Key,
+                    _ => Expect::Value,
+                };
+            }
+            _ => {
+                // Inside a number or literal; its validity is serde_json's business.
+                if !matches!(cur.expect, Expect::Value | Expect::CommaOrClose) {
+                    cur.broken = true;
+                }
+                cur.expect = Expect::CommaOrClose;
+            }
+        }
+        self.consume(b);
+    }
+}
+
+fn trim_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b','))
+        .map_or(0, |p| p + 1);
+    &bytes[..end]
+}
+
+/// Loads events from chunks of bytes as they arrive: a [`Splitter`] plus [`Piece::load`].
+#[derive(Debug, Clone, Default)]
+pub struct EventStream {
+    splitter: Splitter,
+}
+
+impl EventStream {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds a chunk; returns the events (or errors) it completed, in order.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<Loaded> {
+        let mut out: Vec<Loaded> = self.splitter.push(chunk).iter().map(Piece::load).collect();
+        out.extend(
+            self.splitter
+                .take_stray_errors()
+                .into_iter()
+                .map(Loaded::Error),
+        );
+        out
+    }
+
+    /// Bytes held back waiting for the rest of an event.
+    pub fn buffered(&self) -> usize {
+        self.splitter.buffered()
+    }
+
+    /// Ends the stream: the last event, if cut off, and errors belonging to no event.
+    pub fn finish(&mut self) -> Vec<Loaded> {
+        let mut out: Vec<Loaded> = self.splitter.finish().iter().map(Piece::load).collect();
+        out.extend(
+            self.splitter
+                .take_stray_errors()
+                .into_iter()
+                .map(Loaded::Error),
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// (events loaded, errors as (index, line, column, message fragment)).
+    type Expected = (
+        usize,
+        &'static [(Option<usize>, usize, usize, &'static str)],
+    );
+
+    const T: &str = r#"{"type":"track","event":"A"}"#;
+    const P: &str = r#"{"type":"page","name":"Home"}"#;
+
+    fn cases() -> Vec<(&'static str, String, Expected)> {
+        vec![
+            ("one object", T.to_string(), (1, &[])),
+            (
+                "pretty object",
+                "{\n  \"type\": \"track\",\n  \"event\": \"A\"\n}\n".to_string(),
+                (1, &[]),
+            ),
+            ("empty text", "  \n\n".to_string(), (0, &[])),
+            ("compact array", format!("[{T},{P},{T}]"), (3, &[])),
+            (
+                "pretty array",
+                format!("[\n  {T},\n  {{\n    \"type\": \"page\"\n  }}\n]\n"),
+                (2, &[]),
+            ),
+            ("ndjson", format!("{T}\n{P}\n{T}\n"), (3, &[])),
+            (
+                "ndjson with CRLF, blank lines and BOM",
+                format!("\u{feff}{T}\r\n\r\n{P}\r\n"),
+                (2, &[]),
+            ),
+            (
+                "concatenated pretty objects (debugger copies)",
+                "{\n  \"type\": \"track\"\n}\n{\n  \"type\": \"page\"\n}".to_string(),
+                (2, &[]),
+            ),
+            (
+                "objects separated by commas",
+                format!("{T},\n{P},\n"),
+                (2, &[]),
+            ),
+            ("two arrays", format!("[{T}]\n[{P},{T}]"), (3, &[])),
+            ("trailing comma in array", format!("[{T},{P},]"), (2, &[])),
+            (
+                "strings holding brackets and escaped quotes",
+                r#"{"type":"track","event":"a\"}{[","x":"\\"}"#.to_string() + "\n" + T,
+                (2, &[]),
+            ),
+            (
+                "ndjson line missing its closing brace",
+                format!("{T}\n{{\"type\":\"track\",\"event\":\"B\"\n{P}\n"),
+                (2, &[(Some(1), 2, 27, "} is missing")]),
+            ),
+            (
+                "ndjson line cut after a comma",
+                format!("{T}\n{{\"type\":\"track\",\n{P}\n"),
+                (2, &[(Some(1), 2, 15, "} is missing")]),
+            ),
+            (
+                "ndjson line with an unclosed string",
+                format!("{{\"type\":\"track\",\"event\":\"B}}\n{P}\n"),
+                (1, &[(Some(0), 1, 25, "string is not closed")]),
+            ),
+            (
+                "ndjson garbage line",
+                format!("{T}\nnot json at all\n{P}\n"),
+                (2, &[(Some(1), 2, 1, "not JSON")]),
+            ),
+            (
+                "missing comma between properties",
+                format!("{T}\n{{\"type\":\"track\" \"event\":\"B\"}}\n{P}"),
+                (2, &[(Some(1), 2, 17, "expected `,` or `}`")]),
+            ),
+            (
+                "pretty array, element missing a comma",
+                format!(
+                    "[\n  {T},\n  {{\n    \"type\": \"track\"\n    \"event\": \"B\"\n  }},\n  {P}\n]"
+                ),
+                (2, &[(Some(1), 5, 5, "expected")]),
+            ),
+            (
+                "pretty array, element missing its closing brace",
+                format!(
+                    "[\n  {T},\n  {{\n    \"type\": \"track\",\n    \"event\": \"B\"\n  {P}\n]"
+                ),
+                (2, &[(Some(1), 5, 16, "} is missing")]),
+            ),
+            (
+                "last array element missing its closing brace",
+                format!("[\n  {T},\n  {{\"type\": \"track\",\n]\n"),
+                (1, &[(Some(1), 3, 18, "} is missing")]),
+            ),
+            (
+                "array never closed",
+                format!("[{T},\n{P}\n"),
+                (2, &[(None, 1, 1, "not closed with ]")]),
+            ),
+            (
+                "stray closing bracket",
+                format!("{T}\n]\n{P}"),
+                (2, &[(None, 2, 1, "unexpected ]")]),
+            ),
+            (
+                "event without type",
+                format!("{T}\n{{\"event\":\"x\"}}"),
+                (
+                    1,
+                    &[(
+                        Some(1),
+                        2,
+                        1,
+                        "has no \"type\" — Segment events need one of track, page, screen, identify, group, alias",
+                    )],
+                ),
+            ),
+            (
+                "type not a string",
+                r#"{"type":3}"#.to_string(),
+                (0, &[(Some(0), 1, 1, "\"type\" is a number")]),
+            ),
+            (
+                "array elements that are not objects",
+                format!("[{T}, 42, \"s\", null, [1]]"),
+                (
+                    1,
+                    &[
+                        (Some(1), 1, 32, "is a number, not an object"),
+                        (Some(2), 1, 36, "is a string"),
+                        (Some(3), 1, 41, "is null"),
+                        (Some(4), 1, 47, "is an array"),
+                    ],
+                ),
+            ),
+            (
+                "columns count characters, not bytes",
+                "{\"type\":\"track\",\"event\":\"日本語\" x}".to_string(),
+                (0, &[(Some(0), 1, 31, "expected")]),
+            ),
+            (
+                "cut off at the end",
+                format!("{T}\n{{\"type\":\"page\",\"name\":"),
+                (1, &[(Some(1), 2, 22, "ends where a value")]),
+            ),
+        ]
+    }
+
+    fn check(name: &str, got: &LoadResult, expected: &Expected) {
+        let (n, errs) = expected;
+        assert_eq!(got.events.len(), *n, "{name}: events {:?}", got);
+        assert_eq!(
+            got.errors.len(),
+            errs.len(),
+            "{name}: errors {:?}",
+            got.errors
+        );
+        for (e, (index, line, column, fragment)) in got.errors.iter().zip(errs.iter()) {
+            assert_eq!(
+                (e.index, e.line, e.column),
+                (*index, *line, *column),
+                "{name}: {e}"
+            );
+            assert!(e.message.contains(fragment), "{name}: {e}");
+        }
+    }
+
+    #[test]
+    fn loads_every_format_and_locates_errors() {
+        for (name, text, expected) in cases() {
+            let got = parse_events(&text);
+            if std::env::var_os("SHOW_EVENTS").is_some() {
+                let errs: Vec<String> = got.errors.iter().map(|e| e.to_string()).collect();
+                eprintln!("{name}: {} events, {errs:#?}", got.events.len());
+            }
+            if std::env::var_os("SHOW_EVENTS").is_none() {
+                check(name, &got, &expected);
+            }
+        }
+    }
+
+    /// Feeding the same text in chunks split anywhere (even inside a UTF-8 character or the
+    /// BOM) gives exactly what loading it whole gives.
+    #[test]
+    fn chunked_input_gives_the_same_result() {
+        for (name, text, _) in cases() {
+            let whole = parse_events(&text);
+            let bytes = text.as_bytes();
+            for cut in 0..=bytes.len() {
+                let got = load_chunks(&[&bytes[..cut], &bytes[cut..]]);
+                assert_eq!(got, whole, "{name}: split at {cut}");
+            }
+            let singles: Vec<&[u8]> = bytes.chunks(1).collect();
+            assert_eq!(load_chunks(&singles), whole, "{name}: byte by byte");
+        }
+    }
+
+    fn load_chunks(chunks: &[&[u8]]) -> LoadResult {
+        let mut out = LoadResult::default();
+        let mut stream = EventStream::new();
+        for c in chunks {
+            for item in stream.push(c) {
+                out.absorb(item);
+            }
+        }
+        for item in stream.finish() {
+            out.absorb(item);
+        }
+        out.errors.sort_by_key(|e| (e.line, e.column));
+        out
+    }
+
+    #[test]
+    fn events_keep_their_index_and_line() {
+        let text = format!("[\n  {T},\n  oops,\n  {P}\n]");
+        let got = parse_events(&text);
+        let at: Vec<(usize, usize)> = got.events.iter().map(|e| (e.index, e.line)).collect();
+        assert_eq!(at, vec![(0, 2), (2, 4)]);
+        assert_eq!(got.errors[0].index, Some(1));
+        assert_eq!(got.events[1].value["name"], "Home");
+    }
+
+    #[test]
+    fn unknown_types_load_with_a_warning() {
+        let got = parse_events("{\"type\":\"Track\"}\n{\"type\":\"purchase\"}\n");
+        assert_eq!(got.events.len(), 2);
+        assert!(got.errors.is_empty());
+        assert_eq!(got.warnings.len(), 2);
+        assert!(got.warnings[0].message.contains("did you mean \"track\""));
+        assert_eq!(got.warnings[1].line, 2);
+        assert!(
+            got.warnings[1]
+                .message
+                .contains("unknown type \"purchase\"")
+        );
+    }
+
+    #[test]
+    fn error_display_numbers_events_from_one() {
+        let got = parse_events(&format!("{T}\n{T}\n{T}\n{{\"event\":\"x\"}}"));
+        assert_eq!(
+            got.errors[0].to_string(),
+            "event 4 (line 4, column 1): has no \"type\" — Segment events need one of track, \
+             page, screen, identify, group, alias"
+        );
+    }
+
+    #[test]
+    fn thousand_ndjson_lines_with_one_broken() {
+        let mut text = String::new();
+        for i in 0..1000 {
+            if i == 500 {
+                text.push_str("{\"type\":\"track\",\"event\":\"broken\"\n");
+            } else {
+                text.push_str(&format!("{{\"type\":\"track\",\"event\":\"e{i}\"}}\n"));
+            }
+        }
+        let got = parse_events(&text);
+        assert_eq!(got.events.len(), 999);
+        assert_eq!(got.errors.len(), 1);
+        assert_eq!(got.errors[0].index, Some(500));
+        assert_eq!(got.errors[0].line, 501);
+        assert_eq!(got.events[500].index, 501);
+        assert_eq!(got.events[500].line, 502);
+    }
+
+    #[test]
+    fn view_reads_common_fields() {
+        let cases: &[(&str, Option<CallType>, Option<&str>, &str)] = &[
+            (
+                r#"{"type":"track","event":"Order Completed","userId":"u1"}"#,
+                Some(CallType::Track),
+                Some("Order Completed"),
+                "track \"Order Completed\"",
+            ),
+            (
+                r#"{"type":"page","name":"Home"}"#,
+                Some(CallType::Page),
+                Some("Home"),
+                "page \"Home\"",
+            ),
+            (
+                r#"{"type":"screen","name":"Cart"}"#,
+                Some(CallType::Screen),
+                Some("Cart"),
+                "screen \"Cart\"",
+            ),
+            (
+                r#"{"type":"identify","userId":"u1","anonymousId":"a"}"#,
+                Some(CallType::Identify),
+                None,
+                "identify u1",
+            ),
+            (
+                r#"{"type":"identify","anonymousId":"a"}"#,
+                Some(CallType::Identify),
+                None,
+                "identify a",
+            ),
+            (
+                r#"{"type":"group","groupId":"g1","userId":"u1"}"#,
+                Some(CallType::Group),
+                None,
+                "group g1",
+            ),
+            (
+                r#"{"type":"alias","userId":"u2","previousId":"u1"}"#,
+                Some(CallType::Alias),
+                None,
+                "alias u2",
+            ),
+            (r#"{"type":"other"}"#, None, None, "other"),
+            (r#"{"event":"x"}"#, None, None, "(no type)"),
+        ];
+        for (json, call, name, title) in cases {
+            let v: Value = serde_json::from_str(json).unwrap();
+            let view = EventView::new(&v);
+            assert_eq!(view.call_type(), *call, "{json}");
+            assert_eq!(view.event_name(), *name, "{json}");
+            assert_eq!(view.title(), *title, "{json}");
+        }
+        let v: Value = serde_json::from_str(
+            r#"{"type":"track","userId":"u","anonymousId":"a","messageId":"m","timestamp":"t","context":{"device":{"id":"d"}}}"#,
+        )
+        .unwrap();
+        let view = EventView::new(&v);
+        assert_eq!(
+            (
+                view.user_id(),
+                view.anonymous_id(),
+                view.message_id(),
+                view.timestamp()
+            ),
+            (Some("u"), Some("a"), Some("m"), Some("t"))
+        );
+        assert_eq!(
+            view.path(&["context", "device", "id"]),
+            Some(&Value::from("d"))
+        );
+        assert_eq!(view.path(&["context", "os", "name"]), None);
+    }
 }

@@ -1,1 +1,0 @@
-//! Amplitude (Actions): settings, endpoints, the six actions, presets and request building.

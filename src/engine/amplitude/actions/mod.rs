@@ -1,0 +1,399 @@
+//! Request building per action: from the payload `perform()` receives (after mapping, clean-up
+//! and schema coercion) to the exact HTTP requests, in the order they are sent.
+
+mod events;
+mod group;
+mod identify;
+mod map_user;
+
+use serde_json::{Map, Value};
+
+use super::quirks::QuirkNote;
+use super::settings::Settings;
+use crate::engine::request::HttpRequest;
+
+/// The six cloud actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    LogEvent,
+    LogEventV2,
+    LogPurchase,
+    IdentifyUser,
+    MapUser,
+    GroupIdentifyUser,
+}
+
+impl ActionKind {
+    /// Every action, in the reference's definition order.
+    pub const ALL: [ActionKind; 6] = [
+        ActionKind::LogEvent,
+        ActionKind::IdentifyUser,
+        ActionKind::MapUser,
+        ActionKind::GroupIdentifyUser,
+        ActionKind::LogPurchase,
+        ActionKind::LogEventV2,
+    ];
+
+    /// The action's key (`logEventV2`, …).
+    pub fn key(self) -> &'static str {
+        match self {
+            ActionKind::LogEvent => "logEvent",
+            ActionKind::LogEventV2 => "logEventV2",
+            ActionKind::LogPurchase => "logPurchase",
+            ActionKind::IdentifyUser => "identifyUser",
+            ActionKind::MapUser => "mapUser",
+            ActionKind::GroupIdentifyUser => "groupIdentifyUser",
+        }
+    }
+
+    /// Parses an action key; `None` for anything that is not a cloud action (`sessionId`).
+    pub fn from_key(key: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|a| a.key() == key)
+    }
+
+    /// The action's definition (fields, schema, defaults).
+    pub fn definition(self) -> Option<&'static super::definitions::ActionDef> {
+        super::definitions::definitions().action(self.key())
+    }
+}
+
+/// The requests an action sends for one payload, in order, with the quirks seen on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Performed {
+    pub requests: Vec<HttpRequest>,
+    pub notes: Vec<QuirkNote>,
+}
+
+/// The reference's `perform(request, {payload, settings})`: the requests it sends, assuming
+/// each one succeeds (a failed request stops the rest; the runner handles that). `now_ms` is
+/// the clock groupIdentifyUser reads when the payload has no time.
+pub fn perform(
+    action: ActionKind,
+    settings: &Settings,
+    payload: &Map<String, Value>,
+    now_ms: f64,
+) -> Performed {
+    match action {
+        ActionKind::LogEvent | ActionKind::LogEventV2 | ActionKind::LogPurchase => {
+            events::perform(action, settings, payload, now_ms)
+        }
+        ActionKind::IdentifyUser => identify::perform(settings, payload),
+        ActionKind::MapUser => map_user::perform(settings, payload),
+        ActionKind::GroupIdentifyUser => group::perform(settings, payload, now_ms),
+    }
+}
+
+/// `user-agent` every request carries (actions-core's request client).
+pub const USER_AGENT: &str = "Segment (Actions)";
+
+fn json_request(url: &str, body: String) -> HttpRequest {
+    HttpRequest {
+        method: "POST".to_string(),
+        url: url.to_string(),
+        headers: vec![
+            ("content-type".to_string(), "application/json".to_string()),
+            ("user-agent".to_string(), USER_AGENT.to_string()),
+        ],
+        body,
+    }
+}
+
+fn form_request(url: &str, pairs: &[(&str, &str)]) -> HttpRequest {
+    HttpRequest {
+        method: "POST".to_string(),
+        url: url.to_string(),
+        headers: vec![
+            (
+                "content-type".to_string(),
+                super::form::CONTENT_TYPE.to_string(),
+            ),
+            ("user-agent".to_string(), USER_AGENT.to_string()),
+        ],
+        body: super::form::encode(pairs),
+    }
+}
+
+/// A JSON number from an `f64`; NaN and infinities become `null`, as `JSON.stringify` writes
+/// them.
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+/// The payload's value as a JavaScript number, if it is one (`typeof x === 'number'`).
+fn as_number(v: Option<&Value>) -> Option<f64> {
+    match v {
+        Some(Value::Number(n)) => Some(crate::engine::js::json_number_to_f64(n)),
+        _ => None,
+    }
+}
+
+/// `min_id_length && min_id_length > 0`.
+fn min_id_length(payload: &Map<String, Value>) -> Option<f64> {
+    as_number(payload.get("min_id_length")).filter(|n| *n > 0.0)
+}
+
+/// The form value `options`: `JSON.stringify({min_id_length})`, or the text `undefined` that
+/// `URLSearchParams` writes for a missing value.
+fn options_text(min_id_length: Option<f64>) -> String {
+    match min_id_length {
+        Some(n) => {
+            let mut o = Map::new();
+            o.insert("min_id_length".to_string(), number(n));
+            crate::engine::js::stringify(&Value::Object(o))
+        }
+        None => "undefined".to_string(),
+    }
+}
+
+/// `obj[key] = value` on a JavaScript object: an existing key keeps its position.
+fn set(obj: &mut Map<String, Value>, key: &str, value: Value) {
+    if let Some(slot) = obj.get_mut(key) {
+        *slot = value;
+    } else {
+        obj.insert(key.to_string(), value);
+    }
+}
+
+/// `{...a}` of a JSON value into `out` (objects only; other values spread nothing useful).
+fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
+    match v {
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                set(out, k, v.clone());
+            }
+        }
+        Some(Value::Array(items)) => {
+            for (i, v) in items.iter().enumerate() {
+                set(out, &i.to_string(), v.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `platform.replace(/ios/i, 'iOS').replace(/android/i, 'Android')`.
+fn normalise_platform(p: &str) -> String {
+    let once = replace_first_ci(p, "ios", "iOS");
+    replace_first_ci(&once, "android", "Android")
+}
+
+fn replace_first_ci(s: &str, needle: &str, with: &str) -> String {
+    let hay = s.as_bytes();
+    let n = needle.len();
+    if hay.len() >= n {
+        for i in 0..=hay.len() - n {
+            if hay[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
+                // ASCII matches start and end on char boundaries.
+                return format!("{}{}{}", &s[..i], with, &s[i + n..]);
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// Platform rules shared by the event actions and identifyUser: rewrite a truthy platform, or
+/// set `Web` when the library is `analytics.js`. Returns whether anything changed.
+fn apply_platform(props: &mut Map<String, Value>, library: Option<&Value>) -> bool {
+    let mut changed = false;
+    if let Some(Value::String(p)) = props.get("platform")
+        && !p.is_empty()
+    {
+        let fixed = normalise_platform(p);
+        if fixed != *p {
+            changed = true;
+            set(props, "platform", Value::String(fixed));
+        }
+    }
+    let platform_truthy = props.get("platform").is_some_and(super::time::truthy);
+    if library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy {
+        set(props, "platform", Value::String("Web".to_string()));
+        changed = true;
+    }
+    changed
+}
+
+/// `mergeUserProperties(...parts)`: a left fold of `{...prev, ...cur}` where `$set` and
+/// `$setOnce` are merged one level deep.
+fn merge_user_properties(parts: &[Map<String, Value>]) -> Map<String, Value> {
+    let mut prev = Map::new();
+    for cur in parts {
+        let truthy = |m: &Map<String, Value>, k: &str| m.get(k).is_some_and(super::time::truthy);
+        let has_set = truthy(&prev, "$set") || truthy(cur, "$set");
+        let has_set_once = truthy(&prev, "$setOnce") || truthy(cur, "$setOnce");
+        let mut next = prev.clone();
+        for (k, v) in cur {
+            set(&mut next, k, v.clone());
+        }
+        for (flag, key) in [(has_set, "$set"), (has_set_once, "$setOnce")] {
+            if flag {
+                let mut merged = Map::new();
+                spread(&mut merged, prev.get(key));
+                spread(&mut merged, cur.get(key));
+                set(&mut next, key, Value::Object(merged));
+            }
+        }
+        prev = next;
+    }
+    prev
+}
+
+/// `convertUTMProperties` + `convertReferrerProperty`: `($set, $setOnce)` parts.
+fn utm_part(utm: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    let Some(v) = utm.filter(|v| super::time::truthy(v)) else {
+        return out;
+    };
+    let mut set_ = Map::new();
+    let mut once = Map::new();
+    if let Value::Object(m) = v {
+        for (k, v) in m {
+            set_.insert(k.clone(), v.clone());
+            once.insert(format!("initial_{k}"), v.clone());
+        }
+    }
+    out.insert("$set".to_string(), Value::Object(set_));
+    out.insert("$setOnce".to_string(), Value::Object(once));
+    out
+}
+
+fn referrer_part(referrer: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(r) = referrer.filter(|v| super::time::truthy(v)) {
+        let mut s = Map::new();
+        s.insert("referrer".to_string(), r.clone());
+        let mut o = Map::new();
+        o.insert("initial_referrer".to_string(), r.clone());
+        out.insert("$set".to_string(), Value::Object(s));
+        out.insert("$setOnce".to_string(), Value::Object(o));
+    }
+    out
+}
+
+/// `omit(user_properties ?? {}, ['utm_properties', 'referrer'])`.
+fn traits_without_utm(up: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(Value::Object(m)) = up {
+        for (k, v) in m {
+            if k != "utm_properties" && k != "referrer" {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Whether UTM or referrer data asks for a user-properties merge:
+/// `Object.keys(utm_properties ?? {}).length || referrer`.
+fn has_utm_or_referrer(payload: &Map<String, Value>) -> bool {
+    let utm = match payload.get("utm_properties") {
+        Some(Value::Object(m)) => !m.is_empty(),
+        _ => false,
+    };
+    utm || payload.get("referrer").is_some_and(super::time::truthy)
+}
+
+/// `parseUserAgentProperties` (when `userAgentParsing`) then `{user_agent}` (when
+/// `includeRawUserAgent`): the lowest-precedence keys of an event / identification.
+///
+/// JavaScript keeps the position of a key spread with the value `undefined`, so a later
+/// payload key of the same name lands there. Such keys are written as `null` placeholders and
+/// returned; [`drop_placeholders`] removes the ones nothing overrode.
+fn user_agent_prefix(
+    payload: &Map<String, Value>,
+    out: &mut Map<String, Value>,
+) -> Vec<&'static str> {
+    let mut undefined = Vec::new();
+    let ua = payload.get("userAgent");
+    if payload
+        .get("userAgentParsing")
+        .is_some_and(super::time::truthy)
+        && let Some(Value::String(s)) = ua.filter(|v| super::time::truthy(v))
+    {
+        let data = payload.get("userAgentData").and_then(Value::as_object);
+        let hint = |k: &str| data.and_then(|d| d.get(k)).filter(|v| !v.is_null());
+        let parsed = super::useragent::parse(s);
+        let os_name = parsed
+            .os_name
+            .clone()
+            .or_else(|| parsed.browser_name.clone());
+        let os_version = match hint("platformVersion") {
+            Some(v) => Some(v.clone()),
+            None => parsed.browser_major.clone().map(Value::String),
+        };
+        let model = match hint("model") {
+            Some(v) => Some(v.clone()),
+            None => parsed
+                .device_model
+                .clone()
+                .or_else(|| parsed.os_name.clone())
+                .map(Value::String),
+        };
+        let entries = [
+            ("os_name", os_name.map(Value::String)),
+            ("os_version", os_version),
+            (
+                "device_manufacturer",
+                parsed.device_vendor.map(Value::String),
+            ),
+            ("device_model", model),
+            ("device_type", parsed.device_type.map(Value::String)),
+        ];
+        for (k, v) in entries {
+            match v {
+                Some(v) => {
+                    out.insert(k.to_string(), v);
+                }
+                None => {
+                    out.insert(k.to_string(), Value::Null);
+                    undefined.push(k);
+                }
+            }
+        }
+    }
+    if payload
+        .get("includeRawUserAgent")
+        .is_some_and(super::time::truthy)
+    {
+        match ua {
+            Some(v) => set(out, "user_agent", v.clone()),
+            None => {
+                set(out, "user_agent", Value::Null);
+                undefined.push("user_agent");
+            }
+        }
+    }
+    undefined
+}
+
+/// Removes the `undefined` placeholders of [`user_agent_prefix`] that `props` did not set.
+fn drop_placeholders(out: &mut Map<String, Value>, undefined: &[&str], props: &Map<String, Value>) {
+    for k in undefined {
+        if !props.contains_key(*k) {
+            out.shift_remove(*k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_rewrites_first_match_only() {
+        let cases = [
+            ("ios", "iOS"),
+            ("IOS", "iOS"),
+            ("android", "Android"),
+            ("ios-android", "iOS-Android"),
+            ("iosios", "iOSios"),
+            ("custom-device-type", "custom-device-type"),
+            ("Web", "Web"),
+            ("ANDROID tv", "Android tv"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalise_platform(input), want);
+        }
+    }
+}
