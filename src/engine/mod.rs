@@ -7,6 +7,7 @@ pub mod compare;
 pub mod event;
 pub mod js;
 pub mod mapping;
+pub mod migration;
 pub mod project;
 pub mod request;
 pub mod samples;

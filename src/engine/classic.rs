@@ -1,1 +1,0 @@
-//! The classic (non-Actions) Amplitude destination in cloud mode.
