@@ -117,6 +117,17 @@ pub(super) fn perform(
     }
 
     let library = library_value(payload);
+    if let (Some(Value::String(lib)), Some(Value::String(sent))) =
+        (payload.get("library"), &library)
+        && sent == "segment"
+        && lib != "segment"
+    {
+        notes.push(QuirkNote::new(
+            QuirkKind::LibraryIsSegment,
+            0,
+            Some(format!("The event's library is \"{lib}\".")),
+        ));
+    }
     let mut main = Map::new();
     let undefined = user_agent_prefix(payload, &mut main);
     for (k, v) in &props {

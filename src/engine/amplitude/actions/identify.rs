@@ -56,6 +56,15 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Perf
         ));
     }
     set(&mut ident, "library", Value::String("segment".to_string()));
+    if let Some(Value::String(lib)) = payload.get("library")
+        && lib != "segment"
+    {
+        notes.push(QuirkNote::new(
+            QuirkKind::LibraryIsSegment,
+            0,
+            Some(format!("The event's library is \"{lib}\".")),
+        ));
+    }
     let identification = crate::engine::js::stringify(&Value::Object(ident));
     let options = options_text(min_id_length(payload));
     if min_id_length(payload).is_none() {
