@@ -10,6 +10,7 @@
 pub mod client;
 pub mod emulator;
 pub mod explain;
+pub mod history;
 pub mod redact;
 
 pub use client::{

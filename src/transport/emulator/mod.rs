@@ -21,8 +21,10 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
+use super::redact::redact_text;
+
 pub use api::{ApiKeyRule, Limits, Reply, Route};
-pub use state::{EmulatorState, Group, Profile, ReceivedEvent};
+pub use state::{EmulatorState, Group, LoggedRequest, Profile, ReceivedEvent};
 
 /// Faults the emulator injects, settable at start and at run time.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -293,11 +295,28 @@ fn decide(shared: &Shared, incoming: &api::Incoming) -> Reply {
         }
     };
     let mut state = lock(&shared.state);
-    if let Some(status) = forced {
-        state.count_status(status);
-        return api::forced_reply(status, incoming, &shared.limits);
-    }
-    api::handle(incoming, &shared.keys, &shared.limits, &mut state, now_ms())
+    let now = now_ms();
+    let reply = match forced {
+        Some(status) => {
+            state.count_status(status);
+            api::forced_reply(status, incoming, &shared.limits)
+        }
+        None => api::handle(incoming, &shared.keys, &shared.limits, &mut state, now),
+    };
+    let target = if incoming.query.is_empty() {
+        incoming.path.clone()
+    } else {
+        format!("{}?{}", incoming.path, incoming.query)
+    };
+    let answer: String = redact_text(&reply.body).chars().take(200).collect();
+    state.log_request(
+        &incoming.method,
+        redact_text(&target),
+        reply.status,
+        answer,
+        now,
+    );
+    reply
 }
 
 fn gunzip(raw: &[u8], limit: usize) -> Result<Vec<u8>, ()> {

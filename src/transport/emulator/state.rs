@@ -60,6 +60,23 @@ pub struct ReceivedEvent {
     pub event: Value,
 }
 
+/// One request the emulator answered, for its log (query and answer redacted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    /// 1, 2, … in arrival order.
+    pub seq: u64,
+    pub time_ms: u64,
+    pub method: String,
+    /// Path and query, keys masked.
+    pub target: String,
+    pub status: u16,
+    /// The start of the answer's body, keys masked.
+    pub answer: String,
+}
+
+/// How many logged requests are kept.
+pub const MAX_LOGGED_REQUESTS: usize = 1_000;
+
 /// The emulator's memory. Obtain a snapshot with `EmulatorHandle::state()`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EmulatorState {
@@ -79,6 +96,8 @@ pub struct EmulatorState {
     seen_insert_ids: std::collections::BTreeSet<(String, String)>,
     /// Requests answered, by status.
     pub statuses: BTreeMap<u16, u64>,
+    log: VecDeque<LoggedRequest>,
+    logged: u64,
     /// Oldest events are forgotten beyond this many (keeps a long-running emulator bounded).
     #[serde(skip)]
     pub max_events: usize,
@@ -135,6 +154,38 @@ impl EmulatorState {
     /// How many requests were answered with `status`.
     pub fn status_count(&self, status: u16) -> u64 {
         self.statuses.get(&status).copied().unwrap_or(0)
+    }
+
+    /// The most recent requests answered, oldest first (at most [`MAX_LOGGED_REQUESTS`]).
+    pub fn requests(&self) -> impl Iterator<Item = &LoggedRequest> {
+        self.log.iter()
+    }
+
+    /// Logged requests with `seq` greater than `after` (to follow the log).
+    pub fn requests_after(&self, after: u64) -> impl Iterator<Item = &LoggedRequest> {
+        self.log.iter().filter(move |r| r.seq > after)
+    }
+
+    pub(crate) fn log_request(
+        &mut self,
+        method: &str,
+        target: String,
+        status: u16,
+        answer: String,
+        now_ms: u64,
+    ) {
+        self.logged += 1;
+        self.log.push_back(LoggedRequest {
+            seq: self.logged,
+            time_ms: now_ms,
+            method: method.to_string(),
+            target,
+            status,
+            answer,
+        });
+        while self.log.len() > MAX_LOGGED_REQUESTS {
+            self.log.pop_front();
+        }
     }
 
     /// Forgets everything (profiles, groups, mappings, events, rate counters).
