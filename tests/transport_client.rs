@@ -36,6 +36,30 @@ fn sender(timeout_ms: u64) -> Sender {
     .unwrap()
 }
 
+fn emulator(faults: Faults) -> ampscope::transport::emulator::EmulatorHandle {
+    Emulator::start(EmulatorConfig {
+        faults,
+        ..EmulatorConfig::default()
+    })
+    .unwrap()
+}
+
+/// One group of requests with a retry policy, to the emulator.
+fn job(
+    emu: &ampscope::transport::emulator::EmulatorHandle,
+    requests: Vec<HttpRequest>,
+    retry: RetryPolicy,
+) -> Job {
+    Job::all(
+        vec![RequestGroup {
+            label: "g".into(),
+            requests,
+        }],
+        Target::Emulator(emu.url()),
+    )
+    .with_retry(retry)
+}
+
 /// Collects a job's updates until it finishes (bounded wait).
 fn collect(sender: &Sender, job: u64) -> Vec<SendUpdate> {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -132,14 +156,10 @@ fn targets_rewrite_host_and_keep_path() {
 
 #[test]
 fn timeout_when_latency_exceeds_it() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            latency: Duration::from_millis(1500),
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        latency: Duration::from_millis(1500),
+        ..Faults::default()
+    });
     let s = sender(150);
     let start = Instant::now();
     let ex = s.send_blocking(&ok_request("a"), &Target::Emulator(emu.url()));
@@ -176,14 +196,10 @@ fn connection_refused() {
 
 #[test]
 fn dropped_connection_and_runtime_faults() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            drop_connections: true,
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        drop_connections: true,
+        ..Faults::default()
+    });
     let s = sender(2000);
     let target = Target::Emulator(emu.url());
     let ex = s.send_blocking(&ok_request("a"), &target);
@@ -210,28 +226,17 @@ fn dropped_connection_and_runtime_faults() {
 
 #[test]
 fn throttled_then_retried_until_accepted() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            force_status: Some(429),
-            force_count: Some(1),
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        force_status: Some(429),
+        force_count: Some(1),
+        ..Faults::default()
+    });
     let s = sender(2000);
     let retry = RetryPolicy {
         throttle_wait: Duration::from_millis(50),
         ..RetryPolicy::sdk()
     };
-    let job = Job::all(
-        vec![RequestGroup {
-            label: "Track Calls".into(),
-            requests: vec![ok_request("a")],
-        }],
-        Target::Emulator(emu.url()),
-    )
-    .with_retry(retry);
+    let job = job(&emu, vec![ok_request("a")], retry);
     let h = s.submit(job);
     let updates = collect(&s, h.id);
     assert_eq!(
@@ -253,30 +258,17 @@ fn throttled_then_retried_until_accepted() {
 
 #[test]
 fn retries_are_bounded() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            force_status: Some(429),
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        force_status: Some(429),
+        ..Faults::default()
+    });
     let s = sender(2000);
     let retry = RetryPolicy {
         max_retries: 2,
         throttle_wait: Duration::from_millis(10),
         ..RetryPolicy::sdk()
     };
-    let h = s.submit(
-        Job::all(
-            vec![RequestGroup {
-                label: "g".into(),
-                requests: vec![ok_request("a"), ok_request("b")],
-            }],
-            Target::Emulator(emu.url()),
-        )
-        .with_retry(retry),
-    );
+    let h = s.submit(job(&emu, vec![ok_request("a"), ok_request("b")], retry));
     let updates = collect(&s, h.id);
     let nexts: Vec<Next> = attempts(&updates).into_iter().map(|(_, n)| n).collect();
     assert_eq!(
@@ -291,15 +283,11 @@ fn retries_are_bounded() {
 
 #[test]
 fn server_errors_back_off_and_retry() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            force_status: Some(503),
-            force_count: Some(2),
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        force_status: Some(503),
+        force_count: Some(2),
+        ..Faults::default()
+    });
     let s = sender(2000);
     let retry = RetryPolicy {
         backoff: Duration::from_millis(10),
@@ -359,16 +347,7 @@ fn daily_quota_events_are_dropped_and_the_rest_retried() {
         throttle_wait: Duration::from_millis(20),
         ..RetryPolicy::sdk()
     };
-    let h = s.submit(
-        Job::all(
-            vec![RequestGroup {
-                label: "g".into(),
-                requests: vec![req.clone()],
-            }],
-            Target::Emulator(emu.url()),
-        )
-        .with_retry(retry.clone()),
-    );
+    let h = s.submit(job(&emu, vec![req.clone()], retry.clone()));
     let updates = collect(&s, h.id);
     assert_eq!(
         attempts(&updates),
@@ -399,16 +378,7 @@ fn daily_quota_events_are_dropped_and_the_rest_retried() {
             {"user_id": "user-spam", "event_type": "e"}
         ]),
     );
-    let h = s.submit(
-        Job::all(
-            vec![RequestGroup {
-                label: "g".into(),
-                requests: vec![only_spam],
-            }],
-            Target::Emulator(emu.url()),
-        )
-        .with_retry(retry),
-    );
+    let h = s.submit(job(&emu, vec![only_spam], retry));
     let updates = collect(&s, h.id);
     assert_eq!(attempts(&updates), vec![("429".into(), Next::AllDropped)]);
 }
@@ -479,14 +449,10 @@ fn a_group_stops_at_a_failure_and_the_next_group_runs() {
 
 #[test]
 fn cancel_abandons_the_request_in_flight() {
-    let emu = Emulator::start(EmulatorConfig {
-        faults: Faults {
-            latency: Duration::from_secs(3),
-            ..Faults::default()
-        },
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emu = emulator(Faults {
+        latency: Duration::from_secs(3),
+        ..Faults::default()
+    });
     let s = sender(10_000);
     let h = s.submit(Job::all(
         vec![RequestGroup {

@@ -639,12 +639,15 @@ fn handle_form(
     let min_id_length = form_min_id_length(&params);
     match route {
         Route::Identify => {
-            let Some(idents) = param(&params, "identification").and_then(parse_objects) else {
-                return Reply::text(400, "missing_event");
+            let idents = match items(
+                &params,
+                "identification",
+                "missing_event",
+                limits.max_identifications,
+            ) {
+                Ok(items) => items,
+                Err(reply) => return reply,
             };
-            if idents.len() > limits.max_identifications {
-                return Reply::text(413, "Payload too large");
-            }
             if let Some(reply) = invalid_ids_reply(&idents, min_id_length) {
                 return reply;
             }
@@ -653,12 +656,15 @@ fn handle_form(
             }
         }
         Route::GroupIdentify => {
-            let Some(idents) = param(&params, "identification").and_then(parse_objects) else {
-                return Reply::text(400, "missing_event");
+            let idents = match items(
+                &params,
+                "identification",
+                "missing_event",
+                limits.max_group_identifications,
+            ) {
+                Ok(items) => items,
+                Err(reply) => return reply,
             };
-            if idents.len() > limits.max_group_identifications {
-                return Reply::text(413, "Payload too large");
-            }
             let bad: Vec<&str> = ["group_type", "group_value"]
                 .into_iter()
                 .filter(|f| idents.iter().any(|i| !is_group_name(i.get(*f))))
@@ -671,12 +677,15 @@ fn handle_form(
             }
         }
         Route::UserMap => {
-            let Some(mappings) = param(&params, "mapping").and_then(parse_objects) else {
-                return Reply::text(400, "missing mapping");
+            let mappings = match items(
+                &params,
+                "mapping",
+                "missing mapping",
+                limits.max_identifications,
+            ) {
+                Ok(items) => items,
+                Err(reply) => return reply,
             };
-            if mappings.len() > limits.max_identifications {
-                return Reply::text(413, "Payload too large");
-            }
             if !mappings.iter().all(is_valid_mapping) {
                 return Reply::text(400, "invalid mapping");
             }
@@ -685,12 +694,10 @@ fn handle_form(
             }
         }
         Route::HttpV1 => {
-            let Some(events) = param(&params, "event").and_then(parse_objects) else {
-                return Reply::text(400, "missing_event");
+            let events = match items(&params, "event", "missing_event", limits.max_events) {
+                Ok(items) => items,
+                Err(reply) => return reply,
             };
-            if events.len() > limits.max_events {
-                return Reply::text(413, "Payload too large");
-            }
             let problems = validate_events(&events, min_id_length);
             if !problems.is_empty() {
                 let mut fields: Vec<&str> = problems
@@ -710,6 +717,23 @@ fn handle_form(
         Route::HttpV2 | Route::Batch => return Reply::text(400, "invalid request path"),
     }
     Reply::text(200, "success")
+}
+
+/// The JSON objects of form parameter `name`: 400 `missing` when absent or malformed, 413
+/// above `max`.
+fn items(
+    params: &[(String, String)],
+    name: &str,
+    missing: &str,
+    max: usize,
+) -> Result<Vec<Value>, Reply> {
+    let Some(items) = param(params, name).and_then(parse_objects) else {
+        return Err(Reply::text(400, missing));
+    };
+    if items.len() > max {
+        return Err(Reply::text(413, "Payload too large"));
+    }
+    Ok(items)
 }
 
 fn invalid_fields(fields: &[&str]) -> Reply {
