@@ -472,3 +472,55 @@ fn cancel_abandons_the_request_in_flight() {
     );
     assert!(summary(&updates).cancelled);
 }
+
+#[test]
+fn payload_too_large_is_split_in_halves() {
+    let emu = Emulator::start(EmulatorConfig {
+        limits: Limits {
+            max_events: 2,
+            ..Limits::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let s = sender(2000);
+    let events: Vec<serde_json::Value> = (0..5)
+        .map(|i| json!({"user_id": "user-123", "event_type": format!("e{i}")}))
+        .collect();
+    let big = request("/batch", json!(events));
+    let h = s.submit(job(&emu, vec![big.clone()], RetryPolicy::sdk()));
+    let updates = collect(&s, h.id);
+    let got: Vec<(String, Next)> = attempts(&updates);
+    assert_eq!(
+        got,
+        vec![
+            ("413".into(), Next::Split),
+            ("200".into(), Next::Continue),
+            ("413".into(), Next::Split),
+            ("200".into(), Next::Continue),
+            ("200".into(), Next::Continue),
+        ]
+    );
+    let kinds: Vec<_> = emu
+        .state()
+        .events()
+        .iter()
+        .map(|e| e.event["event_type"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            json!("e0"),
+            json!("e1"),
+            json!("e2"),
+            json!("e3"),
+            json!("e4")
+        ]
+    );
+    // Without retries (a single send) the 413 is shown as it is.
+    let h = s.submit(Job::single(big, Target::Emulator(emu.url())));
+    assert_eq!(
+        attempts(&collect(&s, h.id)),
+        vec![("413".into(), Next::StopGroup)]
+    );
+}

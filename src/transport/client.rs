@@ -300,6 +300,8 @@ pub enum Next {
     Retry { wait: Duration, dropped: Vec<usize> },
     /// Every event was dropped (daily quota): nothing left to send; on to the next request.
     AllDropped,
+    /// 413 with several events: the events are sent again as two halves.
+    Split,
     /// The group stops here.
     StopGroup,
     /// The job was cancelled.
@@ -418,7 +420,7 @@ type NotifyHook = Arc<dyn Fn() + Send + Sync>;
 /// The sending service: a small tokio runtime (one worker thread) and a reqwest client.
 pub struct Sender {
     runtime: tokio::runtime::Runtime,
-    client: reqwest::Client,
+    clients: Clients,
     timeout: Arc<Mutex<Duration>>,
     tx: mpsc::Sender<SendUpdate>,
     rx: Mutex<mpsc::Receiver<SendUpdate>>,
@@ -437,16 +439,11 @@ impl Sender {
             .map_err(|e| SendError::Other {
                 message: format!("could not start the sending thread: {e}"),
             })?;
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("ampscope/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SendError::Other {
-                message: format!("could not build the HTTP client: {e}"),
-            })?;
+        let clients = Clients::new()?;
         let (tx, rx) = mpsc::channel();
         Ok(Sender {
             runtime,
-            client,
+            clients,
             timeout: Arc::new(Mutex::new(config.timeout)),
             tx,
             rx: Mutex::new(rx),
@@ -476,7 +473,7 @@ impl Sender {
         let id = self.next_job.fetch_add(1, Ordering::SeqCst);
         let cancel = CancelToken::default();
         let ctx = RunContext {
-            client: self.client.clone(),
+            clients: self.clients.clone(),
             timeout: Arc::clone(&self.timeout),
             tx: self.tx.clone(),
             notify: self.notify.clone(),
@@ -509,8 +506,49 @@ impl Sender {
     pub fn send_blocking(&self, request: &HttpRequest, target: &Target) -> Exchange {
         let timeout = self.timeout();
         match target.rewrite(request) {
-            Ok(req) => self.runtime.block_on(send_once(&self.client, req, timeout)),
+            Ok(req) => self
+                .runtime
+                .block_on(send_once(&self.clients, req, timeout)),
             Err(e) => failed_exchange(request.clone(), e),
+        }
+    }
+}
+
+/// Two clients: one that honours the system's proxy settings for the internet, one that never
+/// uses a proxy, for the emulator on loopback (a proxy cannot reach this machine's 127.0.0.1).
+#[derive(Clone)]
+struct Clients {
+    proxied: reqwest::Client,
+    direct: reqwest::Client,
+}
+
+impl Clients {
+    fn new() -> Result<Clients, SendError> {
+        let build = |direct: bool| {
+            let b = reqwest::Client::builder()
+                .user_agent(concat!("ampscope/", env!("CARGO_PKG_VERSION")));
+            let b = if direct { b.no_proxy() } else { b };
+            b.build().map_err(|e| SendError::Other {
+                message: format!("could not build the HTTP client: {e}"),
+            })
+        };
+        Ok(Clients {
+            proxied: build(false)?,
+            direct: build(true)?,
+        })
+    }
+
+    fn for_url(&self, url: &url::Url) -> &reqwest::Client {
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        };
+        if loopback {
+            &self.direct
+        } else {
+            &self.proxied
         }
     }
 }
@@ -525,7 +563,7 @@ fn failed_exchange(request: HttpRequest, e: SendError) -> Exchange {
 }
 
 struct RunContext {
-    client: reqwest::Client,
+    clients: Clients,
     timeout: Arc<Mutex<Duration>>,
     tx: mpsc::Sender<SendUpdate>,
     notify: Option<NotifyHook>,
@@ -539,6 +577,15 @@ impl RunContext {
         if let Some(n) = &self.notify {
             n();
         }
+    }
+
+    fn emit_progress(&self, job: JobId, group: usize, total: usize, sent: usize) {
+        self.emit(SendUpdate::Progress {
+            job,
+            groups_done: group + 1,
+            groups_total: total,
+            requests_sent: sent,
+        });
     }
 
     fn timeout(&self) -> Duration {
@@ -561,13 +608,11 @@ async fn run_job(id: JobId, job: Job, ctx: RunContext) {
     'groups: for (gi, group) in job.groups.iter().enumerate() {
         for (ri, original) in group.requests.iter().enumerate() {
             if ctx.cancel.is_cancelled() {
-                summary.cancelled = true;
                 break 'groups;
             }
-            let mut request = match job.target.rewrite(original) {
+            let request = match job.target.rewrite(original) {
                 Ok(r) => r,
                 Err(e) => {
-                    summary.failed_groups += 1;
                     ctx.emit(SendUpdate::Attempt {
                         job: id,
                         group: gi,
@@ -576,83 +621,101 @@ async fn run_job(id: JobId, job: Job, ctx: RunContext) {
                         exchange: failed_exchange(original.clone(), e),
                         next: Next::StopGroup,
                     });
+                    summary.failed_groups += 1;
+                    ctx.emit_progress(id, gi, total, sent);
                     continue 'groups;
                 }
             };
-            let mut attempt = 0u32;
-            loop {
-                let exchange = tokio::select! {
-                    ex = send_once(&ctx.client, request.clone(), ctx.timeout()) => ex,
-                    _ = ctx.cancel.cancelled() => failed_exchange(request.clone(), SendError::Cancelled),
-                };
-                summary.attempts += 1;
-                sent += 1;
-                let next = decide(&exchange, attempt, &job.retry, ctx.cancel.is_cancelled());
-                let retry_body = match &next {
-                    Next::Retry { dropped, .. } if !dropped.is_empty() => {
-                        explain::without_events(&request.body, dropped)
-                    }
-                    _ => None,
-                };
-                let next = match (next, &retry_body) {
-                    (Next::Retry { dropped, .. }, Some((_, 0))) => {
-                        summary.dropped_events += dropped.len();
-                        Next::AllDropped
-                    }
-                    (n, _) => n,
-                };
-                ctx.emit(SendUpdate::Attempt {
-                    job: id,
-                    group: gi,
-                    index: ri,
-                    attempt,
-                    exchange: exchange.clone(),
-                    next: next.clone(),
-                });
-                match next {
-                    Next::Continue => {
-                        summary.succeeded += 1;
-                        break;
-                    }
-                    Next::AllDropped => break,
-                    Next::Cancelled => {
-                        summary.cancelled = true;
-                        break 'groups;
-                    }
-                    Next::StopGroup => {
-                        summary.failed_groups += 1;
-                        ctx.emit(SendUpdate::Progress {
-                            job: id,
-                            groups_done: gi + 1,
-                            groups_total: total,
-                            requests_sent: sent,
-                        });
-                        continue 'groups;
-                    }
-                    Next::Retry { wait, dropped } => {
-                        if let Some((body, _)) = retry_body {
-                            summary.dropped_events += dropped.len();
-                            request.body = body;
+            // A 413 split puts the two halves in front of what is left of this request.
+            let mut pending = std::collections::VecDeque::from([request]);
+            while let Some(mut request) = pending.pop_front() {
+                let mut attempt = 0u32;
+                loop {
+                    let exchange = tokio::select! {
+                        ex = send_once(&ctx.clients, request.clone(), ctx.timeout()) => ex,
+                        _ = ctx.cancel.cancelled() => failed_exchange(request.clone(), SendError::Cancelled),
+                    };
+                    summary.attempts += 1;
+                    sent += 1;
+                    let mut next =
+                        decide(&exchange, attempt, &job.retry, ctx.cancel.is_cancelled());
+                    let mut new_body = None;
+                    let mut halves = None;
+                    match next.clone() {
+                        Next::Retry { dropped, wait } if !dropped.is_empty() => {
+                            match explain::without_events(&request.body, &dropped) {
+                                Some((body, left)) => {
+                                    summary.dropped_events += dropped.len();
+                                    if left == 0 {
+                                        next = Next::AllDropped;
+                                    } else {
+                                        new_body = Some(body);
+                                    }
+                                }
+                                // Not an events body: nothing can be dropped, retry it whole.
+                                None => {
+                                    next = Next::Retry {
+                                        wait,
+                                        dropped: Vec::new(),
+                                    }
+                                }
+                            }
                         }
-                        if !ctx.wait(wait).await {
-                            summary.cancelled = true;
-                            break 'groups;
+                        Next::Split => {
+                            halves = explain::split_events(&request.body);
+                            if halves.is_none() {
+                                next = Next::StopGroup;
+                            }
                         }
-                        attempt += 1;
+                        _ => {}
+                    }
+                    ctx.emit(SendUpdate::Attempt {
+                        job: id,
+                        group: gi,
+                        index: ri,
+                        attempt,
+                        exchange,
+                        next: next.clone(),
+                    });
+                    match next {
+                        Next::Continue => {
+                            summary.succeeded += 1;
+                            break;
+                        }
+                        Next::AllDropped => break,
+                        Next::Split => {
+                            if let Some((first, second)) = halves {
+                                let half = |body: String| HttpRequest {
+                                    body,
+                                    ..request.clone()
+                                };
+                                pending.push_front(half(second));
+                                pending.push_front(half(first));
+                            }
+                            break;
+                        }
+                        Next::Cancelled => break 'groups,
+                        Next::StopGroup => {
+                            summary.failed_groups += 1;
+                            ctx.emit_progress(id, gi, total, sent);
+                            continue 'groups;
+                        }
+                        Next::Retry { wait, .. } => {
+                            if let Some(body) = new_body.take() {
+                                request.body = body;
+                            }
+                            if !ctx.wait(wait).await {
+                                break 'groups;
+                            }
+                            attempt += 1;
+                        }
                     }
                 }
             }
         }
-        ctx.emit(SendUpdate::Progress {
-            job: id,
-            groups_done: gi + 1,
-            groups_total: total,
-            requests_sent: sent,
-        });
+        ctx.emit_progress(id, gi, total, sent);
     }
-    if ctx.cancel.is_cancelled() {
-        summary.cancelled = true;
-    }
+    summary.cancelled = ctx.cancel.is_cancelled();
     ctx.emit(SendUpdate::Finished { job: id, summary });
 }
 
@@ -670,6 +733,7 @@ fn decide(ex: &Exchange, attempt: u32, policy: &RetryPolicy, cancelled: bool) ->
                 wait: policy.throttle_wait,
                 dropped: drop,
             },
+            SdkAction::Split if policy.max_retries > 0 => Next::Split,
             SdkAction::RetryWithBackoff if can_retry && policy.retry_server_errors => Next::Retry {
                 wait: backoff,
                 dropped: Vec::new(),
@@ -686,10 +750,10 @@ fn decide(ex: &Exchange, attempt: u32, policy: &RetryPolicy, cancelled: bool) ->
 
 /// Sends exactly `req` (method, URL, headers, body) once. A `content-encoding: gzip` header
 /// means the body is gzipped on the way out (the request keeps the readable text).
-pub async fn send_once(client: &reqwest::Client, req: HttpRequest, timeout: Duration) -> Exchange {
+async fn send_once(clients: &Clients, req: HttpRequest, timeout: Duration) -> Exchange {
     let started_at_ms = super::emulator::now_ms();
     let start = Instant::now();
-    let result = send_inner(client, &req, timeout).await;
+    let result = send_inner(clients, &req, timeout).await;
     Exchange {
         request: req,
         result,
@@ -699,7 +763,7 @@ pub async fn send_once(client: &reqwest::Client, req: HttpRequest, timeout: Dura
 }
 
 async fn send_inner(
-    client: &reqwest::Client,
+    clients: &Clients,
     req: &HttpRequest,
     timeout: Duration,
 ) -> Result<HttpResponse, SendError> {
@@ -721,6 +785,7 @@ async fn send_inner(
     } else {
         req.body.as_bytes().to_vec()
     };
+    let client = clients.for_url(&url);
     let mut builder = client.request(method, url).timeout(timeout);
     for (k, v) in &req.headers {
         // reqwest computes these from the body and the URL.

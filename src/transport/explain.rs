@@ -739,3 +739,22 @@ pub fn without_events(body: &str, drop: &[usize]) -> Option<(String, usize)> {
     *events = kept;
     Some((crate::engine::js::stringify(&Value::Object(obj)), n))
 }
+
+/// `body` (a `/2/httpapi` or `/batch` JSON body) as two bodies with the first and the second
+/// half of its events, as Amplitude's SDKs split after a 413; `None` for fewer than two events.
+pub fn split_events(body: &str) -> Option<(String, String)> {
+    let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(body) else {
+        return None;
+    };
+    let events = obj.get("events")?.as_array()?;
+    if events.len() < 2 {
+        return None;
+    }
+    let (first, second) = events.split_at(events.len() / 2);
+    let with = |part: &[Value]| {
+        let mut o = obj.clone();
+        o.insert("events".into(), Value::Array(part.to_vec()));
+        crate::engine::js::stringify(&Value::Object(o))
+    };
+    Some((with(first), with(second)))
+}
