@@ -238,19 +238,15 @@ fn amplitude_options(ev: &Value) -> Value {
 }
 
 fn host(settings: &ClassicSettings) -> &'static str {
-    if is_eu(settings) {
+    if settings.is_eu() {
         "api.eu.amplitude.com"
     } else {
         "api.amplitude.com"
     }
 }
 
-fn is_eu(settings: &ClassicSettings) -> bool {
-    settings.endpoint.to_ascii_lowercase().contains("eu")
-}
-
 fn endpoint_decision(settings: &ClassicSettings) -> Option<Decision> {
-    is_eu(settings).then(|| {
+    settings.is_eu().then(|| {
         inferred(
             "request.url",
             "the `endpoint` setting selects the EU region; its option values and the EU host are \
@@ -276,9 +272,9 @@ fn form_request(
     );
     decisions.insert(
         0,
-        inferred(
+        documented(
             "request.headers",
-            "superagent's default content type for string bodies (the classic code set none)",
+            "superagent (the classic code's HTTP client) sends string bodies as application/x-www-form-urlencoded",
         ),
     );
     if let Some(d) = endpoint_decision(settings) {
@@ -336,7 +332,7 @@ fn event_request(
     if let Some(d) = endpoint_decision(settings) {
         decisions.insert(0, d);
     }
-    let host = if is_eu(settings) {
+    let host = if settings.is_eu() {
         "api.eu.amplitude.com"
     } else {
         "api2.amplitude.com"
