@@ -237,6 +237,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// The kind's name (`added`, `removed`, `changed`, `moved`).
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -947,6 +948,7 @@ struct RowAcc(usize, Vec<usize>, Option<&'static str>);
 const MAX_EXAMPLES: usize = 5;
 
 impl Aggregate {
+    /// An empty aggregate.
     pub fn new() -> Self {
         Self::default()
     }

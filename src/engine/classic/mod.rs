@@ -36,6 +36,7 @@ pub enum Provenance {
 }
 
 impl Provenance {
+    /// Is this an inference rather than a documented fact?
     pub fn is_inferred(&self) -> bool {
         matches!(self, Provenance::Inferred(_))
     }
