@@ -426,6 +426,18 @@ fn common(run: &Run, decisions: &mut Vec<Decision>) -> JsObj {
         objcase_get(opts, "event_type").cloned(),
     );
     ret.set("session_id", objcase_get(opts, "session_id").cloned());
+    if objcase_get(opts, "session_id").is_some() && run.call != "identify" {
+        decisions.push(documented(
+            "session_id",
+            &format!("{SRV17}: integrations.Amplitude.session_id passed through unchanged (Amplitude expects ms; Segment's example shows seconds)"),
+        ));
+    }
+    if ret.get("time").is_none() {
+        decisions.push(inferred(
+            "time",
+            "no readable timestamp: the classic code would fail here (Segment always sets one); sent without time",
+        ));
+    }
     ret.set("event_id", objcase_get(opts, "event_id").cloned());
 
     if let Some(Value::String(loc)) = path(ev, "context.locale")
