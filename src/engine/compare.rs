@@ -959,7 +959,7 @@ impl Aggregate {
         let mut seen: Vec<(String, ChangeKind)> = Vec::new();
         for (pair, d) in cmp.differences() {
             let path = if d.path.is_empty() {
-                format!("({} {})", pair_kind_text(pair.kind), pair.label)
+                format!("(whole {})", pair_kind_text(pair.kind))
             } else {
                 collapse_indices(&d.path)
             };
@@ -973,6 +973,9 @@ impl Aggregate {
                 .entry(key)
                 .or_insert(RowAcc(0, Vec::new(), d.reason));
             row.0 += 1;
+            if row.2.is_none() {
+                row.2 = d.reason;
+            }
             if row.1.len() < MAX_EXAMPLES {
                 row.1.push(index);
             }

@@ -258,7 +258,7 @@ fn aggregate_counts_events_and_exports() {
     assert_eq!(find("$request.url").examples, vec![0, 1]);
     assert_eq!(find("library").count, 1);
     assert_eq!(find("products").examples, vec![0]);
-    assert_eq!(find("(event Viewed Home)").kind, ChangeKind::Added);
+    assert_eq!(find("(whole event)").kind, ChangeKind::Added);
     let csv = agg.to_csv();
     assert!(csv.starts_with("path,kind,reason,events,percent,example_events\n$request.content_type,changed,api_version,2,66.7,0 1\n"), "{csv}");
     let md = agg.to_markdown();
