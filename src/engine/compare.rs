@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::engine::amplitude;
+use crate::engine::classic::{ClassicOutput, ClassicSettings, cloud_requests};
 use crate::engine::js;
+use crate::engine::project::Subscription;
 use crate::engine::request::HttpRequest;
 
 /// Which Amplitude API a request goes to (from its URL path).
@@ -234,6 +237,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// The kind's name (`added`, `removed`, `changed`, `moved`).
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -944,6 +948,7 @@ struct RowAcc(usize, Vec<usize>, Option<&'static str>);
 const MAX_EXAMPLES: usize = 5;
 
 impl Aggregate {
+    /// An empty aggregate.
     pub fn new() -> Self {
         Self::default()
     }
@@ -954,7 +959,7 @@ impl Aggregate {
         let mut seen: Vec<(String, ChangeKind)> = Vec::new();
         for (pair, d) in cmp.differences() {
             let path = if d.path.is_empty() {
-                format!("({} {})", pair_kind_text(pair.kind), pair.label)
+                format!("(whole {})", pair_kind_text(pair.kind))
             } else {
                 collapse_indices(&d.path)
             };
@@ -968,6 +973,9 @@ impl Aggregate {
                 .entry(key)
                 .or_insert(RowAcc(0, Vec::new(), d.reason));
             row.0 += 1;
+            if row.2.is_none() {
+                row.2 = d.reason;
+            }
             if row.1.len() < MAX_EXAMPLES {
                 row.1.push(index);
             }
@@ -1085,6 +1093,76 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// What one Actions subscription did with the event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionsRun {
+    pub subscription: String,
+    pub action: String,
+    /// `ok`, `not_subscribed`, `error`, ... (the conformance names).
+    pub status: &'static str,
+    pub requests: Vec<HttpRequest>,
+    pub error: Option<String>,
+}
+
+/// Classic and Actions requests for one event, and their comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideBySide {
+    pub classic: ClassicOutput,
+    /// The Actions subscriptions' runs, or why the Actions side cannot be computed in this
+    /// build.
+    pub actions: Result<Vec<ActionsRun>, String>,
+    /// Present when both sides could be computed.
+    pub comparison: Option<Comparison>,
+}
+
+/// Runs the classic model and the given Actions subscriptions (e.g. the five cloud presets or
+/// the migration's subscriptions) on one event and compares what they send. Nothing is sent:
+/// the Actions side is previewed assuming every answer succeeds.
+pub fn side_by_side(
+    classic_settings: &ClassicSettings,
+    actions_settings: &amplitude::Settings,
+    subscriptions: &[Subscription],
+    event: &Value,
+    now_ms: f64,
+) -> SideBySide {
+    let classic = cloud_requests(classic_settings, event);
+    let mut runs = Vec::new();
+    let mut unavailable = None;
+    for sub in subscriptions.iter().filter(|s| s.enabled) {
+        let outcome = amplitude::preview(actions_settings, sub, event, now_ms);
+        if let Some(e) = outcome.error.as_ref().filter(|e| e.class == "NotWired") {
+            unavailable = Some(e.message.clone());
+            break;
+        }
+        runs.push(ActionsRun {
+            subscription: sub.name.clone(),
+            action: sub.action.clone(),
+            status: outcome.status.as_str(),
+            requests: outcome.requests,
+            error: outcome.error.map(|e| e.to_string()),
+        });
+    }
+    if let Some(reason) = unavailable {
+        return SideBySide {
+            classic,
+            actions: Err(reason),
+            comparison: None,
+        };
+    }
+    let classic_requests: Vec<HttpRequest> =
+        classic.requests.iter().map(|r| r.request.clone()).collect();
+    let actions_requests: Vec<HttpRequest> = runs
+        .iter()
+        .flat_map(|r| r.requests.iter().cloned())
+        .collect();
+    let comparison = compare(&classic_requests, &actions_requests);
+    SideBySide {
+        classic,
+        actions: Ok(runs),
+        comparison: Some(comparison),
     }
 }
 

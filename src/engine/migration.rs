@@ -8,8 +8,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::engine::amplitude::ActionKind;
 use crate::engine::amplitude::presets;
+use crate::engine::amplitude::{ActionKind, Region, Settings};
 use crate::engine::classic::{CATALOG, ClassicSettings, Provenance, SettingInfo};
 use crate::engine::project::Subscription;
 
@@ -274,6 +274,17 @@ fn undocumented_text(key: &str) -> &'static str {
     }
 }
 
+/// The Actions destination settings that match classic ones: the same keys, and Europe when the
+/// classic endpoint names the EU region.
+pub fn actions_settings(classic: &ClassicSettings) -> Settings {
+    let region = if classic.is_eu() {
+        Region::Europe
+    } else {
+        Region::NorthAmerica
+    };
+    Settings::new(&classic.api_key, &classic.secret_key, region)
+}
+
 /// The migration plan for classic `settings`.
 pub fn plan(settings: &ClassicSettings, options: MigrationOptions) -> MigrationPlan {
     let values = serde_json::to_value(settings)
@@ -358,8 +369,7 @@ fn advice(key: &str, s: &ClassicSettings, is_default: bool) -> (String, Option<V
         "secretKey" => nothing("Actions requires the Secret Key; enter it in the destination settings."),
         "endpoint" if s.endpoint.is_empty() => nothing("Keep Endpoint Region North America (the default)."),
         "endpoint" => {
-            let eu = s.endpoint.to_ascii_lowercase().contains("eu");
-            nothing(if eu {
+            nothing(if s.is_eu() {
                 "Set Endpoint Region to Europe."
             } else {
                 "Set Endpoint Region to the matching region (North America or Europe)."

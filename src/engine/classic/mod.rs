@@ -36,6 +36,7 @@ pub enum Provenance {
 }
 
 impl Provenance {
+    /// Is this an inference rather than a documented fact?
     pub fn is_inferred(&self) -> bool {
         matches!(self, Provenance::Inferred(_))
     }
@@ -238,19 +239,15 @@ fn amplitude_options(ev: &Value) -> Value {
 }
 
 fn host(settings: &ClassicSettings) -> &'static str {
-    if is_eu(settings) {
+    if settings.is_eu() {
         "api.eu.amplitude.com"
     } else {
         "api.amplitude.com"
     }
 }
 
-fn is_eu(settings: &ClassicSettings) -> bool {
-    settings.endpoint.to_ascii_lowercase().contains("eu")
-}
-
 fn endpoint_decision(settings: &ClassicSettings) -> Option<Decision> {
-    is_eu(settings).then(|| {
+    settings.is_eu().then(|| {
         inferred(
             "request.url",
             "the `endpoint` setting selects the EU region; its option values and the EU host are \
@@ -276,9 +273,9 @@ fn form_request(
     );
     decisions.insert(
         0,
-        inferred(
+        documented(
             "request.headers",
-            "superagent's default content type for string bodies (the classic code set none)",
+            "superagent (the classic code's HTTP client) sends string bodies as application/x-www-form-urlencoded",
         ),
     );
     if let Some(d) = endpoint_decision(settings) {
@@ -336,7 +333,7 @@ fn event_request(
     if let Some(d) = endpoint_decision(settings) {
         decisions.insert(0, d);
     }
-    let host = if is_eu(settings) {
+    let host = if settings.is_eu() {
         "api.eu.amplitude.com"
     } else {
         "api2.amplitude.com"
@@ -429,6 +426,18 @@ fn common(run: &Run, decisions: &mut Vec<Decision>) -> JsObj {
         objcase_get(opts, "event_type").cloned(),
     );
     ret.set("session_id", objcase_get(opts, "session_id").cloned());
+    if objcase_get(opts, "session_id").is_some() && run.call != "identify" {
+        decisions.push(documented(
+            "session_id",
+            &format!("{SRV17}: integrations.Amplitude.session_id passed through unchanged (Amplitude expects ms; Segment's example shows seconds)"),
+        ));
+    }
+    if ret.get("time").is_none() {
+        decisions.push(inferred(
+            "time",
+            "no readable timestamp: the classic code would fail here (Segment always sets one); sent without time",
+        ));
+    }
     ret.set("event_id", objcase_get(opts, "event_id").cloned());
 
     if let Some(Value::String(loc)) = path(ev, "context.locale")

@@ -514,6 +514,12 @@ pub struct LoadedSettings {
 }
 
 impl ClassicSettings {
+    /// Does the `endpoint` setting pick the EU region? (Its option values are not published;
+    /// any value mentioning "eu" counts.)
+    pub fn is_eu(&self) -> bool {
+        self.endpoint.to_ascii_lowercase().contains("eu")
+    }
+
     /// The value of a setting by its catalog key, as JSON (`None` for keys not in the catalog).
     pub fn get(&self, key: &str) -> Option<Value> {
         setting_info(key)?;

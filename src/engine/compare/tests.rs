@@ -258,7 +258,7 @@ fn aggregate_counts_events_and_exports() {
     assert_eq!(find("$request.url").examples, vec![0, 1]);
     assert_eq!(find("library").count, 1);
     assert_eq!(find("products").examples, vec![0]);
-    assert_eq!(find("(event Viewed Home)").kind, ChangeKind::Added);
+    assert_eq!(find("(whole event)").kind, ChangeKind::Added);
     let csv = agg.to_csv();
     assert!(csv.starts_with("path,kind,reason,events,percent,example_events\n$request.content_type,changed,api_version,2,66.7,0 1\n"), "{csv}");
     let md = agg.to_markdown();
@@ -271,4 +271,18 @@ fn aggregate_counts_events_and_exports() {
         "products[*].price[*]"
     );
     assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+}
+
+#[test]
+fn side_by_side_without_actions_subscriptions_shows_classic_only_objects() {
+    let s = ClassicSettings::default();
+    let ev = json!({"type": "identify", "userId": "u1", "timestamp": "2014"});
+    let sbs = side_by_side(&s, &amplitude::Settings::default(), &[], &ev, 0.0);
+    assert_eq!(sbs.classic.requests.len(), 1);
+    assert_eq!(sbs.actions, Ok(vec![]));
+    let cmp = sbs.comparison.unwrap();
+    assert_eq!(cmp.pairs.len(), 1);
+    assert_eq!(cmp.pairs[0].label, "identify");
+    assert_eq!(cmp.pairs[0].differences[0].kind, ChangeKind::Removed);
+    assert!(!cmp.is_identical());
 }
