@@ -1,5 +1,7 @@
 //! The resolver and the 13 directives (`mapping-kit/index.ts`).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::MappingError;
@@ -141,10 +143,19 @@ pub fn resolve<'a>(m: &Value, payload: Payload<'a>, cx: &mut Ctx) -> Result<Got<
             if is_directive(map) {
                 return run_directive(map, payload, cx);
             }
+            // Members are resolved in JavaScript property order (it decides which quirk or
+            // error comes first); `push_new` keeps the object in that order.
             let mut obj = JsObject::with_capacity(map.len());
-            for k in js::ordered_keys(map) {
-                let v = resolve(&map[k.as_str()], payload, cx)?.into_js();
-                obj.insert(k.clone(), v);
+            if map.keys().any(|k| js::is_array_index(k).is_some()) {
+                for k in js::ordered_keys(map) {
+                    let v = resolve(&map[k.as_str()], payload, cx)?.into_js();
+                    obj.push_new(k.clone(), v);
+                }
+            } else {
+                for (k, v) in map {
+                    let v = resolve(v, payload, cx)?.into_js();
+                    obj.push_new(k.clone(), v);
+                }
             }
             Ok(Got::Owned(JsValue::Object(obj)))
         }
@@ -224,18 +235,18 @@ fn run_directive<'a>(
 }
 
 /// `registerStringDirective`: the option resolves to the string the directive works on.
-fn string_option(
+fn string_option<'m>(
     name: &str,
-    opts: &Value,
+    opts: &'m Value,
     payload: Payload<'_>,
     cx: &mut Ctx,
-) -> Result<String, MappingError> {
+) -> Result<Cow<'m, str>, MappingError> {
     if let Value::String(s) = opts {
-        return Ok(s.clone());
+        return Ok(Cow::Borrowed(s));
     }
     let v = resolve(opts, payload, cx)?;
     match v.as_str() {
-        Some(s) => Ok(s.to_string()),
+        Some(s) => Ok(Cow::Owned(s.to_string())),
         None => Err(err(format!(
             "{name}: expected string, got {}",
             v.type_name()
