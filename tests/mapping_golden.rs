@@ -132,6 +132,12 @@ fn run_sub(defs: &Value, case: &Value, sub: &Value) -> Result<(), String> {
             return Ok(());
         }
     };
+    let prepared = mapping::PreparedMapping::new(&mapping).unwrap();
+    if prepared.resolve(&case["event"]).as_ref() != Ok(&resolved) {
+        return Err(format!(
+            "{label}: the prepared mapping resolves differently"
+        ));
+    }
     let fields = Fields::for_action(defs, sub["action"].as_str().unwrap()).unwrap();
     match schema::process(&fields, &resolved) {
         Ok(payload) => match sub.get("payload") {
