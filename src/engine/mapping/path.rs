@@ -284,7 +284,15 @@ pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
 
 fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
     match v {
-        Value::Object(map) => map.get(key).map_or(Got::UNDEFINED, Got::Json),
+        Value::Object(map) => {
+            // Event objects are small: comparing keys beats hashing them.
+            let found = if map.len() <= 16 {
+                map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+            } else {
+                map.get(key)
+            };
+            found.map_or(Got::UNDEFINED, Got::Json)
+        }
         Value::Array(items) => {
             if key == "length" {
                 return Got::Owned(JsValue::Number(items.len() as f64));
