@@ -164,15 +164,24 @@ pub fn segments(path: &str) -> Vec<String> {
 }
 
 /// The keys of a path, lazily and without copying keys that contain no quote.
-pub struct Segments<'p> {
-    path: &'p str,
-    pos: usize,
+pub enum Segments<'p> {
+    /// Only dots separate keys: split on them.
+    Dots(std::str::Split<'p, char>),
+    /// Brackets or quotes: the full `get.ts` rules.
+    Full { path: &'p str, pos: usize },
 }
 
 impl<'p> Segments<'p> {
     /// Segments of `path`.
     pub fn new(path: &'p str) -> Self {
-        Segments { path, pos: 0 }
+        if path
+            .bytes()
+            .any(|b| matches!(b, b'[' | b']' | b'"' | b'\''))
+        {
+            Segments::Full { path, pos: 0 }
+        } else {
+            Segments::Dots(path.split('.'))
+        }
     }
 }
 
@@ -180,13 +189,19 @@ impl<'p> Iterator for Segments<'p> {
     type Item = Cow<'p, str>;
 
     fn next(&mut self) -> Option<Cow<'p, str>> {
-        let bytes = self.path.as_bytes();
+        let (path, pos) = match self {
+            Segments::Dots(split) => {
+                return split.find(|s| !s.is_empty()).map(Cow::Borrowed);
+            }
+            Segments::Full { path, pos } => (*path, pos),
+        };
+        let bytes = path.as_bytes();
         let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
         loop {
-            if self.pos > bytes.len() {
+            if *pos > bytes.len() {
                 return None;
             }
-            let start = self.pos;
+            let start = *pos;
             let mut i = start;
             // Find the next separator; `end` is where the piece stops, `next` where the
             // following piece starts.
@@ -207,9 +222,9 @@ impl<'p> Iterator for Segments<'p> {
                 }
                 i += 1;
             };
-            self.pos = next;
+            *pos = next;
             if end > start {
-                let piece = &self.path[start..end];
+                let piece = &path[start..end];
                 return Some(if piece.contains(['"', '\'']) {
                     Cow::Owned(piece.chars().filter(|c| *c != '"' && *c != '\'').collect())
                 } else {
@@ -222,9 +237,11 @@ impl<'p> Iterator for Segments<'p> {
 
 /// `String.replace('$.', '')`: the first `$.` anywhere in the path goes.
 pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> Cow<'p, str> {
+    if let Some(rest) = path.strip_prefix("$.") {
+        return Cow::Borrowed(rest);
+    }
     match path.find("$.") {
         None => Cow::Borrowed(path),
-        Some(0) => Cow::Borrowed(&path[2..]),
         Some(pos) => {
             quirks.hit(MappingQuirk::PathDollarDotAnywhere);
             let mut s = String::with_capacity(path.len() - 2);
@@ -240,11 +257,12 @@ pub fn get<'a>(root: Payload<'a>, path: &str, quirks: &mut QuirkSet) -> Got<'a> 
     if path.is_empty() || path == "." {
         return root.into();
     }
-    if path.contains("[\"") || path.contains("['") {
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
         note_dotted_bracket_key(path, quirks);
     }
     let mut cur: Got<'a> = root.into();
-    for seg in Segments::new(path) {
+    for seg in segments {
         if !cur.truthy() {
             if !cur.is_undefined() {
                 quirks.hit(MappingQuirk::PathFalsyIntermediate);
