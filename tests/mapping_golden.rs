@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::mapping::{
-    self, MappingError,
+    self,
     schema::{self, Fields},
 };
 #[path = "mapping/common.rs"]
@@ -95,13 +95,7 @@ fn run_sub(defs: &Value, case: &Value, sub: &Value) -> Result<(), String> {
             let Some(w) = want_error else {
                 return Err(format!("{label}: unexpected mapping error {e}"));
             };
-            let class = match &e {
-                MappingError::Invalid {
-                    aggregate: true, ..
-                } => "AggregateError",
-                MappingError::Invalid { .. } => "ValidationError",
-                _ => "Error",
-            };
+            let class = e.class();
             if w["class"] != class || w["message"] != e.reference_message().as_str() {
                 return Err(format!(
                     "{label}: {class} {:?}, want {w}",

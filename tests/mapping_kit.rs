@@ -10,28 +10,13 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::js;
-use ampscope::engine::mapping::{self, JsValue, MappingError};
+use ampscope::engine::mapping::{self, JsValue};
 use serde_json::Value;
 
 fn rows() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mapping/kit_rows.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["rows"].as_array().unwrap().clone()
-}
-
-fn class_of(e: &MappingError) -> &'static str {
-    match e {
-        MappingError::Invalid {
-            aggregate: true, ..
-        } => "AggregateError",
-        MappingError::Invalid {
-            aggregate: false, ..
-        } => "ValidationError",
-        MappingError::Runtime(_) => "Error",
-        MappingError::Liquid(m) if m.starts_with("tag ") => "ParseError",
-        MappingError::Liquid(_) => "RenderError",
-        MappingError::Unsupported(_) => "Unsupported",
-    }
 }
 
 fn check_row(row: &Value) -> Result<(), String> {
@@ -53,8 +38,8 @@ fn check_row(row: &Value) -> Result<(), String> {
             return Err(format!("{id}: messages {got_msgs:?} != {want:?}"));
         }
         let want_class = throws["class"].as_str().unwrap();
-        if class_of(&e) != want_class {
-            return Err(format!("{id}: class {} != {want_class}", class_of(&e)));
+        if e.class() != want_class {
+            return Err(format!("{id}: class {} != {want_class}", e.class()));
         }
         return Ok(());
     }

@@ -68,6 +68,23 @@ impl MappingError {
         }
     }
 
+    /// The class of the reference's error object: `AggregateError` or `ValidationError` for
+    /// an invalid mapping, `Error` for a run-time error, `ParseError`/`TokenizationError`/
+    /// `RenderError` for LiquidJS, `Unsupported` for what Ampscope rejects.
+    pub fn class(&self) -> &'static str {
+        match self {
+            MappingError::Invalid {
+                aggregate: true, ..
+            } => "AggregateError",
+            MappingError::Invalid { .. } => "ValidationError",
+            MappingError::Runtime(_) => "Error",
+            MappingError::Liquid(m) if m.starts_with("output ") => "TokenizationError",
+            MappingError::Liquid(m) if m.starts_with("tag ") => "ParseError",
+            MappingError::Liquid(_) => "RenderError",
+            MappingError::Unsupported(_) => "Unsupported",
+        }
+    }
+
     /// The individual messages (one per validation error).
     pub fn messages(&self) -> Vec<String> {
         match self {
