@@ -305,7 +305,13 @@ fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
         Value::Object(map) => {
             // Event objects are small: comparing keys beats hashing them.
             let found = if map.len() <= 16 {
-                map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+                let first = key.as_bytes().first();
+                map.iter()
+                    .find(|(k, _)| {
+                        // Length and first byte rule out most keys without a `memcmp` call.
+                        k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
+                    })
+                    .map(|(_, v)| v)
             } else {
                 map.get(key)
             };
