@@ -3,6 +3,7 @@
 //!
 //! * [`resolve`] runs `transform(mapping, event)`: validation, resolution, removal of
 //!   `undefined` members. [`resolve_with_report`] also says which [`MappingQuirk`]s it hit.
+//! * [`PreparedMapping`] validates once and resolves many events (same results).
 //! * [`validate`] lists every validation error with the reference's message and its location.
 //! * [`schema`] holds action field definitions and [`schema::process`], the clean-up and ajv
 //!   coercion/validation the framework runs before `perform`.
