@@ -22,6 +22,11 @@ fn rows() -> Vec<Value> {
 fn check_row(row: &Value) -> Result<(), String> {
     let id = row["id"].as_str().unwrap();
     let got = mapping::resolve(&row["mapping"], &row["input"]);
+    let prepared =
+        mapping::PreparedMapping::new(&row["mapping"]).and_then(|p| p.resolve(&row["input"]));
+    if prepared != got {
+        return Err(format!("{id}: prepared {prepared:?} != {got:?}"));
+    }
     if let Some(throws) = row.get("throws") {
         let e = match got {
             Ok(v) => return Err(format!("{id}: expected an error, got {:?}", v.to_json())),

@@ -166,7 +166,7 @@ pub fn segments(path: &str) -> Vec<String> {
 /// The keys of a path, lazily and without copying keys that contain no quote.
 pub enum Segments<'p> {
     /// Only dots separate keys: split on them.
-    Dots(std::str::Split<'p, char>),
+    Dots { path: &'p str, pos: usize },
     /// Brackets or quotes: the full `get.ts` rules.
     Full { path: &'p str, pos: usize },
 }
@@ -180,7 +180,7 @@ impl<'p> Segments<'p> {
         {
             Segments::Full { path, pos: 0 }
         } else {
-            Segments::Dots(path.split('.'))
+            Segments::Dots { path, pos: 0 }
         }
     }
 }
@@ -190,8 +190,20 @@ impl<'p> Iterator for Segments<'p> {
 
     fn next(&mut self) -> Option<Cow<'p, str>> {
         let (path, pos) = match self {
-            Segments::Dots(split) => {
-                return split.find(|s| !s.is_empty()).map(Cow::Borrowed);
+            Segments::Dots { path, pos } => {
+                let b = path.as_bytes();
+                while *pos < b.len() {
+                    let start = *pos;
+                    let end = b[start..]
+                        .iter()
+                        .position(|c| *c == b'.')
+                        .map_or(b.len(), |i| start + i);
+                    *pos = end + 1;
+                    if end > start {
+                        return Some(Cow::Borrowed(&path[start..end]));
+                    }
+                }
+                return None;
             }
             Segments::Full { path, pos } => (*path, pos),
         };
@@ -288,6 +300,41 @@ fn note_dotted_bracket_key(path: &str, quirks: &mut QuirkSet) {
             rest = after;
         }
     }
+}
+
+/// [`get`] over keys split beforehand (`None`: the path is the root itself).
+pub fn get_split<'a>(
+    root: Payload<'a>,
+    keys: Option<&[Box<str>]>,
+    quirks: &mut QuirkSet,
+) -> Got<'a> {
+    let Some(keys) = keys else {
+        return root.into();
+    };
+    let mut cur: Got<'a> = root.into();
+    for key in keys {
+        if !cur.truthy() {
+            if !cur.is_undefined() {
+                quirks.hit(MappingQuirk::PathFalsyIntermediate);
+            }
+            return cur;
+        }
+        cur = property(cur, key);
+    }
+    cur
+}
+
+/// What [`get`] will walk for `path` (`None` for the root), and the quirks the path's text
+/// itself implies.
+pub fn split_path(path: &str, quirks: &mut QuirkSet) -> Option<Vec<Box<str>>> {
+    if path.is_empty() || path == "." {
+        return None;
+    }
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
+        note_dotted_bracket_key(path, quirks);
+    }
+    Some(segments.map(|s| s.into_owned().into_boxed_str()).collect())
 }
 
 /// `cur[key]` for a truthy `cur`. Inherited prototype members (`constructor`, `toFixed`, …)
