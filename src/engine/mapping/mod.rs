@@ -236,9 +236,7 @@ impl Plan {
                 path::Got::Owned(JsValue::Array(out))
             }
             Plan::Path(keys, quirks) => {
-                for q in quirks.to_vec() {
-                    cx.quirks.hit(q);
-                }
+                cx.quirks.merge(*quirks);
                 path::get_split(payload, keys.as_deref(), &mut cx.quirks)
             }
             Plan::IfExists {
