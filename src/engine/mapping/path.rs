@@ -4,6 +4,8 @@
 //! string), dots, `["a b"]`/`['a b']`/`[0]`, and a walk that stops at the first falsy value
 //! and returns it (`$.a.b` with `{"a": 0}` is `0`).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::quirks::{MappingQuirk, QuirkSet};
@@ -158,51 +160,106 @@ pub fn write_json_as_js_string(v: &Value, out: &mut String) {
 /// quote or digit (the regex `\[(?="|'|\d)|\.|(?<="|'|\d)]+`); drops empty pieces, then
 /// deletes every quote character.
 pub fn segments(path: &str) -> Vec<String> {
-    let bytes = path.as_bytes();
-    let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
-    let mut out = Vec::new();
-    let mut start = 0usize;
-    let mut i = 0usize;
-    let push = |from: usize, to: usize, out: &mut Vec<String>| {
-        if to > from {
-            let piece: String = path[from..to]
-                .chars()
-                .filter(|c| *c != '"' && *c != '\'')
-                .collect();
-            out.push(piece);
-        }
-    };
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'.' || (b == b'[' && bytes.get(i + 1).is_some_and(|n| is_mark(*n))) {
-            push(start, i, &mut out);
-            i += 1;
-            start = i;
-        } else if b == b']' && i > 0 && is_mark(bytes[i - 1]) {
-            push(start, i, &mut out);
-            while i < bytes.len() && bytes[i] == b']' {
-                i += 1;
-            }
-            start = i;
+    Segments::new(path).map(Cow::into_owned).collect()
+}
+
+/// The keys of a path, lazily and without copying keys that contain no quote.
+pub enum Segments<'p> {
+    /// Only dots separate keys: split on them.
+    Dots { path: &'p str, pos: usize },
+    /// Brackets or quotes: the full `get.ts` rules.
+    Full { path: &'p str, pos: usize },
+}
+
+impl<'p> Segments<'p> {
+    /// Segments of `path`.
+    pub fn new(path: &'p str) -> Self {
+        if path
+            .bytes()
+            .any(|b| matches!(b, b'[' | b']' | b'"' | b'\''))
+        {
+            Segments::Full { path, pos: 0 }
         } else {
-            i += 1;
+            Segments::Dots { path, pos: 0 }
         }
     }
-    push(start, bytes.len(), &mut out);
-    out
+}
+
+impl<'p> Iterator for Segments<'p> {
+    type Item = Cow<'p, str>;
+
+    fn next(&mut self) -> Option<Cow<'p, str>> {
+        let (path, pos) = match self {
+            Segments::Dots { path, pos } => {
+                let b = path.as_bytes();
+                while *pos < b.len() {
+                    let start = *pos;
+                    let end = b[start..]
+                        .iter()
+                        .position(|c| *c == b'.')
+                        .map_or(b.len(), |i| start + i);
+                    *pos = end + 1;
+                    if end > start {
+                        return Some(Cow::Borrowed(&path[start..end]));
+                    }
+                }
+                return None;
+            }
+            Segments::Full { path, pos } => (*path, pos),
+        };
+        let bytes = path.as_bytes();
+        let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
+        loop {
+            if *pos > bytes.len() {
+                return None;
+            }
+            let start = *pos;
+            let mut i = start;
+            // Find the next separator; `end` is where the piece stops, `next` where the
+            // following piece starts.
+            let (end, next) = loop {
+                if i >= bytes.len() {
+                    break (bytes.len(), bytes.len() + 1);
+                }
+                let b = bytes[i];
+                if b == b'.' || (b == b'[' && bytes.get(i + 1).is_some_and(|n| is_mark(*n))) {
+                    break (i, i + 1);
+                }
+                if b == b']' && i > 0 && is_mark(bytes[i - 1]) {
+                    let mut j = i;
+                    while j < bytes.len() && bytes[j] == b']' {
+                        j += 1;
+                    }
+                    break (i, j);
+                }
+                i += 1;
+            };
+            *pos = next;
+            if end > start {
+                let piece = &path[start..end];
+                return Some(if piece.contains(['"', '\'']) {
+                    Cow::Owned(piece.chars().filter(|c| *c != '"' && *c != '\'').collect())
+                } else {
+                    Cow::Borrowed(piece)
+                });
+            }
+        }
+    }
 }
 
 /// `String.replace('$.', '')`: the first `$.` anywhere in the path goes.
-pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> std::borrow::Cow<'p, str> {
+pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> Cow<'p, str> {
+    if let Some(rest) = path.strip_prefix("$.") {
+        return Cow::Borrowed(rest);
+    }
     match path.find("$.") {
-        None => std::borrow::Cow::Borrowed(path),
-        Some(0) => std::borrow::Cow::Borrowed(&path[2..]),
+        None => Cow::Borrowed(path),
         Some(pos) => {
             quirks.hit(MappingQuirk::PathDollarDotAnywhere);
             let mut s = String::with_capacity(path.len() - 2);
             s.push_str(&path[..pos]);
             s.push_str(&path[pos + 2..]);
-            std::borrow::Cow::Owned(s)
+            Cow::Owned(s)
         }
     }
 }
@@ -212,20 +269,19 @@ pub fn get<'a>(root: Payload<'a>, path: &str, quirks: &mut QuirkSet) -> Got<'a> 
     if path.is_empty() || path == "." {
         return root.into();
     }
-    if path.contains("[\"") || path.contains("['") {
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
         note_dotted_bracket_key(path, quirks);
     }
-    let segs = segments(path);
     let mut cur: Got<'a> = root.into();
-    let n = segs.len();
-    for (i, seg) in segs.iter().enumerate() {
+    for seg in segments {
         if !cur.truthy() {
-            if i < n && !cur.is_undefined() {
+            if !cur.is_undefined() {
                 quirks.hit(MappingQuirk::PathFalsyIntermediate);
             }
             return cur;
         }
-        cur = property(cur, seg);
+        cur = property(cur, &seg);
     }
     cur
 }
@@ -246,6 +302,41 @@ fn note_dotted_bracket_key(path: &str, quirks: &mut QuirkSet) {
     }
 }
 
+/// [`get`] over keys split beforehand (`None`: the path is the root itself).
+pub fn get_split<'a>(
+    root: Payload<'a>,
+    keys: Option<&[Box<str>]>,
+    quirks: &mut QuirkSet,
+) -> Got<'a> {
+    let Some(keys) = keys else {
+        return root.into();
+    };
+    let mut cur: Got<'a> = root.into();
+    for key in keys {
+        if !cur.truthy() {
+            if !cur.is_undefined() {
+                quirks.hit(MappingQuirk::PathFalsyIntermediate);
+            }
+            return cur;
+        }
+        cur = property(cur, key);
+    }
+    cur
+}
+
+/// What [`get`] will walk for `path` (`None` for the root), and the quirks the path's text
+/// itself implies.
+pub fn split_path(path: &str, quirks: &mut QuirkSet) -> Option<Vec<Box<str>>> {
+    if path.is_empty() || path == "." {
+        return None;
+    }
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
+        note_dotted_bracket_key(path, quirks);
+    }
+    Some(segments.map(|s| s.into_owned().into_boxed_str()).collect())
+}
+
 /// `cur[key]` for a truthy `cur`. Inherited prototype members (`constructor`, `toFixed`, …)
 /// are JavaScript functions in the reference; here they are `undefined`.
 pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
@@ -258,7 +349,21 @@ pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
 
 fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
     match v {
-        Value::Object(map) => map.get(key).map_or(Got::UNDEFINED, Got::Json),
+        Value::Object(map) => {
+            // Event objects are small: comparing keys beats hashing them.
+            let found = if map.len() <= 16 {
+                let first = key.as_bytes().first();
+                map.iter()
+                    .find(|(k, _)| {
+                        // Length and first byte rule out most keys without a `memcmp` call.
+                        k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
+                    })
+                    .map(|(_, v)| v)
+            } else {
+                map.get(key)
+            };
+            found.map_or(Got::UNDEFINED, Got::Json)
+        }
         Value::Array(items) => {
             if key == "length" {
                 return Got::Owned(JsValue::Number(items.len() as f64));
