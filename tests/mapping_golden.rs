@@ -10,9 +10,6 @@ use ampscope::engine::mapping::{
 };
 use serde_json::{Map, Value};
 
-/// Cases whose `@liquid` templates are not reproduced yet.
-const PENDING_LIQUID: &[&str] = &["mapping-liquid"];
-
 fn load(rel: &str) -> Value {
     let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -105,13 +102,6 @@ fn run_sub(defs: &Value, case: &Value, sub: &Value) -> Result<(), String> {
     let mapping = mapping_for(defs, sub);
     let resolved = match mapping::resolve(&mapping, &case["event"]) {
         Ok(v) => v,
-        Err(MappingError::Unsupported(m))
-            if PENDING_LIQUID.contains(&case["name"].as_str().unwrap()) =>
-        {
-            // Not reproduced yet: it must fail loudly, never with a wrong payload.
-            assert!(m.contains("unsupported in Ampscope"), "{m}");
-            return Ok(());
-        }
         Err(e) => {
             let Some(w) = want_error else {
                 return Err(format!("{label}: unexpected mapping error {e}"));
@@ -132,6 +122,12 @@ fn run_sub(defs: &Value, case: &Value, sub: &Value) -> Result<(), String> {
             return Ok(());
         }
     };
+    let prepared = mapping::PreparedMapping::new(&mapping).unwrap();
+    if prepared.resolve(&case["event"]).as_ref() != Ok(&resolved) {
+        return Err(format!(
+            "{label}: the prepared mapping resolves differently"
+        ));
+    }
     let fields = Fields::for_action(defs, sub["action"].as_str().unwrap()).unwrap();
     match schema::process(&fields, &resolved) {
         Ok(payload) => match sub.get("payload") {

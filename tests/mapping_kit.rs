@@ -13,9 +13,6 @@ use ampscope::engine::js;
 use ampscope::engine::mapping::{self, JsValue, MappingError};
 use serde_json::Value;
 
-/// `@liquid` rows not reproduced yet: they must fail loudly as unsupported, never silently.
-const PENDING_LIQUID: &[&str] = &["LQ01", "LQ02", "LQ04", "LQ05", "LQ08", "LQ09"];
-
 fn rows() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mapping/kit_rows.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -101,15 +98,6 @@ fn every_spec_row_matches_the_reference() {
             continue;
         }
         ran += 1;
-        let id = row["id"].as_str().unwrap();
-        if PENDING_LIQUID.contains(&id) {
-            let got = mapping::resolve(&row["mapping"], &row["input"]);
-            assert!(
-                matches!(got, Err(MappingError::Unsupported(_))),
-                "{id}: {got:?}"
-            );
-            continue;
-        }
         if let Err(e) = check_row(row) {
             failures.push(e);
         }

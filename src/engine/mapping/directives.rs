@@ -1,5 +1,7 @@
 //! The resolver and the 13 directives (`mapping-kit/index.ts`).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::MappingError;
@@ -41,6 +43,13 @@ pub fn transform(
     data: Payload<'_>,
     cx: &mut Ctx,
 ) -> Result<JsValue, MappingError> {
+    check_data(data)?;
+    let to_process = prepare(mapping, cx)?;
+    run_prepared(&to_process, data, cx)
+}
+
+/// `data must be an object`.
+pub fn check_data(data: Payload<'_>) -> Result<(), MappingError> {
     let data_type = match data {
         Payload::Json(v) => json_type_name(v),
         Payload::Js(v) => v.type_name(),
@@ -48,17 +57,21 @@ pub fn transform(
     if data_type != "object" {
         return Err(err(format!("data must be an object, got {data_type}")));
     }
-    let owned;
-    let to_process: &Value = match mapping {
+    Ok(())
+}
+
+/// The mapping `transform` actually resolves (`{...mapping}` and root-directive handling),
+/// validated.
+pub fn prepare<'m>(mapping: &'m Value, cx: &mut Ctx) -> Result<Cow<'m, Value>, MappingError> {
+    let to_process: Cow<'m, Value> = match mapping {
         Value::Object(map) if map.contains_key(ROOT_DIRECTIVE_KEY) => {
-            owned = root_directive_mapping(map)?;
-            &owned
+            Cow::Owned(root_directive_mapping(map)?)
         }
-        Value::Object(_) => mapping,
+        Value::Object(_) => Cow::Borrowed(mapping),
         Value::String(s) => {
             // `{...mapping}` spreads a string into its characters.
             cx.quirks.hit(MappingQuirk::StringMappingSpread);
-            owned = Value::Object(
+            Cow::Owned(Value::Object(
                 s.encode_utf16()
                     .enumerate()
                     .map(|(i, u)| {
@@ -66,31 +79,33 @@ pub fn transform(
                         (i.to_string(), Value::String(c.to_string()))
                     })
                     .collect(),
-            );
-            &owned
+            ))
         }
-        Value::Array(items) => {
-            owned = Value::Object(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (i.to_string(), v.clone()))
-                    .collect(),
-            );
-            &owned
-        }
+        Value::Array(items) => Cow::Owned(Value::Object(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v.clone()))
+                .collect(),
+        )),
         Value::Null => {
             return Err(err("Cannot convert undefined or null to object"));
         }
-        Value::Bool(_) | Value::Number(_) => {
-            owned = Value::Object(Map::new());
-            &owned
-        }
+        Value::Bool(_) | Value::Number(_) => Cow::Owned(Value::Object(Map::new())),
     };
-    let (errors, aggregate) = super::validate::validate_detailed(to_process);
+    let (errors, aggregate) = super::validate::validate_detailed(&to_process);
     if !errors.is_empty() {
         return Err(MappingError::Invalid { errors, aggregate });
     }
+    Ok(to_process)
+}
+
+/// Resolves a mapping returned by [`prepare`] and removes `undefined` members.
+pub fn run_prepared(
+    to_process: &Value,
+    data: Payload<'_>,
+    cx: &mut Ctx,
+) -> Result<JsValue, MappingError> {
     let mut out = resolve(to_process, data, cx)?.into_js();
     out.remove_undefined();
     Ok(out)
@@ -141,10 +156,19 @@ pub fn resolve<'a>(m: &Value, payload: Payload<'a>, cx: &mut Ctx) -> Result<Got<
             if is_directive(map) {
                 return run_directive(map, payload, cx);
             }
+            // Members are resolved in JavaScript property order (it decides which quirk or
+            // error comes first); `push_new` keeps the object in that order.
             let mut obj = JsObject::with_capacity(map.len());
-            for k in js::ordered_keys(map) {
-                let v = resolve(&map[k.as_str()], payload, cx)?.into_js();
-                obj.insert(k.clone(), v);
+            if map.keys().any(|k| js::is_array_index(k).is_some()) {
+                for k in js::ordered_keys(map) {
+                    let v = resolve(&map[k.as_str()], payload, cx)?.into_js();
+                    obj.push_new(k.clone(), v);
+                }
+            } else {
+                for (k, v) in map {
+                    let v = resolve(v, payload, cx)?.into_js();
+                    obj.push_new(k.clone(), v);
+                }
             }
             Ok(Got::Owned(JsValue::Object(obj)))
         }
@@ -224,18 +248,18 @@ fn run_directive<'a>(
 }
 
 /// `registerStringDirective`: the option resolves to the string the directive works on.
-fn string_option(
+fn string_option<'m>(
     name: &str,
-    opts: &Value,
+    opts: &'m Value,
     payload: Payload<'_>,
     cx: &mut Ctx,
-) -> Result<String, MappingError> {
+) -> Result<Cow<'m, str>, MappingError> {
     if let Value::String(s) = opts {
-        return Ok(s.clone());
+        return Ok(Cow::Borrowed(s));
     }
     let v = resolve(opts, payload, cx)?;
     match v.as_str() {
-        Some(s) => Ok(s.to_string()),
+        Some(s) => Ok(Cow::Owned(s.to_string())),
         None => Err(err(format!(
             "{name}: expected string, got {}",
             v.type_name()

@@ -1,15 +1,167 @@
-//! `@liquid` (LiquidJS 10.27.2 as Segment configures it).
+//! `@liquid`: the LiquidJS (10.x) engine as Segment configures it (`liquid-directive.ts`).
+//!
+//! No Liquid crate is used: the maintained one (`liquid` 0.26) pulls a C/assembly build step
+//! (`psm` through `pest`'s stack guard), needs a newer compiler than this project for one of
+//! its crates, and differs from LiquidJS in truthiness, number printing and errors, which we
+//! would have to undo anyway. This is a small LiquidJS-compatible subset instead:
+//!
+//! * output `{{ expr | filter: arg, … }}` with whitespace control (`{{-`, `-}}`);
+//! * tags `if`/`elsif`/`else`, `unless`, `assign`, `capture`, `comment`, `raw`, `echo`, `#`;
+//! * the common string, math and array filters, with LiquidJS semantics (JS number printing,
+//!   `+x || 0` arithmetic, Ruby-like `split`, `round` half away from zero);
+//! * Segment's disabled tags and filters fail exactly as in the reference
+//!   (`tag "for" is disabled, line:1, col:1`), unknown tags too (`tag "x" not found`), and
+//!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
+//!
+//! Everything else LiquidJS has (other tags and filters, ranges, `empty`/`blank`, named filter
+//! arguments, object identity comparison, …) fails with an "unsupported in Ampscope" error
+//! rather than a possibly wrong answer. There are no loops (`for` and `tablerow` are disabled),
+//! so rendering time is linear in the template, which is at most 1000 characters; that is
+//! Segment's `renderLimit`/`parseLimit` in effect.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::MappingError;
-use super::path::Payload;
+use super::path::{Got, Payload, property};
+use super::value::{JsValue, utf16_len};
+use crate::engine::js;
 
 /// Longest template the reference accepts.
 pub const MAX_TEMPLATE_LENGTH: usize = 1000;
 
-/// Renders a `@liquid` template against `payload`.
-pub fn evaluate(opts: &Value, _payload: Payload<'_>) -> Result<String, MappingError> {
+const DISABLED_TAGS: &[&str] = &["case", "for", "include", "layout", "render", "tablerow"];
+const DISABLED_FILTERS: &[&str] = &[
+    "array_to_sentence_string",
+    "concat",
+    "find",
+    "find_exp",
+    "find_index",
+    "find_index_exp",
+    "group_by",
+    "group_by_exp",
+    "has",
+    "has_exp",
+    "map",
+    "newline_to_br",
+    "reject",
+    "reject_exp",
+    "reverse",
+    "sort",
+    "sort_natural",
+    "uniq",
+    "where_exp",
+    "type",
+];
+/// Tags LiquidJS has that are not reproduced here.
+const OTHER_TAGS: &[&str] = &[
+    "decrement",
+    "increment",
+    "cycle",
+    "block",
+    "break",
+    "continue",
+    "liquid",
+];
+/// Every filter LiquidJS 10 registers; a filter outside this list is ignored by LiquidJS.
+const LIQUIDJS_FILTERS: &[&str] = &[
+    "escape",
+    "xml_escape",
+    "escape_once",
+    "newline_to_br",
+    "strip_html",
+    "abs",
+    "at_least",
+    "at_most",
+    "ceil",
+    "divided_by",
+    "floor",
+    "minus",
+    "plus",
+    "modulo",
+    "times",
+    "round",
+    "url_decode",
+    "url_encode",
+    "cgi_escape",
+    "uri_escape",
+    "slugify",
+    "join",
+    "last",
+    "first",
+    "reverse",
+    "sort",
+    "sort_natural",
+    "size",
+    "map",
+    "sum",
+    "compact",
+    "concat",
+    "push",
+    "unshift",
+    "pop",
+    "shift",
+    "slice",
+    "where",
+    "reject",
+    "where_exp",
+    "reject_exp",
+    "group_by",
+    "group_by_exp",
+    "has",
+    "has_exp",
+    "find_index",
+    "find_index_exp",
+    "find",
+    "find_exp",
+    "uniq",
+    "sample",
+    "date",
+    "date_to_xmlschema",
+    "date_to_rfc822",
+    "date_to_string",
+    "date_to_long_string",
+    "append",
+    "prepend",
+    "lstrip",
+    "downcase",
+    "upcase",
+    "remove",
+    "remove_first",
+    "remove_last",
+    "rstrip",
+    "split",
+    "strip",
+    "strip_newlines",
+    "squish",
+    "capitalize",
+    "replace",
+    "replace_first",
+    "replace_last",
+    "truncate",
+    "truncatewords",
+    "normalize_whitespace",
+    "number_of_words",
+    "array_to_sentence_string",
+    "base64_encode",
+    "base64_decode",
+    "sha256",
+    "hmac_sha256",
+    "default",
+    "raw",
+    "jsonify",
+    "to_integer",
+    "json",
+    "inspect",
+];
+
+fn unsupported(what: impl std::fmt::Display) -> MappingError {
+    MappingError::Unsupported(format!("@liquid: {what} is unsupported in Ampscope"))
+}
+
+/// Renders a `@liquid` template against `payload` (`evaluateLiquid`).
+pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingError> {
     let Value::String(template) = opts else {
         return Err(MappingError::Runtime(
             "liquid template value must be a string".to_string(),
@@ -18,12 +170,1183 @@ pub fn evaluate(opts: &Value, _payload: Payload<'_>) -> Result<String, MappingEr
     if template.is_empty() {
         return Ok(String::new());
     }
-    if super::value::utf16_len(template) > MAX_TEMPLATE_LENGTH {
+    if utf16_len(template) > MAX_TEMPLATE_LENGTH {
         return Err(MappingError::Runtime(
             "liquid template values are limited to 1000 characters".to_string(),
         ));
     }
-    Err(MappingError::Unsupported(
-        "@liquid templates are unsupported in Ampscope".to_string(),
-    ))
+    let tokens = lex(template)?;
+    let mut parser = Parser {
+        src: template,
+        tokens,
+        i: 0,
+    };
+    let nodes = parser.block(&[])?.0;
+    let mut r = Renderer {
+        src: template,
+        payload,
+        locals: HashMap::new(),
+    };
+    let mut out = String::new();
+    r.render(&nodes, &mut out)?;
+    Ok(out)
+}
+
+/// `, line:L, col:C` of a byte offset.
+fn position(src: &str, pos: usize) -> String {
+    let before = &src[..pos];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line:{line}, col:{col}")
+}
+
+fn liquid_error(src: &str, pos: usize, msg: &str) -> MappingError {
+    MappingError::Liquid(format!("{msg}, {}", position(src, pos)))
+}
+
+#[derive(Debug)]
+enum Tok<'t> {
+    Text(String),
+    Output {
+        inner: &'t str,
+        pos: usize,
+    },
+    Tag {
+        name: &'t str,
+        args: &'t str,
+        pos: usize,
+        raw: &'t str,
+    },
+}
+
+fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
+    let mut toks = Vec::new();
+    let mut i = 0;
+    let mut trim_next = false;
+    while i < src.len() {
+        let next = [src[i..].find("{{"), src[i..].find("{%")]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|p| p + i);
+        let end_text = next.unwrap_or(src.len());
+        let mut text = &src[i..end_text];
+        if trim_next {
+            text = text.trim_start_matches(is_liquid_space);
+            trim_next = false;
+        }
+        let Some(open) = next else {
+            toks.push(Tok::Text(text.to_string()));
+            break;
+        };
+        let is_output = src[open..].starts_with("{{");
+        let close_pat = if is_output { "}}" } else { "%}" };
+        let Some(close_rel) = src[open + 2..].find(close_pat) else {
+            let kind = if is_output { "output" } else { "tag" };
+            return Err(liquid_error(
+                src,
+                open,
+                &format!("{kind} \"{}\" not closed", &src[open..]),
+            ));
+        };
+        let close = open + 2 + close_rel;
+        let mut inner = &src[open + 2..close];
+        if let Some(rest) = inner.strip_prefix('-') {
+            inner = rest;
+            text = text.trim_end_matches(is_liquid_space);
+        }
+        if let Some(rest) = inner.strip_suffix('-') {
+            inner = rest;
+            trim_next = true;
+        }
+        if !text.is_empty() {
+            toks.push(Tok::Text(text.to_string()));
+        }
+        i = close + 2;
+        if is_output {
+            toks.push(Tok::Output { inner, pos: open });
+            continue;
+        }
+        let trimmed = inner.trim_matches(is_liquid_space);
+        let name_len = trimmed
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(trimmed.len());
+        let (name, args) = trimmed.split_at(name_len);
+        if name == "raw" {
+            // Everything up to `{% endraw %}` is text.
+            let Some((body, after)) = find_endraw(&src[i..]) else {
+                return Err(liquid_error(
+                    src,
+                    open,
+                    &format!("tag {{%{inner}%}} not closed"),
+                ));
+            };
+            toks.push(Tok::Text(src[i..i + body].to_string()));
+            i += after;
+            continue;
+        }
+        toks.push(Tok::Tag {
+            name,
+            args: args.trim(),
+            pos: open,
+            raw: &src[open..close + 2],
+        });
+    }
+    Ok(toks)
+}
+
+fn is_liquid_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}')
+}
+
+/// Finds `{% endraw %}` (with optional `-`): (length of the raw body, offset after the tag).
+fn find_endraw(s: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(rel) = s[from..].find("{%") {
+        let start = from + rel;
+        let close = s[start..].find("%}")? + start;
+        let inner = s[start + 2..close].trim_matches('-').trim();
+        if inner == "endraw" {
+            return Some((start, close + 2));
+        }
+        from = start + 2;
+    }
+    None
+}
+
+#[derive(Debug, Clone)]
+enum Operand {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Nil,
+    /// A variable: first name, then property keys (string or integer index).
+    Var(Vec<Key>),
+}
+
+#[derive(Debug, Clone)]
+enum Key {
+    Name(String),
+    Index(f64),
+}
+
+#[derive(Debug, Clone)]
+struct Filter {
+    name: String,
+    args: Vec<Operand>,
+}
+
+#[derive(Debug, Clone)]
+struct Expr {
+    base: Operand,
+    filters: Vec<Filter>,
+    pos: usize,
+}
+
+#[derive(Debug, Clone)]
+enum CondTok {
+    Operand(Operand),
+    Op(&'static str),
+}
+
+#[derive(Debug)]
+enum Node {
+    Text(String),
+    Output(Expr),
+    /// `if` (and `unless`, whose first condition is negated) with its branches.
+    If {
+        branches: Vec<(Vec<CondTok>, Vec<Node>)>,
+        negate_first: bool,
+        otherwise: Option<Vec<Node>>,
+    },
+    Assign(String, Expr),
+    Capture(String, Vec<Node>),
+}
+
+/// Parsed nodes and the closing tag (name, arguments) that ended them, if any.
+type Block = (Vec<Node>, Option<(String, String)>);
+
+struct Parser<'t> {
+    src: &'t str,
+    tokens: Vec<Tok<'t>>,
+    i: usize,
+}
+
+impl<'t> Parser<'t> {
+    /// Parses nodes until one of `ends` (returned with its args), or the end of the template.
+    fn block(&mut self, ends: &[&str]) -> Result<Block, MappingError> {
+        let mut nodes = Vec::new();
+        while self.i < self.tokens.len() {
+            let i = self.i;
+            self.i += 1;
+            match &self.tokens[i] {
+                Tok::Text(t) => nodes.push(Node::Text(t.clone())),
+                Tok::Output { inner, pos } => {
+                    let (inner, pos) = (*inner, *pos);
+                    nodes.push(Node::Output(parse_expr(self.src, inner, pos)?));
+                }
+                Tok::Tag {
+                    name,
+                    args,
+                    pos,
+                    raw,
+                } => {
+                    let (name, args, pos, raw) = (*name, *args, *pos, *raw);
+                    if ends.contains(&name) {
+                        return Ok((nodes, Some((name.to_string(), args.to_string()))));
+                    }
+                    if let Some(n) = self.tag(name, args, pos, raw)? {
+                        nodes.push(n);
+                    }
+                }
+            }
+        }
+        Ok((nodes, None))
+    }
+
+    fn tag(
+        &mut self,
+        name: &str,
+        args: &str,
+        pos: usize,
+        raw: &str,
+    ) -> Result<Option<Node>, MappingError> {
+        if DISABLED_TAGS.contains(&name) {
+            return Err(liquid_error(
+                self.src,
+                pos,
+                &format!("tag \"{name}\" is disabled"),
+            ));
+        }
+        let not_closed =
+            |p: &Parser<'_>| liquid_error(p.src, pos, &format!("tag {raw} not closed"));
+        match name {
+            "if" | "unless" => {
+                let mut branches = Vec::new();
+                let mut cond = parse_condition(self.src, args, pos)?;
+                let mut otherwise = None;
+                loop {
+                    let (body, end) = self.block(&["elsif", "else", "endif", "endunless"])?;
+                    match end {
+                        None => return Err(not_closed(self)),
+                        Some((e, next_args)) => {
+                            branches.push((cond, body));
+                            match e.as_str() {
+                                "elsif" => cond = parse_condition(self.src, &next_args, pos)?,
+                                "else" => {
+                                    let close = if name == "if" { "endif" } else { "endunless" };
+                                    let (body, end) = self.block(&[close])?;
+                                    if end.is_none() {
+                                        return Err(not_closed(self));
+                                    }
+                                    otherwise = Some(body);
+                                    break;
+                                }
+                                _ => break,
+                            }
+                        }
+                    }
+                }
+                Ok(Some(Node::If {
+                    branches,
+                    negate_first: name == "unless",
+                    otherwise,
+                }))
+            }
+            "assign" => {
+                let Some((var, expr)) = args.split_once('=') else {
+                    return Err(unsupported(format!("assign \"{args}\"")));
+                };
+                let var = var.trim();
+                if var.is_empty() || !var.chars().all(is_ident_char) {
+                    return Err(unsupported(format!("assign \"{args}\"")));
+                }
+                Ok(Some(Node::Assign(
+                    var.to_string(),
+                    parse_expr(self.src, expr, pos)?,
+                )))
+            }
+            "capture" => {
+                let var = args.trim().trim_matches(|c| c == '"' || c == '\'');
+                let (body, end) = self.block(&["endcapture"])?;
+                if end.is_none() {
+                    return Err(not_closed(self));
+                }
+                Ok(Some(Node::Capture(var.to_string(), body)))
+            }
+            "comment" => {
+                let mut depth = 1;
+                while self.i < self.tokens.len() {
+                    if let Tok::Tag { name, .. } = &self.tokens[self.i] {
+                        match *name {
+                            "comment" => depth += 1,
+                            "endcomment" => depth -= 1,
+                            _ => {}
+                        }
+                    }
+                    self.i += 1;
+                    if depth == 0 {
+                        return Ok(None);
+                    }
+                }
+                Err(not_closed(self))
+            }
+            "echo" => Ok(Some(Node::Output(parse_expr(self.src, args, pos)?))),
+            "#" => Ok(None),
+            n if n.starts_with('#') => Ok(None),
+            n if OTHER_TAGS.contains(&n) => Err(unsupported(format!("the tag \"{n}\""))),
+            n => Err(liquid_error(
+                self.src,
+                pos,
+                &format!("tag \"{n}\" not found"),
+            )),
+        }
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '?'
+}
+
+/// Tokens of an expression: operands, `|`, `:`, `,` and operators.
+#[derive(Debug, Clone)]
+enum ETok {
+    Operand(Operand),
+    Punct(char),
+    Op(&'static str),
+    Word(String),
+}
+
+fn lex_expr(s: &str) -> Result<Vec<ETok>, MappingError> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            let start = i + 1;
+            let Some(len) = chars[start..].iter().position(|x| *x == c) else {
+                return Err(unsupported(format!("the expression \"{s}\"")));
+            };
+            out.push(ETok::Operand(Operand::Str(
+                chars[start..start + len].iter().collect(),
+            )));
+            i = start + len + 1;
+            continue;
+        }
+        if matches!(c, '|' | ':' | ',') {
+            out.push(ETok::Punct(c));
+            i += 1;
+            continue;
+        }
+        let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        if let Some(op) = ["==", "!=", "<>", "<=", ">="]
+            .into_iter()
+            .find(|o| *o == two)
+        {
+            out.push(ETok::Op(if op == "<>" { "!=" } else { op }));
+            i += 2;
+            continue;
+        }
+        if c == '<' || c == '>' {
+            out.push(ETok::Op(if c == '<' { "<" } else { ">" }));
+            i += 1;
+            continue;
+        }
+        if c == '(' || c == '=' {
+            return Err(unsupported(format!("the expression \"{s}\"")));
+        }
+        // A word: a literal, a variable path, or a keyword operator.
+        let start = i;
+        let mut depth = 0;
+        while i < chars.len() {
+            let d = chars[i];
+            if d == '[' {
+                depth += 1;
+            } else if d == ']' {
+                depth -= 1;
+            } else if depth == 0
+                && (d.is_whitespace() || matches!(d, '|' | ':' | ',' | '=' | '!' | '<' | '>'))
+            {
+                break;
+            } else if depth > 0 && (d == '"' || d == '\'') {
+                // Skip a quoted key inside brackets.
+                i += 1;
+                while i < chars.len() && chars[i] != d {
+                    i += 1;
+                }
+            }
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        out.push(match word.as_str() {
+            "and" => ETok::Op("and"),
+            "or" => ETok::Op("or"),
+            "not" => ETok::Op("not"),
+            "contains" => ETok::Op("contains"),
+            _ => ETok::Word(word),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_operand(word: &str) -> Result<Operand, MappingError> {
+    match word {
+        "true" => return Ok(Operand::Bool(true)),
+        "false" => return Ok(Operand::Bool(false)),
+        "nil" | "null" => return Ok(Operand::Nil),
+        "empty" | "blank" => return Err(unsupported(format!("\"{word}\""))),
+        _ => {}
+    }
+    let b = word.as_bytes();
+    let digits_start = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let is_number = b.len() > digits_start && b[digits_start].is_ascii_digit() && {
+        let rest = &word[digits_start..];
+        let mut parts = rest.splitn(2, '.');
+        let int_ok = parts
+            .next()
+            .is_some_and(|p| p.bytes().all(|c| c.is_ascii_digit()));
+        let frac_ok = parts
+            .next()
+            .is_none_or(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+        int_ok && frac_ok
+    };
+    if is_number {
+        return word
+            .parse::<f64>()
+            .map(Operand::Num)
+            .map_err(|_| unsupported(format!("the number {word}")));
+    }
+    parse_var(word).map(Operand::Var)
+}
+
+/// `a.b[0]["c d"].size`.
+fn parse_var(word: &str) -> Result<Vec<Key>, MappingError> {
+    let bad = || unsupported(format!("the variable \"{word}\""));
+    let mut keys = Vec::new();
+    let chars: Vec<char> = word.chars().collect();
+    let mut i = 0;
+    let mut expect_name = true;
+    while i < chars.len() {
+        match chars[i] {
+            '.' => {
+                i += 1;
+                expect_name = true;
+            }
+            '[' => {
+                let close = chars[i..].iter().position(|c| *c == ']').ok_or_else(bad)? + i;
+                let inner: String = chars[i + 1..close].iter().collect();
+                let inner = inner.trim();
+                if let Some(q) = inner
+                    .strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .or_else(|| inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+                {
+                    keys.push(Key::Name(q.to_string()));
+                } else if let Ok(n) = inner.parse::<i64>() {
+                    keys.push(Key::Index(n as f64));
+                } else {
+                    return Err(bad());
+                }
+                i = close + 1;
+                expect_name = false;
+            }
+            _ if expect_name => {
+                let start = i;
+                while i < chars.len() && is_ident_char(chars[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    return Err(bad());
+                }
+                keys.push(Key::Name(chars[start..i].iter().collect()));
+                expect_name = false;
+            }
+            _ => return Err(bad()),
+        }
+    }
+    if keys.is_empty() {
+        return Err(bad());
+    }
+    Ok(keys)
+}
+
+fn parse_expr(_src: &str, text: &str, pos: usize) -> Result<Expr, MappingError> {
+    let toks = lex_expr(text)?;
+    let mut it = toks.into_iter().peekable();
+    let base = match it.next() {
+        Some(ETok::Operand(o)) => o,
+        Some(ETok::Word(w)) => parse_operand(&w)?,
+        None => Operand::Nil,
+        Some(other) => {
+            return Err(unsupported(format!(
+                "the expression \"{text}\" ({other:?})"
+            )));
+        }
+    };
+    let mut filters = Vec::new();
+    while let Some(t) = it.next() {
+        let ETok::Punct('|') = t else {
+            return Err(unsupported(format!("the expression \"{text}\"")));
+        };
+        let Some(ETok::Word(name)) = it.next() else {
+            return Err(unsupported(format!("the expression \"{text}\"")));
+        };
+        let mut args = Vec::new();
+        if matches!(it.peek(), Some(ETok::Punct(':'))) {
+            it.next();
+            loop {
+                let arg = match it.next() {
+                    Some(ETok::Operand(o)) => o,
+                    Some(ETok::Word(w)) => parse_operand(&w)?,
+                    _ => return Err(unsupported(format!("the filter arguments in \"{text}\""))),
+                };
+                if matches!(it.peek(), Some(ETok::Punct(':'))) {
+                    return Err(unsupported(format!("named filter arguments in \"{text}\"")));
+                }
+                args.push(arg);
+                if matches!(it.peek(), Some(ETok::Punct(','))) {
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+        }
+        filters.push(Filter { name, args });
+    }
+    Ok(Expr { base, filters, pos })
+}
+
+fn parse_condition(_src: &str, text: &str, _pos: usize) -> Result<Vec<CondTok>, MappingError> {
+    let mut out = Vec::new();
+    for t in lex_expr(text)? {
+        out.push(match t {
+            ETok::Operand(o) => CondTok::Operand(o),
+            ETok::Word(w) => CondTok::Operand(parse_operand(&w)?),
+            ETok::Op(op) => CondTok::Op(op),
+            ETok::Punct(_) => return Err(unsupported(format!("the condition \"{text}\""))),
+        });
+    }
+    if out.is_empty() {
+        return Err(unsupported("an empty condition"));
+    }
+    Ok(out)
+}
+
+fn precedence(op: &str) -> u8 {
+    match op {
+        "and" | "or" => 0,
+        "not" => 1,
+        _ => 2,
+    }
+}
+
+struct Renderer<'s, 'p> {
+    src: &'s str,
+    payload: Payload<'p>,
+    locals: HashMap<String, JsValue>,
+}
+
+impl Renderer<'_, '_> {
+    fn render(&mut self, nodes: &[Node], out: &mut String) -> Result<(), MappingError> {
+        for n in nodes {
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Output(e) => {
+                    let v = self.eval_expr(e)?;
+                    stringify(&v, out);
+                }
+                Node::If {
+                    branches,
+                    negate_first,
+                    otherwise,
+                } => {
+                    let mut done = false;
+                    for (i, (cond, body)) in branches.iter().enumerate() {
+                        let mut hit = truthy(&self.eval_condition(cond)?);
+                        if i == 0 && *negate_first {
+                            hit = !hit;
+                        }
+                        if hit {
+                            self.render(body, out)?;
+                            done = true;
+                            break;
+                        }
+                    }
+                    if !done && let Some(body) = otherwise {
+                        self.render(body, out)?;
+                    }
+                }
+                Node::Assign(name, e) => {
+                    let v = self.eval_expr(e)?;
+                    self.locals.insert(name.clone(), v);
+                }
+                Node::Capture(name, body) => {
+                    let mut s = String::new();
+                    self.render(body, &mut s)?;
+                    self.locals.insert(name.clone(), JsValue::String(s));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn operand(&self, o: &Operand) -> Result<JsValue, MappingError> {
+        Ok(match o {
+            Operand::Str(s) => JsValue::String(s.clone()),
+            Operand::Num(x) => JsValue::Number(*x),
+            Operand::Bool(b) => JsValue::Bool(*b),
+            Operand::Nil => JsValue::Null,
+            Operand::Var(keys) => self.lookup(keys),
+        })
+    }
+
+    fn lookup(&self, keys: &[Key]) -> JsValue {
+        let mut cur: JsValue = match &keys[0] {
+            Key::Name(n) => match self.locals.get(n) {
+                Some(v) => v.clone(),
+                None => read_property(Got::from(self.payload), &Key::Name(n.clone())),
+            },
+            Key::Index(_) => return JsValue::Undefined,
+        };
+        for k in &keys[1..] {
+            if cur.is_nullish() {
+                return cur;
+            }
+            cur = read_property(Got::Js(&cur), k);
+        }
+        cur
+    }
+
+    fn eval_expr(&self, e: &Expr) -> Result<JsValue, MappingError> {
+        let mut v = self.operand(&e.base)?;
+        for f in &e.filters {
+            let args: Vec<JsValue> = f
+                .args
+                .iter()
+                .map(|a| self.operand(a))
+                .collect::<Result<_, _>>()?;
+            v = apply_filter(&f.name, v, &args).map_err(|err| match err {
+                FilterError::Disabled => liquid_error(
+                    self.src,
+                    e.pos,
+                    &format!("filter \"{}\" is disabled", f.name),
+                ),
+                FilterError::Unsupported(m) => unsupported(m),
+            })?;
+        }
+        Ok(v)
+    }
+
+    /// LiquidJS evaluates conditions in postfix order; operators of equal precedence group to
+    /// the right (`a and b or c` is `a and (b or c)`).
+    fn eval_condition(&self, toks: &[CondTok]) -> Result<JsValue, MappingError> {
+        let mut postfix: Vec<&CondTok> = Vec::new();
+        let mut ops: Vec<&CondTok> = Vec::new();
+        for t in toks {
+            match t {
+                CondTok::Op(op) => {
+                    while let Some(CondTok::Op(top)) = ops.last() {
+                        if precedence(top) > precedence(op) {
+                            postfix.extend(ops.pop());
+                        } else {
+                            break;
+                        }
+                    }
+                    ops.push(t);
+                }
+                CondTok::Operand(_) => postfix.push(t),
+            }
+        }
+        while let Some(op) = ops.pop() {
+            postfix.push(op);
+        }
+        // Each value remembers whether it is the `nil` literal: LiquidJS's `NullDrop` equals
+        // both null and undefined and is never greater or smaller than anything.
+        let mut stack: Vec<(JsValue, bool)> = Vec::new();
+        let bad = || unsupported("this condition");
+        for t in postfix {
+            match t {
+                CondTok::Operand(o) => {
+                    stack.push((self.operand(o)?, matches!(o, Operand::Nil)));
+                }
+                CondTok::Op("not") => {
+                    let (v, _) = stack.pop().ok_or_else(bad)?;
+                    stack.push((JsValue::Bool(!truthy(&v)), false));
+                }
+                CondTok::Op(op) => {
+                    let (r, r_nil) = stack.pop().ok_or_else(bad)?;
+                    let (l, l_nil) = stack.pop().ok_or_else(bad)?;
+                    let result =
+                        if (l_nil || r_nil) && *op != "and" && *op != "or" && *op != "contains" {
+                            let other_nil = if l_nil {
+                                r.is_nullish()
+                            } else {
+                                l.is_nullish()
+                            };
+                            match *op {
+                                "==" => other_nil,
+                                "!=" => !other_nil,
+                                _ => false,
+                            }
+                        } else {
+                            binary(op, &l, &r)?
+                        };
+                    stack.push((JsValue::Bool(result), false));
+                }
+            }
+        }
+        let (v, _) = stack.pop().ok_or_else(bad)?;
+        if !stack.is_empty() {
+            return Err(bad());
+        }
+        Ok(v)
+    }
+}
+
+/// LiquidJS `readProperty` with `ownPropertyOnly`: own members, array/string indices (negative
+/// array indices from the end), `length`, and the special `size`, `first`, `last`.
+fn read_property(obj: Got<'_>, key: &Key) -> JsValue {
+    if obj.is_nullish() {
+        return obj.into_js();
+    }
+    let name = match key {
+        Key::Index(i) => {
+            if *i < 0.0
+                && let Got::Json(Value::Array(_))
+                | Got::Js(JsValue::Array(_))
+                | Got::Owned(JsValue::Array(_)) = &obj
+            {
+                let len = match &obj {
+                    Got::Json(Value::Array(a)) => a.len(),
+                    Got::Js(JsValue::Array(a)) | Got::Owned(JsValue::Array(a)) => a.len(),
+                    _ => 0,
+                };
+                let idx = len as f64 + i;
+                if idx < 0.0 {
+                    return JsValue::Undefined;
+                }
+                return property(obj, &(idx as usize).to_string()).into_js();
+            }
+            js::number_to_string(*i)
+        }
+        Key::Name(n) => n.clone(),
+    };
+    let js = obj.into_js();
+    match name.as_str() {
+        "size" => match &js {
+            JsValue::Object(o) if o.get("size").is_some() => {
+                o.get("size").cloned().unwrap_or_default()
+            }
+            JsValue::Array(a) => JsValue::Number(a.len() as f64),
+            JsValue::String(s) => JsValue::Number(utf16_len(s) as f64),
+            JsValue::Object(o) => JsValue::Number(o.len() as f64),
+            _ => JsValue::Undefined,
+        },
+        "first" => match &js {
+            JsValue::Array(a) => a.first().cloned().unwrap_or_default(),
+            _ => property(Got::Js(&js), "first").into_js(),
+        },
+        "last" => match &js {
+            JsValue::Array(a) => a.last().cloned().unwrap_or_default(),
+            _ => property(Got::Js(&js), "last").into_js(),
+        },
+        n => property(Got::Js(&js), n).into_js(),
+    }
+}
+
+/// LiquidJS truthiness: only `false`, `null` and `undefined` are falsy.
+fn truthy(v: &JsValue) -> bool {
+    !matches!(v, JsValue::Bool(false) | JsValue::Null | JsValue::Undefined)
+}
+
+/// LiquidJS `stringify` of an output value.
+fn stringify(v: &JsValue, out: &mut String) {
+    match v {
+        JsValue::Undefined | JsValue::Null => {}
+        JsValue::Array(items) => items.iter().for_each(|x| stringify(x, out)),
+        other => other.write_js_string(out),
+    }
+}
+
+fn to_str(v: &JsValue) -> String {
+    let mut s = String::new();
+    stringify(v, &mut s);
+    s
+}
+
+/// `+value || 0`.
+fn to_number(v: &JsValue) -> f64 {
+    let x = js_number(v);
+    if x.is_nan() || x == 0.0 { 0.0 } else { x }
+}
+
+/// JavaScript `Number(v)` (`+v`).
+fn js_number(v: &JsValue) -> f64 {
+    match v {
+        JsValue::Undefined => f64::NAN,
+        JsValue::Null => 0.0,
+        JsValue::Bool(b) => f64::from(u8::from(*b)),
+        JsValue::Number(x) => *x,
+        JsValue::String(s) => super::schema::js_to_number(s),
+        JsValue::Array(_) => super::schema::js_to_number(&v.to_js_string()),
+        JsValue::Object(_) => f64::NAN,
+    }
+}
+
+fn equals(l: &JsValue, r: &JsValue) -> Result<bool, MappingError> {
+    Ok(match (l, r) {
+        (JsValue::Array(a), JsValue::Array(b)) => {
+            if a.len() != b.len() {
+                return Ok(false);
+            }
+            for (x, y) in a.iter().zip(b) {
+                if !equals(x, y)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        (JsValue::Array(_), _) => false,
+        (JsValue::Object(_), JsValue::Object(_)) => {
+            return Err(unsupported(
+                "comparing two objects (JavaScript compares identity)",
+            ));
+        }
+        (JsValue::Number(a), JsValue::Number(b)) => a == b,
+        (a, b) => a == b,
+    })
+}
+
+fn binary(op: &str, l: &JsValue, r: &JsValue) -> Result<bool, MappingError> {
+    Ok(match op {
+        "==" => equals(l, r)?,
+        "!=" => !equals(l, r)?,
+        "and" => truthy(l) && truthy(r),
+        "or" => truthy(l) || truthy(r),
+        "contains" => match l {
+            JsValue::Array(items) => {
+                let mut found = false;
+                for x in items {
+                    if equals(x, r)? {
+                        found = true;
+                        break;
+                    }
+                }
+                found
+            }
+            JsValue::String(s) => s.contains(&r.to_js_string()),
+            _ => false,
+        },
+        "<" | ">" | "<=" | ">=" => relational(op, l, r),
+        _ => return Err(unsupported(format!("the operator {op}"))),
+    })
+}
+
+/// JavaScript's abstract relational comparison.
+fn relational(op: &str, l: &JsValue, r: &JsValue) -> bool {
+    let prim = |v: &JsValue| match v {
+        JsValue::Array(_) | JsValue::Object(_) => JsValue::String(v.to_js_string()),
+        other => other.clone(),
+    };
+    let (l, r) = (prim(l), prim(r));
+    if let (JsValue::String(a), JsValue::String(b)) = (&l, &r) {
+        let ord = a.encode_utf16().cmp(b.encode_utf16());
+        return match op {
+            "<" => ord.is_lt(),
+            ">" => ord.is_gt(),
+            "<=" => ord.is_le(),
+            _ => ord.is_ge(),
+        };
+    }
+    let (a, b) = (js_number(&l), js_number(&r));
+    match op {
+        "<" => a < b,
+        ">" => a > b,
+        "<=" => a <= b,
+        _ => a >= b,
+    }
+}
+
+enum FilterError {
+    Disabled,
+    Unsupported(String),
+}
+
+fn arity(name: &str, args: &[JsValue], min: usize, max: usize) -> Result<(), FilterError> {
+    if args.len() < min || args.len() > max {
+        return Err(FilterError::Unsupported(format!(
+            "the filter \"{name}\" with {} argument(s)",
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+fn num(x: f64) -> JsValue {
+    JsValue::Number(x)
+}
+
+fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, FilterError> {
+    if DISABLED_FILTERS.contains(&name) {
+        return Err(FilterError::Disabled);
+    }
+    let a = |i: usize| args.get(i).cloned().unwrap_or_default();
+    let s = || to_str(&v);
+    Ok(match name {
+        "append" | "prepend" => {
+            arity(name, args, 1, 1)?;
+            let (x, y) = (s(), to_str(&args[0]));
+            JsValue::String(if name == "append" { x + &y } else { y + &x })
+        }
+        "upcase" => JsValue::String(s().to_uppercase()),
+        "downcase" => JsValue::String(s().to_lowercase()),
+        "capitalize" => {
+            let text = s();
+            let mut chars = text.chars();
+            JsValue::String(match chars.next() {
+                Some(c) => c.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+                None => String::new(),
+            })
+        }
+        "strip" | "lstrip" | "rstrip" => {
+            arity(name, args, 0, 0)?;
+            let text = s();
+            let t = super::template::js_trim(&text);
+            JsValue::String(match name {
+                "strip" => t.to_string(),
+                "lstrip" => text[text.find(t).unwrap_or(0)..].to_string(),
+                _ => text[..text.rfind(t).map_or(0, |p| p + t.len())].to_string(),
+            })
+        }
+        "strip_newlines" => JsValue::String(s().replace("\r\n", "").replace('\n', "")),
+        "replace" | "remove" => {
+            let (pat, rep) = if name == "replace" {
+                arity(name, args, 2, 2)?;
+                (to_str(&args[0]), to_str(&args[1]))
+            } else {
+                arity(name, args, 1, 1)?;
+                (to_str(&args[0]), String::new())
+            };
+            JsValue::String(js_split(&s(), &pat).join(&rep))
+        }
+        "replace_first" | "remove_first" => {
+            let (pat, rep) = if name == "replace_first" {
+                arity(name, args, 2, 2)?;
+                (to_str(&args[0]), to_str(&args[1]))
+            } else {
+                arity(name, args, 1, 1)?;
+                (to_str(&args[0]), String::new())
+            };
+            JsValue::String(s().replacen(&pat, &rep, 1))
+        }
+        "replace_last" | "remove_last" => {
+            let (pat, rep) = if name == "replace_last" {
+                arity(name, args, 2, 2)?;
+                (to_str(&args[0]), to_str(&args[1]))
+            } else {
+                arity(name, args, 1, 1)?;
+                (to_str(&args[0]), String::new())
+            };
+            let text = s();
+            JsValue::String(match text.rfind(&pat) {
+                Some(i) => format!("{}{rep}{}", &text[..i], &text[i + pat.len()..]),
+                None => text,
+            })
+        }
+        "split" => {
+            arity(name, args, 1, 1)?;
+            let mut parts: Vec<String> = js_split(&s(), &to_str(&args[0]));
+            while parts.last().is_some_and(String::is_empty) {
+                parts.pop();
+            }
+            JsValue::Array(parts.into_iter().map(JsValue::String).collect())
+        }
+        "join" => {
+            arity(name, args, 0, 1)?;
+            let sep = match args.first() {
+                None | Some(JsValue::Null | JsValue::Undefined) => " ".to_string(),
+                Some(x) => to_str(x),
+            };
+            let items = match v {
+                JsValue::Null | JsValue::Undefined => vec![],
+                JsValue::Array(items) => items,
+                other => vec![other],
+            };
+            // `Array.prototype.join`: nullish elements are empty, others `String(x)`.
+            let parts: Vec<String> = items
+                .iter()
+                .map(|x| {
+                    if x.is_nullish() {
+                        String::new()
+                    } else {
+                        x.to_js_string()
+                    }
+                })
+                .collect();
+            JsValue::String(parts.join(&sep))
+        }
+        "first" => match v {
+            JsValue::Array(items) => items.into_iter().next().unwrap_or_default(),
+            JsValue::String(_) => return Err(FilterError::Unsupported("first of a string".into())),
+            _ => JsValue::String(String::new()),
+        },
+        "last" => match v {
+            JsValue::Array(items) => items.into_iter().last().unwrap_or_default(),
+            JsValue::String(_) => return Err(FilterError::Unsupported("last of a string".into())),
+            _ => JsValue::String(String::new()),
+        },
+        "size" => match &v {
+            JsValue::Array(items) => num(items.len() as f64),
+            JsValue::String(t) => num(utf16_len(t) as f64),
+            JsValue::Object(o) => match o.get("length") {
+                Some(JsValue::Number(x)) if *x != 0.0 => num(*x),
+                _ => num(0.0),
+            },
+            _ => num(0.0),
+        },
+        "default" => {
+            arity(name, args, 1, 1)?;
+            let empty = match &v {
+                JsValue::Array(items) => items.is_empty(),
+                JsValue::String(t) => t.is_empty(),
+                other => !truthy(other),
+            };
+            if empty { a(0) } else { v }
+        }
+        "json" | "jsonify" => {
+            arity(name, args, 0, 0)?;
+            v.json_stringify()
+                .map_or(JsValue::Undefined, JsValue::String)
+        }
+        "plus" | "minus" | "times" | "divided_by" | "modulo" | "at_least" | "at_most" => {
+            arity(name, args, 1, 1)?;
+            let (x, y) = (to_number(&v), to_number(&args[0]));
+            num(match name {
+                "plus" => x + y,
+                "minus" => x - y,
+                "times" => x * y,
+                "divided_by" => x / y,
+                "modulo" => ((x % y) + y) % y,
+                "at_least" => js_max(x, y),
+                _ => js_min(x, y),
+            })
+        }
+        "abs" | "ceil" | "floor" => {
+            arity(name, args, 0, 0)?;
+            let x = to_number(&v);
+            num(match name {
+                "abs" => x.abs(),
+                "ceil" => x.ceil(),
+                _ => x.floor(),
+            })
+        }
+        "round" => {
+            arity(name, args, 0, 1)?;
+            num(round(to_number(&v), args.first().map_or(0.0, to_number)))
+        }
+        "escape" | "xml_escape" => {
+            let mut out = String::new();
+            for c in s().chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&#34;"),
+                    '\'' => out.push_str("&#39;"),
+                    c => out.push(c),
+                }
+            }
+            JsValue::String(out)
+        }
+        "url_encode" => JsValue::String(encode_uri_component(&s()).replace("%20", "+")),
+        "truncate" => {
+            arity(name, args, 0, 2)?;
+            let l = args.first().map_or(50.0, js_number);
+            let o = args.get(1).map_or_else(|| "...".to_string(), to_str);
+            let text = s();
+            let cps = text.chars().count() as f64;
+            if !(l.is_finite() && l >= 0.0) {
+                return Err(FilterError::Unsupported("truncate with this length".into()));
+            }
+            if cps <= l {
+                v
+            } else {
+                let keep = (l - o.chars().count() as f64).max(0.0) as usize;
+                JsValue::String(text.chars().take(keep).collect::<String>() + &o)
+            }
+        }
+        "compact" => match v {
+            JsValue::Array(items) => {
+                JsValue::Array(items.into_iter().filter(|x| !x.is_nullish()).collect())
+            }
+            JsValue::Null | JsValue::Undefined => JsValue::Array(vec![]),
+            other => JsValue::Array(vec![other]),
+        },
+        n if LIQUIDJS_FILTERS.contains(&n) => {
+            return Err(FilterError::Unsupported(format!("the filter \"{n}\"")));
+        }
+        // LiquidJS ignores filters it does not know (`strictFilters` is off).
+        _ => v,
+    })
+}
+
+fn js_max(x: f64, y: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        x.max(y)
+    }
+}
+
+fn js_min(x: f64, y: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        x.min(y)
+    }
+}
+
+/// `String.prototype.split(sep)` (an empty separator splits into characters).
+fn js_split(s: &str, sep: &str) -> Vec<String> {
+    if sep.is_empty() {
+        return s.chars().map(|c| c.to_string()).collect();
+    }
+    s.split(sep).map(str::to_string).collect()
+}
+
+/// LiquidJS `round`: half away from zero, shifting the decimal point in the number's text.
+fn round(v: f64, digits: f64) -> f64 {
+    let shift = |n: f64, e: f64| -> f64 {
+        let text = js::number_to_string(n);
+        let (mantissa, power) = text.split_once('e').unwrap_or((&text, "0"));
+        let power: f64 = power.parse().unwrap_or(0.0);
+        format!("{mantissa}e{}", js::number_to_string(power + e))
+            .parse()
+            .unwrap_or(f64::NAN)
+    };
+    let scaled = shift(v.abs(), digits);
+    if scaled.is_nan() || scaled > 9_007_199_254_740_991.0 {
+        return v;
+    }
+    // `Math.round`: halves go up.
+    let rounded = shift((scaled + 0.5).floor(), -digits);
+    if v < 0.0 { -rounded } else { rounded }
+}
+
+/// `encodeURIComponent`.
+fn encode_uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

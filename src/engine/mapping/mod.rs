@@ -112,3 +112,43 @@ pub fn resolve_with_report(mapping: &Value, data: &Value) -> Result<Resolution, 
         quirks: cx.quirks.to_vec(),
     })
 }
+
+/// A mapping validated once, to resolve against many events (what the reference does per
+/// event minus the repeated validation, which cannot change the result).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedMapping {
+    mapping: Value,
+    quirks: QuirkSet,
+}
+
+impl PreparedMapping {
+    /// Validates `mapping` (and applies the root-directive rewrite).
+    pub fn new(mapping: &Value) -> Result<PreparedMapping, MappingError> {
+        let mut cx = directives::Ctx::default();
+        let prepared = directives::prepare(mapping, &mut cx)?.into_owned();
+        Ok(PreparedMapping {
+            mapping: prepared,
+            quirks: cx.quirks,
+        })
+    }
+
+    /// Same as [`resolve`] with the original mapping.
+    pub fn resolve(&self, data: &Value) -> Result<JsValue, MappingError> {
+        let mut cx = directives::Ctx::default();
+        directives::check_data(Payload::Json(data))?;
+        directives::run_prepared(&self.mapping, Payload::Json(data), &mut cx)
+    }
+
+    /// Same as [`resolve_with_report`] with the original mapping.
+    pub fn resolve_with_report(&self, data: &Value) -> Result<Resolution, MappingError> {
+        let mut cx = directives::Ctx {
+            quirks: self.quirks,
+        };
+        directives::check_data(Payload::Json(data))?;
+        let value = directives::run_prepared(&self.mapping, Payload::Json(data), &mut cx)?;
+        Ok(Resolution {
+            value,
+            quirks: cx.quirks.to_vec(),
+        })
+    }
+}

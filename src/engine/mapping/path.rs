@@ -4,6 +4,8 @@
 //! string), dots, `["a b"]`/`['a b']`/`[0]`, and a walk that stops at the first falsy value
 //! and returns it (`$.a.b` with `{"a": 0}` is `0`).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::quirks::{MappingQuirk, QuirkSet};
@@ -158,51 +160,77 @@ pub fn write_json_as_js_string(v: &Value, out: &mut String) {
 /// quote or digit (the regex `\[(?="|'|\d)|\.|(?<="|'|\d)]+`); drops empty pieces, then
 /// deletes every quote character.
 pub fn segments(path: &str) -> Vec<String> {
-    let bytes = path.as_bytes();
-    let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
-    let mut out = Vec::new();
-    let mut start = 0usize;
-    let mut i = 0usize;
-    let push = |from: usize, to: usize, out: &mut Vec<String>| {
-        if to > from {
-            let piece: String = path[from..to]
-                .chars()
-                .filter(|c| *c != '"' && *c != '\'')
-                .collect();
-            out.push(piece);
-        }
-    };
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'.' || (b == b'[' && bytes.get(i + 1).is_some_and(|n| is_mark(*n))) {
-            push(start, i, &mut out);
-            i += 1;
-            start = i;
-        } else if b == b']' && i > 0 && is_mark(bytes[i - 1]) {
-            push(start, i, &mut out);
-            while i < bytes.len() && bytes[i] == b']' {
-                i += 1;
+    Segments::new(path).map(Cow::into_owned).collect()
+}
+
+/// The keys of a path, lazily and without copying keys that contain no quote.
+pub struct Segments<'p> {
+    path: &'p str,
+    pos: usize,
+}
+
+impl<'p> Segments<'p> {
+    /// Segments of `path`.
+    pub fn new(path: &'p str) -> Self {
+        Segments { path, pos: 0 }
+    }
+}
+
+impl<'p> Iterator for Segments<'p> {
+    type Item = Cow<'p, str>;
+
+    fn next(&mut self) -> Option<Cow<'p, str>> {
+        let bytes = self.path.as_bytes();
+        let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
+        loop {
+            if self.pos > bytes.len() {
+                return None;
             }
-            start = i;
-        } else {
-            i += 1;
+            let start = self.pos;
+            let mut i = start;
+            // Find the next separator; `end` is where the piece stops, `next` where the
+            // following piece starts.
+            let (end, next) = loop {
+                if i >= bytes.len() {
+                    break (bytes.len(), bytes.len() + 1);
+                }
+                let b = bytes[i];
+                if b == b'.' || (b == b'[' && bytes.get(i + 1).is_some_and(|n| is_mark(*n))) {
+                    break (i, i + 1);
+                }
+                if b == b']' && i > 0 && is_mark(bytes[i - 1]) {
+                    let mut j = i;
+                    while j < bytes.len() && bytes[j] == b']' {
+                        j += 1;
+                    }
+                    break (i, j);
+                }
+                i += 1;
+            };
+            self.pos = next;
+            if end > start {
+                let piece = &self.path[start..end];
+                return Some(if piece.contains(['"', '\'']) {
+                    Cow::Owned(piece.chars().filter(|c| *c != '"' && *c != '\'').collect())
+                } else {
+                    Cow::Borrowed(piece)
+                });
+            }
         }
     }
-    push(start, bytes.len(), &mut out);
-    out
 }
 
 /// `String.replace('$.', '')`: the first `$.` anywhere in the path goes.
-pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> std::borrow::Cow<'p, str> {
+pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> Cow<'p, str> {
     match path.find("$.") {
-        None => std::borrow::Cow::Borrowed(path),
-        Some(0) => std::borrow::Cow::Borrowed(&path[2..]),
+        None => Cow::Borrowed(path),
+        Some(0) => Cow::Borrowed(&path[2..]),
         Some(pos) => {
             quirks.hit(MappingQuirk::PathDollarDotAnywhere);
             let mut s = String::with_capacity(path.len() - 2);
             s.push_str(&path[..pos]);
             s.push_str(&path[pos + 2..]);
-            std::borrow::Cow::Owned(s)
+            Cow::Owned(s)
         }
     }
 }
@@ -215,17 +243,15 @@ pub fn get<'a>(root: Payload<'a>, path: &str, quirks: &mut QuirkSet) -> Got<'a> 
     if path.contains("[\"") || path.contains("['") {
         note_dotted_bracket_key(path, quirks);
     }
-    let segs = segments(path);
     let mut cur: Got<'a> = root.into();
-    let n = segs.len();
-    for (i, seg) in segs.iter().enumerate() {
+    for seg in Segments::new(path) {
         if !cur.truthy() {
-            if i < n && !cur.is_undefined() {
+            if !cur.is_undefined() {
                 quirks.hit(MappingQuirk::PathFalsyIntermediate);
             }
             return cur;
         }
-        cur = property(cur, seg);
+        cur = property(cur, &seg);
     }
     cur
 }
@@ -258,7 +284,15 @@ pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
 
 fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
     match v {
-        Value::Object(map) => map.get(key).map_or(Got::UNDEFINED, Got::Json),
+        Value::Object(map) => {
+            // Event objects are small: comparing keys beats hashing them.
+            let found = if map.len() <= 16 {
+                map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+            } else {
+                map.get(key)
+            };
+            found.map_or(Got::UNDEFINED, Got::Json)
+        }
         Value::Array(items) => {
             if key == "length" {
                 return Got::Owned(JsValue::Number(items.len() as f64));

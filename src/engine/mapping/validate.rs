@@ -317,17 +317,27 @@ fn object(v: Option<&Value>, at: At<'_>) -> VResult {
         ));
     };
     let mut errors = Vec::new();
-    for k in js::ordered_keys(map) {
+    let mut member = |k: &str, v: &Value| {
         let refs = Seg::Child(at.refs, k);
         let loc = Seg::Child(at.loc, k);
         if let Err(e) = node(
-            Some(&map[k.as_str()]),
+            Some(v),
             At {
                 refs: &refs,
                 loc: &loc,
             },
         ) {
             errors.extend(e.into_vec());
+        }
+    };
+    // JavaScript order decides the order of the errors; skip sorting when it is plain.
+    if map.keys().any(|k| js::is_array_index(k).is_some()) {
+        for k in js::ordered_keys(map) {
+            member(k, &map[k.as_str()]);
+        }
+    } else {
+        for (k, v) in map {
+            member(k, v);
         }
     }
     if errors.is_empty() {

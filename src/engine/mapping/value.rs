@@ -71,6 +71,16 @@ impl JsObject {
         }
     }
 
+    /// Adds a member known not to be present yet (keys of one JSON object), skipping the
+    /// search for an existing one.
+    pub(crate) fn push_new(&mut self, key: String, value: JsValue) {
+        if js::is_array_index(&key).is_some() {
+            self.insert(key, value);
+        } else {
+            self.entries.push((key, value));
+        }
+    }
+
     /// `delete obj[key]`; returns the removed value.
     pub fn remove(&mut self, key: &str) -> Option<JsValue> {
         let pos = self.entries.iter().position(|(k, _)| k == key)?;
@@ -305,11 +315,11 @@ impl From<&Value> for JsValue {
 
 /// An object parsed the way JavaScript orders it.
 pub(crate) fn object_from_json(map: &Map<String, Value>) -> JsObject {
-    let mut entries: Vec<(String, JsValue)> = Vec::with_capacity(map.len());
-    for k in js::ordered_keys(map) {
-        entries.push((k.clone(), JsValue::from_json(&map[k.as_str()])));
+    let mut obj = JsObject::with_capacity(map.len());
+    for (k, v) in map {
+        obj.push_new(k.clone(), JsValue::from_json(v));
     }
-    JsObject { entries }
+    obj
 }
 
 /// A double as a JSON number: integral values that a double holds exactly become JSON integers

@@ -1,0 +1,58 @@
+//! `@liquid` against rows generated with the reference's own `evaluateLiquid` (LiquidJS 10
+//! with Segment's limits and disabled tags/filters). Rows Ampscope does not reproduce must fail
+//! with an "unsupported in Ampscope" error, never with a different answer.
+#![allow(clippy::unwrap_used)]
+
+use ampscope::engine::mapping::{self, MappingError};
+use serde_json::{Value, json};
+
+/// Templates that use LiquidJS features Ampscope rejects on purpose.
+const UNSUPPORTED: &[&str] = &[
+    "{{ properties.name | date: \"%Y\" }}",
+    "{% increment n %}",
+    "{{ (1..3) }}",
+    "{% if properties.words == empty %}e{% endif %}",
+    "{{ properties.o == properties.o }}",
+    "{% if properties.o == properties.o %}same{% endif %}",
+    "{{ properties.name | truncatewords: 1 }}",
+    "{{ properties.name | slice: 1 }}",
+    "{{ properties.name | default: \"x\", allow_false: true }}",
+];
+
+#[test]
+fn liquid_matches_liquidjs_or_says_unsupported() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/mapping/liquid_rows.json"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let event = &doc["event"];
+    let mut failures = Vec::new();
+    let rows = doc["rows"].as_array().unwrap();
+    assert!(rows.len() > 100);
+    for row in rows {
+        let t = row["template"].as_str().unwrap();
+        let got = mapping::resolve(&json!({"a": {"@liquid": t}}), event);
+        if UNSUPPORTED.contains(&t) {
+            match got {
+                Err(MappingError::Unsupported(m)) if m.contains("unsupported in Ampscope") => {}
+                other => failures.push(format!("{t:?}: expected unsupported, got {other:?}")),
+            }
+            continue;
+        }
+        match (got, row.get("output"), row.get("error")) {
+            (Ok(v), Some(want), _) if v.to_json() == Some(json!({"a": want})) => {}
+            (Err(MappingError::Liquid(m)), _, Some(want)) if want["message"] == m.as_str() => {}
+            (got, _, _) => failures.push(format!(
+                "{t:?}: got {got:?}, want {}",
+                row.get("output").or(row.get("error")).unwrap()
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
