@@ -11,8 +11,8 @@ use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::MappingError;
 use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
+use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -206,7 +206,8 @@ pub struct Prepared {
     pub name: String,
     action: Option<ActionKind>,
     trigger: TriggerState,
-    mapping: Value,
+    /// The mapping validated once; its error is reported when an event reaches it.
+    mapping: Result<PreparedMapping, ActionError>,
 }
 
 impl Prepared {
@@ -216,7 +217,8 @@ impl Prepared {
             name: sub.name.clone(),
             action: ActionKind::from_key(&sub.action),
             trigger: TriggerState::parse(&sub.trigger),
-            mapping: Value::Object(sub.mapping.clone()),
+            mapping: PreparedMapping::new(&Value::Object(sub.mapping.clone()))
+                .map_err(|e| mapping_error(&e)),
         }
     }
 
@@ -245,7 +247,11 @@ impl Prepared {
             Ok(s) => s,
             Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
-        let payload = match resolve_payload(action, &self.mapping, event) {
+        let mapping = match &self.mapping {
+            Ok(m) => m,
+            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
+        };
+        let payload = match resolve_payload(action, mapping, event) {
             Ok(p) => p,
             Err(e) => return SubscriptionOutcome::failed(matched, e),
         };
@@ -368,11 +374,10 @@ fn mapping_error(e: &MappingError) -> ActionError {
 /// `perform()` receives.
 fn resolve_payload(
     action: ActionKind,
-    mapping: &Value,
+    mapping: &PreparedMapping,
     event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
-    let resolved =
-        crate::engine::mapping::resolve(mapping, event).map_err(|e| mapping_error(&e))?;
+    let resolved = mapping.resolve(event).map_err(|e| mapping_error(&e))?;
     let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
     match process_with_schema(schema, &resolved) {
         Ok(Value::Object(m)) => Ok(m),
