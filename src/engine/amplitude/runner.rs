@@ -335,8 +335,9 @@ impl TriggerState {
     }
 }
 
-/// The JSON schema of each action, built once from the definitions.
-fn schema_for(action: ActionKind) -> Option<&'static Schema> {
+/// The JSON schema of each action (what the framework validates payloads against), built once
+/// from the definitions.
+pub fn schema_for(action: ActionKind) -> Option<&'static Schema> {
     static SCHEMAS: OnceLock<Vec<(ActionKind, Schema)>> = OnceLock::new();
     let all = SCHEMAS.get_or_init(|| {
         let defs: Value = serde_json::from_str(DEFINITIONS_JSON).unwrap_or(Value::Null);
@@ -371,8 +372,9 @@ fn mapping_error(e: &MappingError) -> ActionError {
 }
 
 /// Mapping resolution, then the framework's clean-up and schema validation: the payload
-/// `perform()` receives.
-fn resolve_payload(
+/// `perform()` receives (whether or not a trigger matches: handy for showing a mapping's
+/// result on any event).
+pub fn resolve_payload(
     action: ActionKind,
     mapping: &PreparedMapping,
     event: &Value,
