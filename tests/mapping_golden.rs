@@ -5,29 +5,18 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::mapping::{
-    self, MappingError,
+    self,
     schema::{self, Fields},
 };
+#[path = "mapping/common.rs"]
+mod common;
+
+use common::same;
 use serde_json::{Map, Value};
 
 fn load(rel: &str) -> Value {
     let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-/// Structural equality with JavaScript numbers (every number a double) and no key order (the
-/// goldens sort keys).
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 /// The mapping the oracle ran: base (defaults, preset or explicit), overrides shallow-merged
@@ -106,13 +95,7 @@ fn run_sub(defs: &Value, case: &Value, sub: &Value) -> Result<(), String> {
             let Some(w) = want_error else {
                 return Err(format!("{label}: unexpected mapping error {e}"));
             };
-            let class = match &e {
-                MappingError::Invalid {
-                    aggregate: true, ..
-                } => "AggregateError",
-                MappingError::Invalid { .. } => "ValidationError",
-                _ => "Error",
-            };
+            let class = e.class();
             if w["class"] != class || w["message"] != e.reference_message().as_str() {
                 return Err(format!(
                     "{label}: {class} {:?}, want {w}",

@@ -10,7 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::js;
-use ampscope::engine::mapping::{self, JsValue, MappingError};
+use ampscope::engine::mapping::{self, JsValue};
 use serde_json::Value;
 
 fn rows() -> Vec<Value> {
@@ -19,24 +19,14 @@ fn rows() -> Vec<Value> {
     doc["rows"].as_array().unwrap().clone()
 }
 
-fn class_of(e: &MappingError) -> &'static str {
-    match e {
-        MappingError::Invalid {
-            aggregate: true, ..
-        } => "AggregateError",
-        MappingError::Invalid {
-            aggregate: false, ..
-        } => "ValidationError",
-        MappingError::Runtime(_) => "Error",
-        MappingError::Liquid(m) if m.starts_with("tag ") => "ParseError",
-        MappingError::Liquid(_) => "RenderError",
-        MappingError::Unsupported(_) => "Unsupported",
-    }
-}
-
 fn check_row(row: &Value) -> Result<(), String> {
     let id = row["id"].as_str().unwrap();
     let got = mapping::resolve(&row["mapping"], &row["input"]);
+    let prepared =
+        mapping::PreparedMapping::new(&row["mapping"]).and_then(|p| p.resolve(&row["input"]));
+    if prepared != got {
+        return Err(format!("{id}: prepared {prepared:?} != {got:?}"));
+    }
     if let Some(throws) = row.get("throws") {
         let e = match got {
             Ok(v) => return Err(format!("{id}: expected an error, got {:?}", v.to_json())),
@@ -53,8 +43,8 @@ fn check_row(row: &Value) -> Result<(), String> {
             return Err(format!("{id}: messages {got_msgs:?} != {want:?}"));
         }
         let want_class = throws["class"].as_str().unwrap();
-        if class_of(&e) != want_class {
-            return Err(format!("{id}: class {} != {want_class}", class_of(&e)));
+        if e.class() != want_class {
+            return Err(format!("{id}: class {} != {want_class}", e.class()));
         }
         return Ok(());
     }

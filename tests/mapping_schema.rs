@@ -4,20 +4,11 @@
 
 use ampscope::engine::mapping::JsValue;
 use ampscope::engine::mapping::schema::{self, Fields};
-use serde_json::Value;
+#[path = "mapping/common.rs"]
+mod common;
 
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
-}
+use common::same;
+use serde_json::Value;
 
 #[test]
 fn pipeline_matches_actions_core_row_by_row() {

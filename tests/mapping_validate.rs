@@ -172,9 +172,13 @@ fn resolution_reports_the_quirks_it_hit() {
         (json!("ab"), vec![MappingQuirk::StringMappingSpread]),
     ];
     for (mapping, want) in cases {
-        let got = mapping::resolve_with_report(&mapping, &event)
+        let got = mapping::resolve_with_report(&mapping, &event).unwrap();
+        let prepared = mapping::PreparedMapping::new(&mapping)
             .unwrap()
-            .quirks;
+            .resolve_with_report(&event)
+            .unwrap();
+        assert_eq!(prepared, got, "prepared, for {mapping}");
+        let got = got.quirks;
         assert_eq!(got, want, "for {mapping}");
         for q in &got {
             assert!(!q.note().is_empty());

@@ -1,6 +1,7 @@
 //! The resolver and the 13 directives (`mapping-kit/index.ts`).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -162,12 +163,12 @@ pub fn resolve<'a>(m: &Value, payload: Payload<'a>, cx: &mut Ctx) -> Result<Got<
             if map.keys().any(|k| js::is_array_index(k).is_some()) {
                 for k in js::ordered_keys(map) {
                     let v = resolve(&map[k.as_str()], payload, cx)?.into_js();
-                    obj.push_new(k.clone(), v);
+                    obj.push_new(Arc::from(k.as_str()), v);
                 }
             } else {
                 for (k, v) in map {
                     let v = resolve(v, payload, cx)?.into_js();
-                    obj.push_new(k.clone(), v);
+                    obj.push_new(Arc::from(k.as_str()), v);
                 }
             }
             Ok(Got::Owned(JsValue::Object(obj)))
@@ -618,7 +619,7 @@ fn flatten_into(out: &mut JsObject, input: JsValue, prefix: &str, sep: &str, omi
                 flatten_into(out, v, &key_for(&i.to_string()), sep, omit_arrays);
             }
         }
-        leaf => out.insert(prefix.to_string(), leaf),
+        leaf => out.insert(prefix, leaf),
     }
 }
 

@@ -1087,6 +1087,21 @@ fn arity(name: &str, args: &[JsValue], min: usize, max: usize) -> Result<(), Fil
     Ok(())
 }
 
+/// The pattern and replacement of `replace*` (two arguments) or `remove*` (one).
+fn pattern_args(
+    name: &str,
+    args: &[JsValue],
+    replacing: bool,
+) -> Result<(String, String), FilterError> {
+    if replacing {
+        arity(name, args, 2, 2)?;
+        Ok((to_str(&args[0]), to_str(&args[1])))
+    } else {
+        arity(name, args, 1, 1)?;
+        Ok((to_str(&args[0]), String::new()))
+    }
+}
+
 fn num(x: f64) -> JsValue {
     JsValue::Number(x)
 }
@@ -1116,42 +1131,24 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         "strip" | "lstrip" | "rstrip" => {
             arity(name, args, 0, 0)?;
             let text = s();
-            let t = super::template::js_trim(&text);
+            let ws = super::template::is_js_whitespace;
             JsValue::String(match name {
-                "strip" => t.to_string(),
-                "lstrip" => text[text.find(t).unwrap_or(0)..].to_string(),
-                _ => text[..text.rfind(t).map_or(0, |p| p + t.len())].to_string(),
+                "strip" => text.trim_matches(ws).to_string(),
+                "lstrip" => text.trim_start_matches(ws).to_string(),
+                _ => text.trim_end_matches(ws).to_string(),
             })
         }
         "strip_newlines" => JsValue::String(s().replace("\r\n", "").replace('\n', "")),
         "replace" | "remove" => {
-            let (pat, rep) = if name == "replace" {
-                arity(name, args, 2, 2)?;
-                (to_str(&args[0]), to_str(&args[1]))
-            } else {
-                arity(name, args, 1, 1)?;
-                (to_str(&args[0]), String::new())
-            };
+            let (pat, rep) = pattern_args(name, args, name.starts_with("replace"))?;
             JsValue::String(js_split(&s(), &pat).join(&rep))
         }
         "replace_first" | "remove_first" => {
-            let (pat, rep) = if name == "replace_first" {
-                arity(name, args, 2, 2)?;
-                (to_str(&args[0]), to_str(&args[1]))
-            } else {
-                arity(name, args, 1, 1)?;
-                (to_str(&args[0]), String::new())
-            };
+            let (pat, rep) = pattern_args(name, args, name.starts_with("replace"))?;
             JsValue::String(s().replacen(&pat, &rep, 1))
         }
         "replace_last" | "remove_last" => {
-            let (pat, rep) = if name == "replace_last" {
-                arity(name, args, 2, 2)?;
-                (to_str(&args[0]), to_str(&args[1]))
-            } else {
-                arity(name, args, 1, 1)?;
-                (to_str(&args[0]), String::new())
-            };
+            let (pat, rep) = pattern_args(name, args, name.starts_with("replace"))?;
             let text = s();
             JsValue::String(match text.rfind(&pat) {
                 Some(i) => format!("{}{rep}{}", &text[..i], &text[i + pat.len()..]),

@@ -3,6 +3,7 @@
 //!
 //! * [`resolve`] runs `transform(mapping, event)`: validation, resolution, removal of
 //!   `undefined` members. [`resolve_with_report`] also says which [`MappingQuirk`]s it hit.
+//! * [`PreparedMapping`] validates once and resolves many events (same results).
 //! * [`validate`] lists every validation error with the reference's message and its location.
 //! * [`schema`] holds action field definitions and [`schema::process`], the clean-up and ajv
 //!   coercion/validation the framework runs before `perform`.
@@ -16,7 +17,11 @@ pub mod template;
 pub mod validate;
 pub mod value;
 
+use std::sync::Arc;
+
 use serde_json::Value;
+
+use crate::engine::js;
 
 pub use path::Payload;
 pub use quirks::{MappingQuirk, QuirkSet};
@@ -65,6 +70,23 @@ impl MappingError {
             MappingError::Runtime(m) | MappingError::Liquid(m) | MappingError::Unsupported(m) => {
                 m.clone()
             }
+        }
+    }
+
+    /// The class of the reference's error object: `AggregateError` or `ValidationError` for
+    /// an invalid mapping, `Error` for a run-time error, `ParseError`/`TokenizationError`/
+    /// `RenderError` for LiquidJS, `Unsupported` for what Ampscope rejects.
+    pub fn class(&self) -> &'static str {
+        match self {
+            MappingError::Invalid {
+                aggregate: true, ..
+            } => "AggregateError",
+            MappingError::Invalid { .. } => "ValidationError",
+            MappingError::Runtime(_) => "Error",
+            MappingError::Liquid(m) if m.starts_with("output ") => "TokenizationError",
+            MappingError::Liquid(m) if m.starts_with("tag ") => "ParseError",
+            MappingError::Liquid(_) => "RenderError",
+            MappingError::Unsupported(_) => "Unsupported",
         }
     }
 
@@ -117,26 +139,152 @@ pub fn resolve_with_report(mapping: &Value, data: &Value) -> Result<Resolution, 
 /// event minus the repeated validation, which cannot change the result).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreparedMapping {
-    mapping: Value,
+    plan: Plan,
     quirks: QuirkSet,
+}
+
+/// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
+/// their keys split, and coalescing `@if`s; everything else runs through the general resolver
+/// (which these mirror exactly: the golden tests compare both).
+#[derive(Debug, Clone, PartialEq)]
+enum Plan {
+    Object(Vec<(Arc<str>, Plan)>),
+    Array(Vec<Plan>),
+    /// `{"@path": "<string>"}`: keys after `$.` stripping (`None`: the root), and the quirks
+    /// its text implies.
+    Path(Option<Vec<Box<str>>>, QuirkSet),
+    /// `{"@if": {"exists": <object>, "then"?, "else"?}}`.
+    IfExists {
+        exists: Box<Plan>,
+        then: Option<Box<Plan>>,
+        otherwise: Option<Box<Plan>>,
+        /// The raw `else` is falsy: the reference ignores it.
+        else_dropped: bool,
+    },
+    Resolve(Value),
+}
+
+impl Plan {
+    fn new(v: &Value) -> Plan {
+        match v {
+            Value::Object(map) if !directives::is_directive(map) => {
+                // Members in JavaScript property order, as `resolve` visits them.
+                let keys: Vec<&String> = if map.keys().any(|k| js::is_array_index(k).is_some()) {
+                    js::ordered_keys(map)
+                } else {
+                    map.keys().collect()
+                };
+                Plan::Object(
+                    keys.into_iter()
+                        .map(|k| (Arc::from(k.as_str()), Plan::new(&map[k.as_str()])))
+                        .collect(),
+                )
+            }
+            Value::Object(map) => Plan::directive(map).unwrap_or_else(|| Plan::Resolve(v.clone())),
+            Value::Array(items) => Plan::Array(items.iter().map(Plan::new).collect()),
+            other => Plan::Resolve(other.clone()),
+        }
+    }
+
+    /// The specialised plan of a directive, when there is one.
+    fn directive(map: &serde_json::Map<String, Value>) -> Option<Plan> {
+        let (name, opts) = map.iter().find(|(k, _)| k.starts_with('@'))?;
+        match (name.as_str(), opts) {
+            ("@path", Value::String(p)) => {
+                let mut quirks = QuirkSet::default();
+                let p = path::strip_dollar_dot(p, &mut quirks);
+                let keys = path::split_path(&p, &mut quirks);
+                Some(Plan::Path(keys, quirks))
+            }
+            ("@if", Value::Object(o)) => {
+                let exists @ Value::Object(_) = o.get("exists")? else {
+                    return None;
+                };
+                let els = o.get("else");
+                Some(Plan::IfExists {
+                    exists: Box::new(Plan::new(exists)),
+                    then: o.get("then").map(|t| Box::new(Plan::new(t))),
+                    otherwise: els
+                        .filter(|e| path::json_truthy(e))
+                        .map(|e| Box::new(Plan::new(e))),
+                    else_dropped: els.is_some_and(|e| !path::json_truthy(e)),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn run<'a>(
+        &self,
+        payload: Payload<'a>,
+        cx: &mut directives::Ctx,
+    ) -> Result<path::Got<'a>, MappingError> {
+        Ok(match self {
+            Plan::Object(fields) => {
+                let mut obj = JsObject::with_capacity(fields.len());
+                for (k, p) in fields {
+                    let v = p.run(payload, cx)?.into_js();
+                    obj.push_new(Arc::clone(k), v);
+                }
+                path::Got::Owned(JsValue::Object(obj))
+            }
+            Plan::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for p in items {
+                    out.push(p.run(payload, cx)?.into_js());
+                }
+                path::Got::Owned(JsValue::Array(out))
+            }
+            Plan::Path(keys, quirks) => {
+                cx.quirks.merge(*quirks);
+                path::get_split(payload, keys.as_deref(), &mut cx.quirks)
+            }
+            Plan::IfExists {
+                exists,
+                then,
+                otherwise,
+                else_dropped,
+            } => {
+                if !exists.run(payload, cx)?.is_nullish() {
+                    match then {
+                        Some(t) => t.run(payload, cx)?,
+                        None => path::Got::UNDEFINED,
+                    }
+                } else if let Some(e) = otherwise {
+                    e.run(payload, cx)?
+                } else {
+                    if *else_dropped {
+                        cx.quirks.hit(MappingQuirk::IfFalsyElseDropped);
+                    }
+                    path::Got::UNDEFINED
+                }
+            }
+            Plan::Resolve(v) => directives::resolve(v, payload, cx)?,
+        })
+    }
+
+    fn resolve(&self, data: &Value, cx: &mut directives::Ctx) -> Result<JsValue, MappingError> {
+        directives::check_data(Payload::Json(data))?;
+        let mut out = self.run(Payload::Json(data), cx)?.into_js();
+        out.remove_undefined();
+        Ok(out)
+    }
 }
 
 impl PreparedMapping {
     /// Validates `mapping` (and applies the root-directive rewrite).
     pub fn new(mapping: &Value) -> Result<PreparedMapping, MappingError> {
         let mut cx = directives::Ctx::default();
-        let prepared = directives::prepare(mapping, &mut cx)?.into_owned();
+        let prepared = directives::prepare(mapping, &mut cx)?;
         Ok(PreparedMapping {
-            mapping: prepared,
+            plan: Plan::new(&prepared),
             quirks: cx.quirks,
         })
     }
 
     /// Same as [`resolve`] with the original mapping.
     pub fn resolve(&self, data: &Value) -> Result<JsValue, MappingError> {
-        let mut cx = directives::Ctx::default();
-        directives::check_data(Payload::Json(data))?;
-        directives::run_prepared(&self.mapping, Payload::Json(data), &mut cx)
+        self.plan.resolve(data, &mut directives::Ctx::default())
     }
 
     /// Same as [`resolve_with_report`] with the original mapping.
@@ -144,8 +292,7 @@ impl PreparedMapping {
         let mut cx = directives::Ctx {
             quirks: self.quirks,
         };
-        directives::check_data(Payload::Json(data))?;
-        let value = directives::run_prepared(&self.mapping, Payload::Json(data), &mut cx)?;
+        let value = self.plan.resolve(data, &mut cx)?;
         Ok(Resolution {
             value,
             quirks: cx.quirks.to_vec(),

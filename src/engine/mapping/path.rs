@@ -164,15 +164,24 @@ pub fn segments(path: &str) -> Vec<String> {
 }
 
 /// The keys of a path, lazily and without copying keys that contain no quote.
-pub struct Segments<'p> {
-    path: &'p str,
-    pos: usize,
+pub enum Segments<'p> {
+    /// Only dots separate keys: split on them.
+    Dots { path: &'p str, pos: usize },
+    /// Brackets or quotes: the full `get.ts` rules.
+    Full { path: &'p str, pos: usize },
 }
 
 impl<'p> Segments<'p> {
     /// Segments of `path`.
     pub fn new(path: &'p str) -> Self {
-        Segments { path, pos: 0 }
+        if path
+            .bytes()
+            .any(|b| matches!(b, b'[' | b']' | b'"' | b'\''))
+        {
+            Segments::Full { path, pos: 0 }
+        } else {
+            Segments::Dots { path, pos: 0 }
+        }
     }
 }
 
@@ -180,13 +189,31 @@ impl<'p> Iterator for Segments<'p> {
     type Item = Cow<'p, str>;
 
     fn next(&mut self) -> Option<Cow<'p, str>> {
-        let bytes = self.path.as_bytes();
-        let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
-        loop {
-            if self.pos > bytes.len() {
+        let (path, pos) = match self {
+            Segments::Dots { path, pos } => {
+                let b = path.as_bytes();
+                while *pos < b.len() {
+                    let start = *pos;
+                    let end = b[start..]
+                        .iter()
+                        .position(|c| *c == b'.')
+                        .map_or(b.len(), |i| start + i);
+                    *pos = end + 1;
+                    if end > start {
+                        return Some(Cow::Borrowed(&path[start..end]));
+                    }
+                }
                 return None;
             }
-            let start = self.pos;
+            Segments::Full { path, pos } => (*path, pos),
+        };
+        let bytes = path.as_bytes();
+        let is_mark = |b: u8| b == b'"' || b == b'\'' || b.is_ascii_digit();
+        loop {
+            if *pos > bytes.len() {
+                return None;
+            }
+            let start = *pos;
             let mut i = start;
             // Find the next separator; `end` is where the piece stops, `next` where the
             // following piece starts.
@@ -207,9 +234,9 @@ impl<'p> Iterator for Segments<'p> {
                 }
                 i += 1;
             };
-            self.pos = next;
+            *pos = next;
             if end > start {
-                let piece = &self.path[start..end];
+                let piece = &path[start..end];
                 return Some(if piece.contains(['"', '\'']) {
                     Cow::Owned(piece.chars().filter(|c| *c != '"' && *c != '\'').collect())
                 } else {
@@ -222,9 +249,11 @@ impl<'p> Iterator for Segments<'p> {
 
 /// `String.replace('$.', '')`: the first `$.` anywhere in the path goes.
 pub fn strip_dollar_dot<'p>(path: &'p str, quirks: &mut QuirkSet) -> Cow<'p, str> {
+    if let Some(rest) = path.strip_prefix("$.") {
+        return Cow::Borrowed(rest);
+    }
     match path.find("$.") {
         None => Cow::Borrowed(path),
-        Some(0) => Cow::Borrowed(&path[2..]),
         Some(pos) => {
             quirks.hit(MappingQuirk::PathDollarDotAnywhere);
             let mut s = String::with_capacity(path.len() - 2);
@@ -240,11 +269,12 @@ pub fn get<'a>(root: Payload<'a>, path: &str, quirks: &mut QuirkSet) -> Got<'a> 
     if path.is_empty() || path == "." {
         return root.into();
     }
-    if path.contains("[\"") || path.contains("['") {
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
         note_dotted_bracket_key(path, quirks);
     }
     let mut cur: Got<'a> = root.into();
-    for seg in Segments::new(path) {
+    for seg in segments {
         if !cur.truthy() {
             if !cur.is_undefined() {
                 quirks.hit(MappingQuirk::PathFalsyIntermediate);
@@ -272,6 +302,41 @@ fn note_dotted_bracket_key(path: &str, quirks: &mut QuirkSet) {
     }
 }
 
+/// [`get`] over keys split beforehand (`None`: the path is the root itself).
+pub fn get_split<'a>(
+    root: Payload<'a>,
+    keys: Option<&[Box<str>]>,
+    quirks: &mut QuirkSet,
+) -> Got<'a> {
+    let Some(keys) = keys else {
+        return root.into();
+    };
+    let mut cur: Got<'a> = root.into();
+    for key in keys {
+        if !cur.truthy() {
+            if !cur.is_undefined() {
+                quirks.hit(MappingQuirk::PathFalsyIntermediate);
+            }
+            return cur;
+        }
+        cur = property(cur, key);
+    }
+    cur
+}
+
+/// What [`get`] will walk for `path` (`None` for the root), and the quirks the path's text
+/// itself implies.
+pub fn split_path(path: &str, quirks: &mut QuirkSet) -> Option<Vec<Box<str>>> {
+    if path.is_empty() || path == "." {
+        return None;
+    }
+    let segments = Segments::new(path);
+    if matches!(segments, Segments::Full { .. }) {
+        note_dotted_bracket_key(path, quirks);
+    }
+    Some(segments.map(|s| s.into_owned().into_boxed_str()).collect())
+}
+
 /// `cur[key]` for a truthy `cur`. Inherited prototype members (`constructor`, `toFixed`, …)
 /// are JavaScript functions in the reference; here they are `undefined`.
 pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
@@ -287,7 +352,13 @@ fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
         Value::Object(map) => {
             // Event objects are small: comparing keys beats hashing them.
             let found = if map.len() <= 16 {
-                map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+                let first = key.as_bytes().first();
+                map.iter()
+                    .find(|(k, _)| {
+                        // Length and first byte rule out most keys without a `memcmp` call.
+                        k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
+                    })
+                    .map(|(_, v)| v)
             } else {
                 map.get(key)
             };

@@ -120,6 +120,11 @@ impl QuirkSet {
         self.0 |= 1 << q as u32;
     }
 
+    /// Records every quirk of `other`.
+    pub fn merge(&mut self, other: QuirkSet) {
+        self.0 |= other.0;
+    }
+
     /// Was `q` hit?
     pub fn contains(self, q: MappingQuirk) -> bool {
         self.0 & (1 << q as u32) != 0

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use super::validate::article;
 use super::value::{JsObject, JsValue};
 use crate::engine::js;
 
@@ -476,13 +477,6 @@ fn json_path(pointer: &[String]) -> String {
         }
     }
     s
-}
-
-fn article(s: &str) -> &'static str {
-    match s.as_bytes().first() {
-        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
-        _ => "a",
-    }
 }
 
 fn humanize_list(items: &[String], conj: &str) -> String {

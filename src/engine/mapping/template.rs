@@ -78,7 +78,8 @@ pub fn js_trim(s: &str) -> &str {
     s.trim_matches(is_js_whitespace)
 }
 
-fn is_js_whitespace(c: char) -> bool {
+/// JavaScript WhiteSpace or LineTerminator.
+pub(crate) fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
         '\u{0009}'

@@ -97,7 +97,8 @@ fn fail(at: At<'_>, msg: impl std::fmt::Display) -> Thrown {
     })
 }
 
-fn article(t: &str) -> &'static str {
+/// "an" before a vowel, else "a" (both packages' `indefiniteArticle`).
+pub(crate) fn article(t: &str) -> &'static str {
     match t.as_bytes().first() {
         Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
         _ => "a",

@@ -5,6 +5,8 @@
 //! (kept), every number being an `f64`, and JavaScript's property order (array-index keys first,
 //! ascending, then insertion order).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Number, Value};
 
 use crate::engine::js;
@@ -29,8 +31,9 @@ pub enum JsValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JsObject {
     // Invariant: array-index keys come first in ascending order, then the other keys in
-    // insertion order. Objects are small, so a vector beats a map here.
-    entries: Vec<(String, JsValue)>,
+    // insertion order. Objects are small, so a vector beats a map here. Keys are shared so a
+    // prepared mapping can hand out its field names without copying them.
+    entries: Vec<(Arc<str>, JsValue)>,
 }
 
 impl JsObject {
@@ -48,12 +51,16 @@ impl JsObject {
 
     /// `obj[key]` for an own member.
     pub fn get(&self, key: &str) -> Option<&JsValue> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| v)
     }
 
     /// `obj[key] = value`: an existing member keeps its position, a new one goes where
     /// JavaScript would put it.
-    pub fn insert(&mut self, key: String, value: JsValue) {
+    pub fn insert(&mut self, key: impl Into<Arc<str>>, value: JsValue) {
+        let key: Arc<str> = key.into();
         if let Some(slot) = self.entries.iter_mut().find(|(k, _)| *k == key) {
             slot.1 = value;
             return;
@@ -73,7 +80,7 @@ impl JsObject {
 
     /// Adds a member known not to be present yet (keys of one JSON object), skipping the
     /// search for an existing one.
-    pub(crate) fn push_new(&mut self, key: String, value: JsValue) {
+    pub(crate) fn push_new(&mut self, key: Arc<str>, value: JsValue) {
         if js::is_array_index(&key).is_some() {
             self.insert(key, value);
         } else {
@@ -83,18 +90,18 @@ impl JsObject {
 
     /// `delete obj[key]`; returns the removed value.
     pub fn remove(&mut self, key: &str) -> Option<JsValue> {
-        let pos = self.entries.iter().position(|(k, _)| k == key)?;
+        let pos = self.entries.iter().position(|(k, _)| &**k == key)?;
         Some(self.entries.remove(pos).1)
     }
 
     /// Members in property order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &JsValue)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &JsValue)> {
+        self.entries.iter().map(|(k, v)| (&**k, v))
     }
 
     /// Mutable access to the members in property order.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut JsValue)> {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut JsValue)> {
+        self.entries.iter_mut().map(|(k, v)| (&**k, v))
     }
 
     /// Keeps only the members for which `f` is true.
@@ -114,15 +121,15 @@ impl JsObject {
 }
 
 impl IntoIterator for JsObject {
-    type Item = (String, JsValue);
-    type IntoIter = std::vec::IntoIter<(String, JsValue)>;
+    type Item = (Arc<str>, JsValue);
+    type IntoIter = std::vec::IntoIter<(Arc<str>, JsValue)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl FromIterator<(String, JsValue)> for JsObject {
-    fn from_iter<I: IntoIterator<Item = (String, JsValue)>>(iter: I) -> Self {
+impl<K: Into<Arc<str>>> FromIterator<(K, JsValue)> for JsObject {
+    fn from_iter<I: IntoIterator<Item = (K, JsValue)>>(iter: I) -> Self {
         let mut obj = JsObject::new();
         for (k, v) in iter {
             obj.insert(k, v);
@@ -168,7 +175,7 @@ impl JsValue {
                 let mut map = Map::with_capacity(obj.len());
                 for (k, v) in obj.iter() {
                     if !matches!(v, JsValue::Undefined) {
-                        map.insert(k.clone(), v.to_json_or_null());
+                        map.insert(k.to_string(), v.to_json_or_null());
                     }
                 }
                 Value::Object(map)
@@ -317,7 +324,7 @@ impl From<&Value> for JsValue {
 pub(crate) fn object_from_json(map: &Map<String, Value>) -> JsObject {
     let mut obj = JsObject::with_capacity(map.len());
     for (k, v) in map {
-        obj.push_new(k.clone(), JsValue::from_json(v));
+        obj.push_new(Arc::from(k.as_str()), JsValue::from_json(v));
     }
     obj
 }
@@ -370,12 +377,12 @@ mod tests {
         let JsValue::Object(mut obj) = v else {
             panic!("not an object")
         };
-        let keys: Vec<&String> = obj.iter().map(|(k, _)| k).collect();
+        let keys: Vec<&str> = obj.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["2", "10", "b", "a"]);
-        obj.insert("5".into(), JsValue::Null);
-        obj.insert("b".into(), JsValue::Bool(true));
-        obj.insert("c".into(), JsValue::Null);
-        let keys: Vec<&String> = obj.iter().map(|(k, _)| k).collect();
+        obj.insert("5", JsValue::Null);
+        obj.insert("b", JsValue::Bool(true));
+        obj.insert("c", JsValue::Null);
+        let keys: Vec<&str> = obj.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["2", "5", "10", "b", "a", "c"]);
         assert_eq!(obj.get("b"), Some(&JsValue::Bool(true)));
     }
@@ -404,10 +411,10 @@ mod tests {
     #[test]
     fn undefined_is_removed_from_objects_but_kept_in_arrays() {
         let mut obj = JsObject::new();
-        obj.insert("gone".into(), JsValue::Undefined);
-        obj.insert("null".into(), JsValue::Null);
+        obj.insert("gone", JsValue::Undefined);
+        obj.insert("null", JsValue::Null);
         obj.insert(
-            "arr".into(),
+            "arr",
             JsValue::Array(vec![JsValue::Number(1.0), JsValue::Undefined]),
         );
         let mut v = JsValue::Object(obj);
