@@ -92,3 +92,73 @@ fn one_broken_line_in_a_thousand() {
         "event 738 (line 738, column 32): expected `,` or `}`"
     );
 }
+
+/// Damaged texts (bytes deleted, duplicated or replaced, anywhere, including inside UTF-8
+/// characters) never panic, always account for every event, and load the same whole or in
+/// chunks.
+#[test]
+fn damaged_texts_load_consistently() {
+    use ampscope::engine::samples;
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let ndjson: String = (0..20).map(|i| small_event(i) + "\n").collect();
+    let array = format!(
+        "[{}]",
+        samples::all()[..6]
+            .iter()
+            .map(|s| s.json)
+            .collect::<Vec<_>>()
+            .join(",\n")
+    );
+    let pretty = "analytics.track('A', {\n  x: \"(\",\n  y: [1, 2],\n});\n{\"type\":\"page\"}\n";
+    let batch =
+        "{\"batch\":[{\"type\":\"track\"},{\"type\":\"page\"}],\"context\":{\"ip\":\"1\"}}\n";
+    let junk: &[u8] = b"{}[]\",:\\\n ab(';`\xC3\xA9\xF0\x9F";
+    for base in [ndjson.as_str(), array.as_str(), pretty, batch] {
+        for _ in 0..300 {
+            let mut bytes = base.as_bytes().to_vec();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 => {
+                        bytes.remove(at);
+                    }
+                    1 => bytes.insert(at, junk[next(junk.len())]),
+                    _ => bytes[at] = junk[next(junk.len())],
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let whole = parse_events(&text);
+            let mut stream = EventStream::new();
+            let mut chunked = (Vec::new(), Vec::new());
+            let size = 1 + next(64);
+            let mut feed = |items: Vec<Loaded>| {
+                for item in items {
+                    match item {
+                        Loaded::Event { event, .. } => chunked.0.push(event),
+                        Loaded::Error(e) => chunked.1.push(e),
+                    }
+                }
+            };
+            for chunk in text.as_bytes().chunks(size) {
+                feed(stream.push(chunk));
+            }
+            feed(stream.finish());
+            chunked.1.sort_by_key(|e| (e.line, e.column));
+            assert_eq!(whole.events, chunked.0, "{text}");
+            assert_eq!(whole.errors, chunked.1, "{text}");
+            let mut indices: Vec<usize> = whole.events.iter().map(|e| e.index).collect();
+            indices.extend(whole.errors.iter().filter_map(|e| e.index));
+            indices.sort_unstable();
+            assert_eq!(indices, (0..indices.len()).collect::<Vec<_>>(), "{text}");
+            for e in &whole.errors {
+                assert!(e.line >= 1 && e.column >= 1, "{e}");
+            }
+        }
+    }
+}

@@ -4,6 +4,9 @@
 //! concatenated (pretty-printed) objects, with or without commas between them, which is what
 //! copying several events out of Segment's source debugger gives (its raw view copies the event
 //! JSON as-is, indented); several arrays one after another. A UTF-8 byte-order mark is skipped.
+//! Calls copied from the debugger's "Pretty view" (`analytics.track("X", {…});`) load too, as
+//! minimal events with a warning that context, ids and timestamps are missing. A Segment HTTP
+//! API batch (`{"batch": [...], "context": {...}}`) loads as its calls.
 //!
 //! Broken events do not stop the load: the scanner knows the JSON structure well enough to notice
 //! where an event goes wrong and resynchronises at the next line that starts with `{` at the
@@ -13,6 +16,8 @@
 //! whole-text convenience on top of it.
 
 use serde_json::Value;
+
+mod pretty;
 
 /// One event read from a text, with where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +43,11 @@ impl LoadedEvent {
 pub struct EventError {
     /// The event's 0-based index among the events of the text, when the problem belongs to one.
     pub index: Option<usize>,
-    /// 1-based line and column (columns count characters, not bytes).
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counting characters.
     pub column: usize,
+    /// What is wrong, in words for people.
     pub message: String,
 }
 
@@ -69,8 +76,11 @@ impl std::fmt::Display for EventError {
 /// about events that loaded but look wrong (e.g. an unknown `type`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadResult {
+    /// The events that loaded, in text order.
     pub events: Vec<LoadedEvent>,
+    /// Events (or text) that could not be read, in text order.
     pub errors: Vec<EventError>,
+    /// Events that loaded but look wrong (e.g. an unknown `type`).
     pub warnings: Vec<EventError>,
 }
 
@@ -105,6 +115,7 @@ pub fn parse_events(text: &str) -> LoadResult {
 
 /// The six Segment call types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)] // The variants are Segment's call types, named as in its spec.
 pub enum CallType {
     Track,
     Page,
@@ -157,6 +168,7 @@ pub struct EventView<'a> {
 }
 
 impl<'a> EventView<'a> {
+    /// A view of `value` (any JSON; accessors answer `None` for non-events).
     pub fn new(value: &'a Value) -> Self {
         EventView { value }
     }
@@ -199,14 +211,17 @@ impl<'a> EventView<'a> {
         }
     }
 
+    /// `userId`, when it is a string.
     pub fn user_id(&self) -> Option<&'a str> {
         self.str_field("userId")
     }
 
+    /// `anonymousId`, when it is a string.
     pub fn anonymous_id(&self) -> Option<&'a str> {
         self.str_field("anonymousId")
     }
 
+    /// `messageId`, when it is a string.
     pub fn message_id(&self) -> Option<&'a str> {
         self.str_field("messageId")
     }
@@ -216,10 +231,12 @@ impl<'a> EventView<'a> {
         self.str_field("timestamp")
     }
 
+    /// `groupId` (group calls), when it is a string.
     pub fn group_id(&self) -> Option<&'a str> {
         self.str_field("groupId")
     }
 
+    /// `previousId` (alias calls), when it is a string.
     pub fn previous_id(&self) -> Option<&'a str> {
         self.str_field("previousId")
     }
@@ -256,18 +273,24 @@ impl<'a> EventView<'a> {
 /// What checking one piece of text gives: an event (maybe with a warning) or an error.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
+    /// An event that loaded, with a warning when it looks wrong.
+    #[allow(missing_docs)]
     Event {
         event: LoadedEvent,
         warning: Option<EventError>,
     },
+    /// A piece that is not a usable event.
     Error(EventError),
 }
 
 /// A position in the text: byte offset, 1-based line, 1-based column in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
+    /// Byte offset from the start of the text.
     pub offset: u64,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counting characters.
     pub column: usize,
 }
 
@@ -301,7 +324,9 @@ impl Pos {
 pub struct Piece {
     /// 0-based index among the events of the whole text.
     pub index: usize,
+    /// Where the piece's first byte is.
     pub start: Pos,
+    /// The piece's bytes, trimmed of surrounding whitespace and separators.
     pub bytes: Vec<u8>,
     /// Set when the scanner has already seen the text is not valid JSON (parse it for details).
     pub broken: bool,
@@ -310,13 +335,67 @@ pub struct Piece {
     /// Where a string starts that runs past the end of its line (the likeliest cause when the
     /// piece is broken).
     pub unclosed_string: Option<Pos>,
+    /// The piece is a debugger pretty-view call (`analytics.track(…)`), not JSON.
+    pub call: bool,
 }
 
+const PRETTY_VIEW: &str = "read from the source debugger's Pretty view (a JavaScript call): it has no \
+     context, ids or timestamps, so Amplitude fields from them stay empty — copy the Raw view for \
+     the full event";
 const NOT_JSON: &str = "is not JSON — an event starts with {";
 const UNCLOSED_STRING: &str =
     "this string is not closed before the end of the line — a \" is missing";
 
 impl Piece {
+    /// Like [`Piece::load`], but a Segment HTTP API batch (`{"batch": [...], "context": ...}`)
+    /// becomes its events (each with its own line and column; the batch's `context` and
+    /// `integrations` apply to every call, the call's own keys winning). Every item carries
+    /// this piece's index; [`EventStream`] renumbers them.
+    pub fn load_all(&self) -> Vec<Loaded> {
+        let single = self.load();
+        let Loaded::Error(_) = &single else {
+            return vec![single];
+        };
+        let Some(wrapper) = self.batch_wrapper() else {
+            return vec![single];
+        };
+        let Some(offset) = top_level_value_offset(&self.bytes, b"batch") else {
+            return vec![single];
+        };
+        let mut start = self.start;
+        start.advance_all(&self.bytes[..offset]);
+        let mut inner = Splitter::starting_at(start);
+        let mut pieces = inner.push(&self.bytes[offset..]);
+        pieces.extend(inner.finish());
+        let count = wrapper
+            .get("batch")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        pieces
+            .iter()
+            .take(count)
+            .map(|p| {
+                let mut item = Piece {
+                    index: self.index,
+                    ..p.clone()
+                }
+                .load();
+                if let Loaded::Event { event, .. } = &mut item {
+                    apply_batch_defaults(&mut event.value, &wrapper);
+                }
+                item
+            })
+            .collect()
+    }
+
+    fn batch_wrapper(&self) -> Option<serde_json::Map<String, Value>> {
+        let text = std::str::from_utf8(&self.bytes).ok()?;
+        match serde_json::from_str::<Value>(text).ok()? {
+            Value::Object(o) if !o.contains_key("type") && o.get("batch")?.is_array() => Some(o),
+            _ => None,
+        }
+    }
+
     /// Parses and checks the piece: JSON syntax, an object, a string `type`.
     pub fn load(&self) -> Loaded {
         let err = |pos: Pos, message: String| {
@@ -335,6 +414,9 @@ impl Piece {
                 return err(pos, "the text is not valid UTF-8".to_string());
             }
         };
+        if self.call {
+            return self.load_call(text);
+        }
         let value = match serde_json::from_str::<Value>(text) {
             Ok(v) => v,
             Err(e) => {
@@ -371,6 +453,38 @@ impl Piece {
                 event,
             },
             Check::Reject(message) => err(self.start, message),
+        }
+    }
+
+    fn load_call(&self, text: &str) -> Loaded {
+        let at = |offset: usize| {
+            let mut pos = self.start;
+            pos.advance_all(&self.bytes[..offset.min(self.bytes.len())]);
+            pos
+        };
+        match pretty::parse_call(text) {
+            Ok(value) => {
+                let event = LoadedEvent {
+                    index: self.index,
+                    line: self.start.line,
+                    value,
+                };
+                Loaded::Event {
+                    event,
+                    warning: Some(EventError {
+                        index: Some(self.index),
+                        line: self.start.line,
+                        column: self.start.column,
+                        message: PRETTY_VIEW.to_string(),
+                    }),
+                }
+            }
+            Err((offset, message)) => Loaded::Error(EventError {
+                index: Some(self.index),
+                line: at(offset).line,
+                column: at(offset).column,
+                message: format!("{message} (in a debugger pretty-view call)"),
+            }),
         }
     }
 
@@ -496,8 +610,12 @@ struct Current {
     unclosed_string: Option<Pos>,
     expect: Expect,
     broken: bool,
-    /// The piece is a bare scalar (number, literal), ended by whitespace or a separator.
+    /// The piece is a bare scalar (number, literal) or other non-JSON text, which runs to the
+    /// end of its line or the next comma...
     scalar: bool,
+    /// ...unless it turns out to be a debugger pretty-view call, `analytics.track(…)`, which
+    /// runs to its closing parenthesis: open brackets, and the quote of the open string (0: none).
+    call: Option<(usize, u8)>,
 }
 
 /// Incremental event splitter: feed it chunks of bytes (any split, even inside a UTF-8
@@ -539,13 +657,19 @@ impl Default for Splitter {
 }
 
 impl Splitter {
+    /// A splitter at the start of a text.
     pub fn new() -> Self {
+        Self::starting_at(Pos::START)
+    }
+
+    /// A splitter for text that starts at `pos` of a larger text (locations stay absolute).
+    pub fn starting_at(pos: Pos) -> Self {
         Splitter {
             buf: Vec::new(),
             scan: 0,
-            pos: Pos::START,
+            pos,
             outer: Outer::Top,
-            array_open: Pos::START,
+            array_open: pos,
             cur: None,
             line_blank: true,
             next_index: 0,
@@ -577,7 +701,7 @@ impl Splitter {
     pub fn finish(&mut self) -> Vec<Piece> {
         let mut out = Vec::new();
         if let Some(cur) = self.cur.take() {
-            let complete = cur.scalar && !cur.in_string;
+            let complete = cur.scalar && cur.call.is_none();
             let bytes = trim_end(&self.buf[cur.buf_start..]).to_vec();
             let unterminated = !complete;
             out.push(self.piece(&cur, bytes, unterminated));
@@ -621,6 +745,7 @@ impl Splitter {
             broken: cur.broken,
             unterminated,
             unclosed_string: cur.unclosed_string,
+            call: cur.call.is_some(),
         }
     }
 
@@ -672,6 +797,7 @@ impl Splitter {
             escape: false,
             string_start: self.pos,
             unclosed_string: None,
+            call: None,
             expect,
             broken: false,
             scalar,
@@ -681,7 +807,8 @@ impl Splitter {
 
     fn step_between(&mut self, b: u8) {
         match (b, self.outer) {
-            (b' ' | b'\t' | b'\r' | b'\n' | b',', _) => self.consume(b),
+            // `;` ends pretty-view calls (`analytics.track(…);`).
+            (b' ' | b'\t' | b'\r' | b'\n' | b',' | b';', _) => self.consume(b),
             (b'[', Outer::Top) => {
                 self.outer = Outer::Array;
                 self.array_open = self.pos;
@@ -720,7 +847,14 @@ impl Splitter {
         let Some(cur) = self.cur.as_mut() else {
             return;
         };
+        if let Some((depth, quote)) = cur.call {
+            return self.step_in_call(b, depth, quote, at_line_start, column, out);
+        }
         if cur.scalar {
+            if b == b'(' && pretty::looks_like_call(&self.buf[cur.buf_start..=self.scan]) {
+                cur.call = Some((1, 0));
+                return self.consume(b);
+            }
             // Garbage runs to the end of its line (one error per broken NDJSON line).
             if matches!(b, b'\n' | b',') || (b == b']' && outer == Outer::Array) {
                 return self.emit(out);
@@ -829,6 +963,111 @@ impl Splitter {
     }
 }
 
+impl Splitter {
+    fn step_in_call(
+        &mut self,
+        b: u8,
+        mut depth: usize,
+        mut quote: u8,
+        at_line_start: bool,
+        column: usize,
+        out: &mut Vec<Piece>,
+    ) {
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        if quote != 0 {
+            if cur.escape {
+                cur.escape = false;
+            } else if b == b'\\' {
+                cur.escape = true;
+            } else if b == quote {
+                quote = 0;
+            } else if b == b'\n' && quote != b'`' {
+                cur.broken = true;
+                quote = 0;
+            }
+        } else if at_line_start
+            && column <= cur.start.column
+            && (b == b'{' || b.is_ascii_alphabetic())
+        {
+            // A line as far left as the call's own start (its closing `})` aside) is a new
+            // event: this call was never closed.
+            cur.broken = true;
+            self.emit(out);
+            return self.begin(b);
+        } else {
+            match b {
+                b'"' | b'\'' | b'`' => quote = b,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        self.consume(b);
+                        return self.emit(out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        cur.call = Some((depth, quote));
+        self.consume(b);
+    }
+}
+
+/// Segment's HTTP API applies a batch's `context` and `integrations` to all its calls.
+fn apply_batch_defaults(event: &mut Value, wrapper: &serde_json::Map<String, Value>) {
+    let Some(obj) = event.as_object_mut() else {
+        return;
+    };
+    for key in ["context", "integrations"] {
+        let Some(Value::Object(shared)) = wrapper.get(key) else {
+            continue;
+        };
+        match obj.get_mut(key) {
+            Some(Value::Object(own)) => {
+                for (k, v) in shared {
+                    own.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            Some(_) => {}
+            None => {
+                obj.insert(key.to_string(), Value::Object(shared.clone()));
+            }
+        }
+    }
+}
+
+/// Byte offset of the value of `key` in the top-level object `bytes` (valid JSON).
+fn top_level_value_offset(bytes: &[u8], key: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let is_key = depth == 1 && bytes.get(start..i) == Some(key);
+                let after = bytes.get(i + 1..)?;
+                let colon = after.iter().position(|b| !b.is_ascii_whitespace())?;
+                if is_key && after[colon] == b':' {
+                    let rest = &after[colon + 1..];
+                    let value = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+                    return Some(i + 1 + colon + 1 + value);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 fn trim_end(bytes: &[u8]) -> &[u8] {
     let end = bytes
         .iter()
@@ -837,27 +1076,24 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
-/// Loads events from chunks of bytes as they arrive: a [`Splitter`] plus [`Piece::load`].
+/// Loads events from chunks of bytes as they arrive: a [`Splitter`] plus [`Piece::load_all`],
+/// numbering the events across HTTP API batches.
 #[derive(Debug, Clone, Default)]
 pub struct EventStream {
     splitter: Splitter,
+    next_index: usize,
 }
 
 impl EventStream {
+    /// A stream at the start of a text.
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Feeds a chunk; returns the events (or errors) it completed, in order.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<Loaded> {
-        let mut out: Vec<Loaded> = self.splitter.push(chunk).iter().map(Piece::load).collect();
-        out.extend(
-            self.splitter
-                .take_stray_errors()
-                .into_iter()
-                .map(Loaded::Error),
-        );
-        out
+        let pieces = self.splitter.push(chunk);
+        self.load(pieces)
     }
 
     /// Bytes held back waiting for the rest of an event.
@@ -867,7 +1103,28 @@ impl EventStream {
 
     /// Ends the stream: the last event, if cut off, and errors belonging to no event.
     pub fn finish(&mut self) -> Vec<Loaded> {
-        let mut out: Vec<Loaded> = self.splitter.finish().iter().map(Piece::load).collect();
+        let pieces = self.splitter.finish();
+        self.load(pieces)
+    }
+
+    fn load(&mut self, pieces: Vec<Piece>) -> Vec<Loaded> {
+        let mut out = Vec::new();
+        for piece in &pieces {
+            for mut item in piece.load_all() {
+                let index = self.next_index;
+                self.next_index += 1;
+                match &mut item {
+                    Loaded::Event { event, warning } => {
+                        event.index = index;
+                        if let Some(w) = warning {
+                            w.index = Some(index);
+                        }
+                    }
+                    Loaded::Error(e) => e.index = Some(index),
+                }
+                out.push(item);
+            }
+        }
         out.extend(
             self.splitter
                 .take_stray_errors()
@@ -1021,6 +1278,11 @@ mod tests {
                 (0, &[(Some(0), 1, 31, "expected")]),
             ),
             (
+                "debugger pretty-view calls",
+                format!("analytics.track('A', {{\n  x: \"(\",\n}});\n{T}\nanalytics.page()"),
+                (3, &[]),
+            ),
+            (
                 "cut off at the end",
                 format!("{T}\n{{\"type\":\"page\",\"name\":"),
                 (1, &[(Some(1), 2, 22, "ends where a value")]),
@@ -1100,6 +1362,91 @@ mod tests {
         assert_eq!(at, vec![(0, 2), (2, 4)]);
         assert_eq!(got.errors[0].index, Some(1));
         assert_eq!(got.events[1].value["name"], "Home");
+    }
+
+    #[test]
+    fn debugger_pretty_view_calls_load_with_a_warning() {
+        let text = format!(
+            "analytics.track(\"Signed Up\", {{\n  plan: \"Pro\",\n  note: 'a (b) {{c}}',\n}});\n{T}\n\
+             analytics.identify('u1', {{ email: 'x@y.z' }});analytics.page(\"Home\")\n\
+             analytics.track('Broken', {{\n  a: 1,\n\
+             analytics.alias('new', 'old')\n\
+             analytics.track('E', {{ a: plan }})\n"
+        );
+        for got in [
+            parse_events(&text),
+            load_chunks(&text.as_bytes().chunks(3).collect::<Vec<_>>()),
+        ] {
+            let summary: Vec<(usize, usize, String)> = got
+                .events
+                .iter()
+                .map(|e| (e.index, e.line, e.view().title()))
+                .collect();
+            assert_eq!(
+                summary,
+                vec![
+                    (0, 1, "track \"Signed Up\"".to_string()),
+                    (1, 5, "track \"A\"".to_string()),
+                    (2, 6, "identify u1".to_string()),
+                    (3, 6, "page \"Home\"".to_string()),
+                    (5, 9, "alias new".to_string()),
+                ]
+            );
+            assert_eq!(got.events[0].value["properties"]["note"], "a (b) {c}");
+            assert_eq!(got.warnings.len(), 4);
+            assert!(got.warnings[0].message.contains("Pretty view"));
+            let errs: Vec<(Option<usize>, usize, usize)> = got
+                .errors
+                .iter()
+                .map(|e| (e.index, e.line, e.column))
+                .collect();
+            assert_eq!(
+                errs,
+                vec![(Some(4), 8, 7), (Some(6), 10, 27)],
+                "{:?}",
+                got.errors
+            );
+            assert!(got.errors[0].message.contains("not closed"));
+            assert!(got.errors[1].message.contains("is a variable"));
+        }
+    }
+
+    #[test]
+    fn http_api_batches_expand_into_their_calls() {
+        let text = "{\"type\":\"page\"}\n{\"batch\": [\n  {\"type\":\"track\",\"event\":\"A\"},\n  \
+                    {\"type\":\"identify\",\"context\":{\"ip\":\"1.1.1.1\"}},\n  {\"event\":\"x\"}\n],\n\
+                    \"context\": {\"ip\":\"9.9.9.9\",\"library\":{\"name\":\"http\"}},\n\"integrations\": {\"All\": true}}\n\
+                    {\"type\":\"screen\"}\n";
+        for got in [
+            parse_events(text),
+            load_chunks(&text.as_bytes().chunks(7).collect::<Vec<_>>()),
+        ] {
+            let at: Vec<(usize, usize, &str)> = got
+                .events
+                .iter()
+                .map(|e| (e.index, e.line, e.view().type_str().unwrap()))
+                .collect();
+            assert_eq!(
+                at,
+                vec![
+                    (0, 1, "page"),
+                    (1, 3, "track"),
+                    (2, 4, "identify"),
+                    (4, 9, "screen")
+                ]
+            );
+            assert_eq!(got.events[1].value["context"]["ip"], "9.9.9.9");
+            assert_eq!(got.events[1].value["integrations"]["All"], true);
+            assert_eq!(got.events[2].value["context"]["ip"], "1.1.1.1");
+            assert_eq!(got.events[2].value["context"]["library"]["name"], "http");
+            assert_eq!(got.errors.len(), 1);
+            let e = &got.errors[0];
+            assert_eq!((e.index, e.line, e.column), (Some(3), 5, 3), "{e}");
+            assert!(e.message.contains("has no \"type\""));
+        }
+        // An object with neither type nor batch is still an error, not an empty batch.
+        let got = parse_events("{\"batch\": 3}");
+        assert_eq!((got.events.len(), got.errors.len()), (0, 1));
     }
 
     #[test]
