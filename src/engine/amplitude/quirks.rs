@@ -1,6 +1,8 @@
 //! Typed notes about things the reference does that a user would not expect, reported next to
 //! the request they affect.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// One surprising behaviour of the reference.
@@ -92,17 +94,16 @@ pub struct QuirkNote {
     /// Index of the request it concerns, in the outcome's `requests`.
     pub request: usize,
     /// The explanation plus, where useful, the values involved.
-    pub message: String,
+    pub message: Cow<'static, str>,
 }
 
 impl QuirkNote {
     /// A note with the kind's explanation and an optional detail appended.
     pub fn new(kind: QuirkKind, request: usize, detail: Option<String>) -> QuirkNote {
-        let mut message = kind.explanation().to_string();
-        if let Some(d) = detail {
-            message.push(' ');
-            message.push_str(&d);
-        }
+        let message = match detail {
+            None => Cow::Borrowed(kind.explanation()),
+            Some(d) => Cow::Owned(format!("{} {d}", kind.explanation())),
+        };
         QuirkNote {
             kind,
             request,

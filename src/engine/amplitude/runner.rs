@@ -11,8 +11,8 @@ use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::MappingError;
 use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
+use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -206,7 +206,8 @@ pub struct Prepared {
     pub name: String,
     action: Option<ActionKind>,
     trigger: TriggerState,
-    mapping: Value,
+    /// The mapping validated once; its error is reported when an event reaches it.
+    mapping: Result<PreparedMapping, ActionError>,
 }
 
 impl Prepared {
@@ -216,7 +217,8 @@ impl Prepared {
             name: sub.name.clone(),
             action: ActionKind::from_key(&sub.action),
             trigger: TriggerState::parse(&sub.trigger),
-            mapping: Value::Object(sub.mapping.clone()),
+            mapping: PreparedMapping::new(&Value::Object(sub.mapping.clone()))
+                .map_err(|e| mapping_error(&e)),
         }
     }
 
@@ -245,7 +247,11 @@ impl Prepared {
             Ok(s) => s,
             Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
-        let payload = match resolve_payload(action, &self.mapping, event) {
+        let mapping = match &self.mapping {
+            Ok(m) => m,
+            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
+        };
+        let payload = match resolve_payload(action, mapping, event) {
             Ok(p) => p,
             Err(e) => return SubscriptionOutcome::failed(matched, e),
         };
@@ -329,8 +335,9 @@ impl TriggerState {
     }
 }
 
-/// The JSON schema of each action, built once from the definitions.
-fn schema_for(action: ActionKind) -> Option<&'static Schema> {
+/// The JSON schema of each action (what the framework validates payloads against), built once
+/// from the definitions.
+pub fn schema_for(action: ActionKind) -> Option<&'static Schema> {
     static SCHEMAS: OnceLock<Vec<(ActionKind, Schema)>> = OnceLock::new();
     let all = SCHEMAS.get_or_init(|| {
         let defs: Value = serde_json::from_str(DEFINITIONS_JSON).unwrap_or(Value::Null);
@@ -365,14 +372,14 @@ fn mapping_error(e: &MappingError) -> ActionError {
 }
 
 /// Mapping resolution, then the framework's clean-up and schema validation: the payload
-/// `perform()` receives.
-fn resolve_payload(
+/// `perform()` receives (whether or not a trigger matches: handy for showing a mapping's
+/// result on any event).
+pub fn resolve_payload(
     action: ActionKind,
-    mapping: &Value,
+    mapping: &PreparedMapping,
     event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
-    let resolved =
-        crate::engine::mapping::resolve(mapping, event).map_err(|e| mapping_error(&e))?;
+    let resolved = mapping.resolve(event).map_err(|e| mapping_error(&e))?;
     let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
     match process_with_schema(schema, &resolved) {
         Ok(Value::Object(m)) => Ok(m),

@@ -86,16 +86,22 @@ pub fn parse(ua: &str) -> ParsedUa {
 /// Browser rules: (token that must be present, name, token the version follows).
 const BROWSERS: &[(&str, &str, &str)] = &[
     ("opera mini/", "Opera Mini", "opera mini/"),
+    ("opios/", "Opera Mini", "opios/"),
     ("opr/", "Opera", "opr/"),
     ("edgios/", "Edge", "edgios/"),
     ("edga/", "Edge", "edga/"),
     ("edge/", "Edge", "edge/"),
     ("edg/", "Edge", "edg/"),
+    ("iemobile/", "IEMobile", "iemobile/"),
     ("msie ", "IE", "msie "),
     ("yabrowser/", "Yandex", "yabrowser/"),
     ("vivaldi/", "Vivaldi", "vivaldi/"),
     ("ucbrowser/", "UCBrowser", "ucbrowser/"),
     ("brave/", "Brave", "brave/"),
+    ("whale/", "Whale", "whale/"),
+    ("waterfox/", "Waterfox", "waterfox/"),
+    ("duckduckgo/", "DuckDuckGo", "duckduckgo/"),
+    ("electron/", "Electron", "electron/"),
     ("huaweibrowser/", "Huawei Browser", "huaweibrowser/"),
     ("miuibrowser/", "MIUI Browser", "miuibrowser/"),
     ("samsungbrowser/", "Samsung Browser", "samsungbrowser/"),
@@ -103,7 +109,6 @@ const BROWSERS: &[(&str, &str, &str)] = &[
     ("fbav/", "Facebook", "fbav/"),
     ("instagram ", "Instagram", "instagram "),
     ("micromessenger/", "WeChat", "micromessenger/"),
-    ("gsa/", "GSA", "gsa/"),
     ("headlesschrome/", "Chrome Headless", "headlesschrome/"),
 ];
 
@@ -119,6 +124,15 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
         if u.has(token) {
             return Some((name, u.version_after(vtoken)));
         }
+    }
+    if u.has("[linkedinapp]") {
+        return Some(("LinkedIn", None));
+    }
+    // The Google app on iOS (on Android it reports Chrome).
+    if let Some(g) = u.find("gsa/")
+        && u.low[g..].contains("safari/")
+    {
+        return Some(("GSA", u.version_after("gsa/")));
     }
     if u.has("trident/") && u.has("rv:") {
         return Some(("IE", u.version_after("rv:")));
@@ -154,6 +168,9 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
             return Some(("Safari", u.version_after("version/")));
         }
     }
+    if let Some(d) = webkit_safari(u) {
+        return Some(d);
+    }
     if u.has("firefox/") {
         return Some(("Firefox", u.version_after("firefox/")));
     }
@@ -161,6 +178,35 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
         return Some(("WebKit", u.version_after("applewebkit/")));
     }
     None
+}
+
+/// `… AppleWebKit … Safari/N` without `Version/`: the name as written, and a version only
+/// through the reference's table of early Safari build numbers (any other build gives none).
+fn webkit_safari<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
+    let w = u.find("webkit")?;
+    let rest = &u.low[w..];
+    let s = rest.find("safari/")?;
+    let at = w + s;
+    let name = if u.low[..at].ends_with("mobile ") || u.low[..at].ends_with("mobile") {
+        "Mobile Safari"
+    } else {
+        "Safari"
+    };
+    let build = u.version_after("safari/").unwrap_or("");
+    const OLD_SAFARI: [(&str, &str); 7] = [
+        ("8", "1.0"),
+        ("1", "1.2"),
+        ("3", "1.3"),
+        ("412", "2.0"),
+        ("416", "2.0.2"),
+        ("417", "2.0.3"),
+        ("419", "2.0.4"),
+    ];
+    let version = OLD_SAFARI
+        .iter()
+        .find(|(b, _)| build.starts_with(b))
+        .map(|(_, v)| *v);
+    Some((name, version))
 }
 
 const LINUX_DISTROS: &[(&str, &str)] = &[
@@ -212,6 +258,12 @@ fn os(u: &Ua) -> Option<&'static str> {
     }
     if u.has("cros ") {
         return Some("Chromium OS");
+    }
+    if u.has("crkey") {
+        return Some("Chromecast");
+    }
+    if u.has("kaios") {
+        return Some("KAIOS");
     }
     if u.has("tizen") {
         return Some("Tizen");
@@ -350,12 +402,19 @@ fn device(u: &Ua) -> Option<Device> {
             SMARTTV,
         );
     }
+    if u.has("crkey") {
+        return dev(Some("Google"), Some("Chromecast".into()), SMARTTV);
+    }
+    if u.has("appletv") || u.has("apple tv") {
+        return dev(Some("Apple"), Some("Apple TV".into()), SMARTTV);
+    }
     if u.has("smarttv") || u.has("android tv") || u.has("googletv") {
         return dev(None, None, SMARTTV);
     }
     if let Some(p) = u.find("lumia ") {
         let w = word_at(u.orig, p + 6);
-        return dev(Some("Microsoft"), Some(format!("Lumia {w}")), MOBILE);
+        let vendor = if u.has("nokia") { "Nokia" } else { "Microsoft" };
+        return dev(Some(vendor), Some(format!("Lumia {w}")), MOBILE);
     }
     if u.has("blackberry") {
         return dev(Some("BlackBerry"), None, MOBILE);
@@ -375,6 +434,15 @@ fn device(u: &Ua) -> Option<Device> {
             }
         }
         return dev(Some("Facebook"), Some(u.orig[p..end].to_string()), WEARABLE);
+    }
+    // Firefox OS / KaiOS and Firefox for Android: `(Mobile; …rv:… Gecko/`.
+    if u.has("rv:") && u.has("gecko/") {
+        if u.has("(mobile;") {
+            return dev(None, None, MOBILE);
+        }
+        if u.has("(tablet;") {
+            return dev(None, None, TABLET);
+        }
     }
     generic_android(u)
 }
@@ -441,6 +509,7 @@ fn android_model<'a>(u: &Ua<'a>) -> Option<&'a str> {
             || l == "wv"
             || l == "mobile"
             || l == "harmonyos"
+            || l == "tablet"
             || l.starts_with("rv:")
         {
             continue;
@@ -471,10 +540,15 @@ fn android_vendor(u: &Ua) -> Option<Device> {
         return dev(Some("Google"), Some(model.into()), TABLET);
     }
     if let Some(rest) = l.strip_prefix("pixel") {
-        // `Pixel`, `Pixel 7`, `Pixel 3 XL`: one word after the name at most (`Pixel 8 Pro`
-        // is not recognised by the reference).
+        // `Pixel`, `Pixel 7`, `Pixel 4a`, `Pixel 3 XL`; not `Pixel 8 Pro` or `Pixel Tablet`,
+        // which the reference does not recognise.
         let words: Vec<&str> = rest.split_whitespace().collect();
-        let ok = matches!(words.as_slice(), [] | [_] | [_, "xl"]);
+        let numbered = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+        let ok = match words.as_slice() {
+            [] => true,
+            [w] | [w, "xl"] => numbered(w),
+            _ => false,
+        };
         if ok {
             return dev(Some("Google"), Some(model.into()), MOBILE);
         }
@@ -512,7 +586,25 @@ fn android_vendor(u: &Ua) -> Option<Device> {
     if l.starts_with("kf") && l.len() >= 4 && l.bytes().all(|b| b.is_ascii_lowercase()) {
         return dev(Some("Amazon"), Some(model.into()), TABLET);
     }
-    if huawei_like(&l) || l.starts_with("huawei") || l.starts_with("honor") {
+    for (prefix, vendor) in [
+        ("huawei", "Huawei"),
+        ("honor", "Huawei"),
+        ("oneplus", "OnePlus"),
+        ("nokia", "Nokia"),
+        ("asus", "ASUS"),
+    ] {
+        if l.starts_with(prefix) {
+            // The model is what follows the brand; Huawei keeps the separator (` P30 Pro`).
+            let rest = &model[prefix.len()..];
+            let rest = if vendor == "Huawei" {
+                rest
+            } else {
+                rest.trim_start_matches([' ', '_', '-'])
+            };
+            return dev(Some(vendor), Some(rest.to_string()), MOBILE);
+        }
+    }
+    if huawei_like(&l) {
         return dev(Some("Huawei"), Some(model.into()), MOBILE);
     }
     None
@@ -553,6 +645,7 @@ fn generic_android(u: &Ua) -> Option<Device> {
     match model {
         Some(m) => dev(None, Some(m.to_string()), kind),
         None if u.has("mobile") => dev(None, None, MOBILE),
+        None if u.has("tablet") => dev(None, None, TABLET),
         None => None,
     }
 }

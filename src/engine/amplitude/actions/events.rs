@@ -2,10 +2,11 @@
 
 use serde_json::{Map, Value};
 
+use super::obj::{Obj, V};
 use super::{
-    ActionKind, Performed, apply_platform, as_number, drop_placeholders, has_utm_or_referrer,
-    json_request, merge_user_properties, min_id_length, number, referrer_part, set,
-    traits_without_utm, user_agent_prefix, utm_part,
+    ActionKind, Performed, apply_platform, as_number, has_utm_or_referrer, json_request,
+    merge_user_properties, min_id_length, referrer_part, set, traits_without_utm,
+    user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
@@ -41,11 +42,11 @@ pub(super) fn perform(
         ActionKind::LogPurchase => &["products", "trackRevenuePerProduct"],
         _ => &[],
     };
-    let mut props = Map::new();
+    let mut props = Obj::with_capacity(payload.len() + 4);
     for (k, v) in payload {
         let k = k.as_str();
         if !REVENUE_KEYS.contains(&k) && !TAKEN_OUT.contains(&k) && !extra.contains(&k) {
-            props.insert(k.to_string(), v.clone());
+            props.push(k, V::Ref(v));
         }
     }
     if action != ActionKind::LogPurchase && REVENUE_KEYS.iter().any(|k| payload.contains_key(*k)) {
@@ -58,7 +59,7 @@ pub(super) fn perform(
     if let Some(time) = payload.get("time").filter(|v| truthy(v)) {
         let t = dayjs_utc(Some(time), now_ms);
         if !t.is_nan() {
-            props.insert("time".to_string(), number(t));
+            props.set("time", V::Num(t));
             if let Value::String(s) = time
                 && s.bytes().all(|b| b.is_ascii_digit())
             {
@@ -76,10 +77,7 @@ pub(super) fn perform(
     if let Some(sid) = payload.get("session_id").filter(|v| truthy(v))
         && !dayjs_utc(Some(sid), now_ms).is_nan()
     {
-        props.insert(
-            "session_id".to_string(),
-            number(format_session_id(sid, now_ms)),
-        );
+        props.set("session_id", V::Num(format_session_id(sid, now_ms)));
     }
     match action {
         ActionKind::LogEventV2 => {
@@ -88,20 +86,20 @@ pub(super) fn perform(
                 ("$set", "setAlways"),
                 ("$add", "add"),
             ] {
-                let obj = payload.get(field);
-                if compact(obj) {
-                    let mut up = Map::new();
-                    let replaced = match props.get("user_properties") {
-                        Some(Value::Object(m)) => m.contains_key(name),
-                        _ => false,
-                    };
-                    super::spread(&mut up, props.get("user_properties"));
-                    set(&mut up, name, obj.cloned().unwrap_or(Value::Null));
-                    set(&mut props, "user_properties", Value::Object(up));
-                    if replaced {
+                let Some(obj) = payload.get(field).filter(|o| compact(Some(o))) else {
+                    continue;
+                };
+                let mut up = Map::new();
+                if let Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) =
+                    props.get("user_properties")
+                {
+                    if m.contains_key(name) {
                         notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
                     }
+                    up.clone_from(m);
                 }
+                set(&mut up, name, obj.clone());
+                props.set("user_properties", V::Own(Value::Object(up)));
             }
         }
         _ => {
@@ -111,14 +109,13 @@ pub(super) fn perform(
                     referrer_part(payload.get("referrer")),
                     traits_without_utm(props.get("user_properties")),
                 ]);
-                set(&mut props, "user_properties", Value::Object(merged));
+                props.set("user_properties", V::Own(Value::Object(merged)));
             }
         }
     }
 
     let library = library_value(payload);
-    if let (Some(Value::String(lib)), Some(Value::String(sent))) =
-        (payload.get("library"), &library)
+    if let (Some(Value::String(lib)), Some(V::Str(sent))) = (payload.get("library"), &library)
         && sent == "segment"
         && lib != "segment"
     {
@@ -128,13 +125,11 @@ pub(super) fn perform(
             Some(format!("The event's library is \"{lib}\".")),
         ));
     }
-    let mut main = Map::new();
-    let undefined = user_agent_prefix(payload, &mut main);
-    for (k, v) in &props {
-        set(&mut main, k, v.clone());
+    let mut main = user_agent_prefix(payload);
+    for (k, v) in &props.entries {
+        main.set(k.as_ref(), v.view());
     }
-    drop_placeholders(&mut main, &undefined, &props);
-    if main.get("os_version").is_some() && !props.contains_key("os_version") {
+    if main.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,
             0,
@@ -150,38 +145,52 @@ pub(super) fn perform(
     if action == ActionKind::LogPurchase && (!per_product || products.is_empty()) {
         add_revenue(&mut main, payload, &mut notes);
     }
-    if let Some(lib) = &library {
-        set(&mut main, "library", lib.clone());
-    }
-    let mut events = vec![Value::Object(main)];
-    for product in products {
-        let mut ev = props.clone();
+    let library_member = || library.as_ref().map_or(V::Undefined, V::view);
+    main.set("library", library_member());
+
+    let endpoint = if payload.get("use_batch_endpoint").is_some_and(truthy) {
+        Endpoint::Batch
+    } else {
+        Endpoint::HttpApi
+    };
+    let mut body = String::with_capacity(512);
+    body.push_str("{\"api_key\":");
+    crate::engine::js::write_json_string(&mut body, &settings.api_key);
+    body.push_str(",\"events\":[");
+    main.write(&mut body);
+    let insert_id = props.get("insert_id").filter(|v| v.truthy());
+    for (i, product) in products.iter().enumerate() {
+        let mut ev = props.view();
         if per_product && let Value::Object(p) = product {
             add_revenue(&mut ev, p, &mut notes);
         }
-        set(&mut ev, "event_properties", product.clone());
-        set(
-            &mut ev,
-            "event_type",
-            Value::String("Product Purchased".to_string()),
+        ev.set("event_properties", V::Ref(product));
+        ev.set("event_type", V::Str("Product Purchased".into()));
+        ev.set(
+            "insert_id",
+            match insert_id {
+                Some(id) => {
+                    let mut s = String::new();
+                    write_js_string(&mut s, id);
+                    // The main event is number 1.
+                    s.push('-');
+                    s.push_str(&(i + 2).to_string());
+                    V::Str(s.into())
+                }
+                None => V::Undefined,
+            },
         );
-        match props.get("insert_id").filter(|v| truthy(v)) {
-            Some(id) => {
-                let mut s = String::new();
-                write_js_string(&mut s, id);
-                s.push('-');
-                s.push_str(&(events.len() + 1).to_string());
-                set(&mut ev, "insert_id", Value::String(s));
-            }
-            None => {
-                ev.shift_remove("insert_id");
-            }
-        }
-        if let Some(lib) = &library {
-            set(&mut ev, "library", lib.clone());
-        }
-        events.push(Value::Object(ev));
+        ev.set("library", library_member());
+        body.push(',');
+        ev.write(&mut body);
     }
+    body.push(']');
+    if let Some(n) = min_id_length(payload) {
+        body.push_str(",\"options\":{\"min_id_length\":");
+        crate::engine::js::write_number(&mut body, n);
+        body.push('}');
+    }
+    body.push('}');
 
     if payload.contains_key("use_batch_endpoint") {
         notes.push(QuirkNote::new(QuirkKind::BatchFlagInEvent, 0, None));
@@ -189,23 +198,6 @@ pub(super) fn perform(
     if action != ActionKind::LogPurchase && payload.contains_key("products") {
         notes.push(QuirkNote::new(QuirkKind::ProductsInEvent, 0, None));
     }
-    let endpoint = if payload.get("use_batch_endpoint").is_some_and(truthy) {
-        Endpoint::Batch
-    } else {
-        Endpoint::HttpApi
-    };
-    let mut body = Map::new();
-    body.insert(
-        "api_key".to_string(),
-        Value::String(settings.api_key.clone()),
-    );
-    body.insert("events".to_string(), Value::Array(events));
-    if let Some(n) = min_id_length(payload) {
-        let mut o = Map::new();
-        o.insert("min_id_length".to_string(), number(n));
-        body.insert("options".to_string(), Value::Object(o));
-    }
-    let body = crate::engine::js::stringify(&Value::Object(body));
     Performed {
         requests: vec![json_request(endpoint.url(settings.endpoint), body)],
         notes,
@@ -214,14 +206,14 @@ pub(super) fn perform(
 
 /// `library2?.behavior === 'use_mapping' ? library2.mapping : 'segment'` (`None` when the
 /// mapping is missing: the key is then not sent).
-fn library_value(payload: &Map<String, Value>) -> Option<Value> {
+fn library_value(payload: &Map<String, Value>) -> Option<V<'_>> {
     match payload.get("library2") {
         Some(Value::Object(l))
             if l.get("behavior").and_then(Value::as_str) == Some("use_mapping") =>
         {
-            l.get("mapping").cloned()
+            l.get("mapping").map(V::Ref)
         }
-        _ => Some(Value::String("segment".to_string())),
+        _ => Some(V::Str("segment".into())),
     }
 }
 
@@ -234,8 +226,15 @@ fn compact(obj: Option<&Value>) -> bool {
     }
 }
 
-/// Template-literal string conversion of a JSON value.
-fn write_js_string(out: &mut String, v: &Value) {
+/// Template-literal string conversion of a member value.
+fn write_js_string(out: &mut String, v: &V<'_>) {
+    let v = match v {
+        V::Ref(v) => *v,
+        V::Own(v) => v,
+        V::Num(n) => return crate::engine::js::write_number(out, *n),
+        V::Str(s) => return out.push_str(s),
+        V::Undefined => return out.push_str("undefined"),
+    };
     match v {
         Value::String(s) => out.push_str(s),
         Value::Number(n) => {
@@ -254,13 +253,13 @@ fn js_round(x: f64) -> f64 {
 }
 
 /// `getRevenueProperties(x)` spread into `ev`.
-fn add_revenue(ev: &mut Map<String, Value>, x: &Map<String, Value>, notes: &mut Vec<QuirkNote>) {
+fn add_revenue<'a>(ev: &mut Obj<'a>, x: &'a Map<String, Value>, notes: &mut Vec<QuirkNote>) {
     let quantity = as_number(x.get("quantity"));
     let price = as_number(x.get("price"));
-    let mut revenue = x.get("revenue").cloned();
+    let mut revenue = x.get("revenue").map(V::Ref);
     if let (Some(q), Some(p)) = (quantity, price) {
         let product = q * p;
-        if let Some(r) = revenue.as_ref().and_then(|r| as_number(Some(r)))
+        if let Some(r) = as_number(x.get("revenue"))
             && r != product
         {
             notes.push(QuirkNote::new(
@@ -273,23 +272,21 @@ fn add_revenue(ev: &mut Map<String, Value>, x: &Map<String, Value>, notes: &mut 
                 )),
             ));
         }
-        revenue = Some(number(product));
+        revenue = Some(V::Num(product));
     }
-    let Some(revenue) = revenue.filter(truthy) else {
+    let Some(revenue) = revenue.filter(V::truthy) else {
         return;
     };
-    set(ev, "revenue", revenue);
+    ev.set("revenue", revenue);
     let revenue_type = match x.get("revenueType") {
-        Some(v) if !v.is_null() => v.clone(),
-        _ => Value::String("Purchase".to_string()),
+        Some(v) if !v.is_null() => V::Ref(v),
+        _ => V::Str("Purchase".into()),
     };
-    set(ev, "revenueType", revenue_type);
-    if let Some(q) = quantity {
-        set(ev, "quantity", number(js_round(q)));
-    }
-    for k in ["price", "productId"] {
-        if let Some(v) = x.get(k) {
-            set(ev, k, v.clone());
-        }
-    }
+    ev.set("revenueType", revenue_type);
+    ev.set(
+        "quantity",
+        quantity.map_or(V::Undefined, |q| V::Num(js_round(q))),
+    );
+    ev.set("price", x.get("price").map_or(V::Undefined, V::Ref));
+    ev.set("productId", x.get("productId").map_or(V::Undefined, V::Ref));
 }

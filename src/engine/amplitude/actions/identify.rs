@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
+use super::obj::{Obj, V};
 use super::{
-    Performed, apply_platform, drop_placeholders, form_request, has_utm_or_referrer,
-    merge_user_properties, min_id_length, options_text, referrer_part, set, traits_without_utm,
-    user_agent_prefix, utm_part,
+    Performed, apply_platform, form_request, has_utm_or_referrer, merge_user_properties,
+    min_id_length, options_text, referrer_part, traits_without_utm, user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
@@ -24,10 +24,10 @@ const TAKEN_OUT: [&str; 8] = [
 
 pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Performed {
     let mut notes = Vec::new();
-    let mut props = Map::new();
+    let mut props = Obj::with_capacity(payload.len() + 2);
     for (k, v) in payload {
         if !TAKEN_OUT.contains(&k.as_str()) {
-            props.insert(k.clone(), v.clone());
+            props.push(k.as_str(), V::Ref(v));
         }
     }
     if apply_platform(&mut props, payload.get("library")) {
@@ -40,22 +40,20 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Perf
             utm_part(payload.get("utm_properties")),
             referrer_part(payload.get("referrer")),
         ]);
-        set(&mut props, "user_properties", Value::Object(merged));
+        props.set("user_properties", V::Own(Value::Object(merged)));
     }
-    let mut ident = Map::new();
-    let undefined = user_agent_prefix(payload, &mut ident);
-    for (k, v) in &props {
-        set(&mut ident, k, v.clone());
+    let mut ident = user_agent_prefix(payload);
+    for (k, v) in &props.entries {
+        ident.set(k.as_ref(), v.view());
     }
-    drop_placeholders(&mut ident, &undefined, &props);
-    if ident.get("os_version").is_some() && !props.contains_key("os_version") {
+    if ident.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,
             0,
             None,
         ));
     }
-    set(&mut ident, "library", Value::String("segment".to_string()));
+    ident.set("library", V::Str("segment".into()));
     if let Some(Value::String(lib)) = payload.get("library")
         && lib != "segment"
     {
@@ -65,7 +63,8 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Perf
             Some(format!("The event's library is \"{lib}\".")),
         ));
     }
-    let identification = crate::engine::js::stringify(&Value::Object(ident));
+    let mut identification = String::with_capacity(512);
+    ident.write(&mut identification);
     let options = options_text(min_id_length(payload));
     if min_id_length(payload).is_none() {
         notes.push(QuirkNote::new(QuirkKind::OptionsUndefined, 0, None));

@@ -5,6 +5,9 @@ mod events;
 mod group;
 mod identify;
 mod map_user;
+mod obj;
+
+use obj::{Obj, V};
 
 use serde_json::{Map, Value};
 
@@ -195,20 +198,22 @@ fn replace_first_ci(s: &str, needle: &str, with: &str) -> String {
 
 /// Platform rules shared by the event actions and identifyUser: rewrite a truthy platform, or
 /// set `Web` when the library is `analytics.js`. Returns whether anything changed.
-fn apply_platform(props: &mut Map<String, Value>, library: Option<&Value>) -> bool {
+fn apply_platform(props: &mut Obj<'_>, library: Option<&Value>) -> bool {
     let mut changed = false;
-    if let Some(Value::String(p)) = props.get("platform")
-        && !p.is_empty()
-    {
+    let current = match props.get("platform") {
+        Some(V::Ref(Value::String(p))) => Some(p.as_str()),
+        _ => None,
+    };
+    if let Some(p) = current.filter(|p| !p.is_empty()) {
         let fixed = normalise_platform(p);
-        if fixed != *p {
+        if fixed != p {
             changed = true;
-            set(props, "platform", Value::String(fixed));
+            props.set("platform", V::Str(fixed.into()));
         }
     }
-    let platform_truthy = props.get("platform").is_some_and(super::time::truthy);
+    let platform_truthy = props.get("platform").is_some_and(V::truthy);
     if library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy {
-        set(props, "platform", Value::String("Web".to_string()));
+        props.set("platform", V::Str("Web".into()));
         changed = true;
     }
     changed
@@ -272,9 +277,9 @@ fn referrer_part(referrer: Option<&Value>) -> Map<String, Value> {
 }
 
 /// `omit(user_properties ?? {}, ['utm_properties', 'referrer'])`.
-fn traits_without_utm(up: Option<&Value>) -> Map<String, Value> {
+fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
     let mut out = Map::new();
-    if let Some(Value::Object(m)) = up {
+    if let Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) = up {
         for (k, v) in m {
             if k != "utm_properties" && k != "referrer" {
                 out.insert(k.clone(), v.clone());
@@ -295,16 +300,11 @@ fn has_utm_or_referrer(payload: &Map<String, Value>) -> bool {
 }
 
 /// `parseUserAgentProperties` (when `userAgentParsing`) then `{user_agent}` (when
-/// `includeRawUserAgent`): the lowest-precedence keys of an event / identification.
-///
-/// JavaScript keeps the position of a key spread with the value `undefined`, so a later
-/// payload key of the same name lands there. Such keys are written as `null` placeholders and
-/// returned; [`drop_placeholders`] removes the ones nothing overrode.
-fn user_agent_prefix(
-    payload: &Map<String, Value>,
-    out: &mut Map<String, Value>,
-) -> Vec<&'static str> {
-    let mut undefined = Vec::new();
+/// `includeRawUserAgent`): the lowest-precedence members of an event / identification.
+/// JavaScript keeps the position of a member spread with the value `undefined`, so a later
+/// payload key of the same name lands there; such members are kept as [`V::Undefined`].
+fn user_agent_prefix(payload: &Map<String, Value>) -> Obj<'_> {
+    let mut out = Obj::with_capacity(payload.len() + 8);
     let ua = payload.get("userAgent");
     if payload
         .get("userAgentParsing")
@@ -314,66 +314,41 @@ fn user_agent_prefix(
         let data = payload.get("userAgentData").and_then(Value::as_object);
         let hint = |k: &str| data.and_then(|d| d.get(k)).filter(|v| !v.is_null());
         let parsed = super::useragent::parse(s);
+        let text = |s: Option<String>| s.map_or(V::Undefined, |s| V::Str(s.into()));
         let os_name = parsed
             .os_name
             .clone()
             .or_else(|| parsed.browser_name.clone());
-        let os_version = match hint("platformVersion") {
-            Some(v) => Some(v.clone()),
-            None => parsed.browser_major.clone().map(Value::String),
-        };
-        let model = match hint("model") {
-            Some(v) => Some(v.clone()),
-            None => parsed
-                .device_model
-                .clone()
-                .or_else(|| parsed.os_name.clone())
-                .map(Value::String),
-        };
-        let entries = [
-            ("os_name", os_name.map(Value::String)),
-            ("os_version", os_version),
-            (
-                "device_manufacturer",
-                parsed.device_vendor.map(Value::String),
-            ),
-            ("device_model", model),
-            ("device_type", parsed.device_type.map(Value::String)),
-        ];
-        for (k, v) in entries {
-            match v {
-                Some(v) => {
-                    out.insert(k.to_string(), v);
-                }
-                None => {
-                    out.insert(k.to_string(), Value::Null);
-                    undefined.push(k);
-                }
-            }
-        }
+        out.push("os_name", text(os_name));
+        out.push(
+            "os_version",
+            match hint("platformVersion") {
+                Some(v) => V::Ref(v),
+                None => text(parsed.browser_major.clone()),
+            },
+        );
+        out.push("device_manufacturer", text(parsed.device_vendor.clone()));
+        out.push(
+            "device_model",
+            match hint("model") {
+                Some(v) => V::Ref(v),
+                None => text(
+                    parsed
+                        .device_model
+                        .clone()
+                        .or_else(|| parsed.os_name.clone()),
+                ),
+            },
+        );
+        out.push("device_type", text(parsed.device_type));
     }
     if payload
         .get("includeRawUserAgent")
         .is_some_and(super::time::truthy)
     {
-        match ua {
-            Some(v) => set(out, "user_agent", v.clone()),
-            None => {
-                set(out, "user_agent", Value::Null);
-                undefined.push("user_agent");
-            }
-        }
+        out.set("user_agent", ua.map_or(V::Undefined, V::Ref));
     }
-    undefined
-}
-
-/// Removes the `undefined` placeholders of [`user_agent_prefix`] that `props` did not set.
-fn drop_placeholders(out: &mut Map<String, Value>, undefined: &[&str], props: &Map<String, Value>) {
-    for k in undefined {
-        if !props.contains_key(*k) {
-            out.shift_remove(*k);
-        }
-    }
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,149 @@
+//! A JavaScript object under construction, borrowing from the payload where it can, written
+//! straight to JSON text: the request bodies are built without copying the payload's values.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::engine::js;
+
+/// One member value.
+#[derive(Debug, Clone)]
+pub(super) enum V<'a> {
+    /// A value of the payload, borrowed.
+    Ref(&'a Value),
+    /// A value made here.
+    Own(Value),
+    /// A number made here (NaN and infinities are written as `null`, as JSON.stringify does).
+    Num(f64),
+    /// A string made here.
+    Str(Cow<'a, str>),
+    /// `undefined`: the key keeps its position but is not written.
+    Undefined,
+}
+
+impl V<'_> {
+    /// A borrowed view of this value.
+    pub(super) fn view(&self) -> V<'_> {
+        match self {
+            V::Ref(v) => V::Ref(v),
+            V::Own(v) => V::Ref(v),
+            V::Num(n) => V::Num(*n),
+            V::Str(s) => V::Str(Cow::Borrowed(s)),
+            V::Undefined => V::Undefined,
+        }
+    }
+
+    /// JavaScript truthiness.
+    pub(super) fn truthy(&self) -> bool {
+        match self {
+            V::Ref(v) => crate::engine::amplitude::time::truthy(v),
+            V::Own(v) => crate::engine::amplitude::time::truthy(v),
+            V::Num(n) => *n != 0.0 && !n.is_nan(),
+            V::Str(s) => !s.is_empty(),
+            V::Undefined => false,
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            V::Ref(v) => js::write_json(out, v),
+            V::Own(v) => js::write_json(out, v),
+            V::Num(n) if n.is_finite() => js::write_number(out, *n),
+            V::Num(_) => out.push_str("null"),
+            V::Str(s) => js::write_json_string(out, s),
+            V::Undefined => {}
+        }
+    }
+}
+
+/// Members in JavaScript insertion order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Obj<'a> {
+    pub(super) entries: Vec<(Cow<'a, str>, V<'a>)>,
+}
+
+impl<'a> Obj<'a> {
+    pub(super) fn with_capacity(n: usize) -> Obj<'a> {
+        Obj {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<&V<'a>> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Is the key present with a value other than `undefined`?
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.get(key).is_some_and(|v| !matches!(v, V::Undefined))
+    }
+
+    /// `obj[key] = value`: an existing key keeps its position.
+    pub(super) fn set(&mut self, key: impl Into<Cow<'a, str>>, value: V<'a>) {
+        let key = key.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// Appends without looking for an existing key (the caller knows it is new).
+    pub(super) fn push(&mut self, key: impl Into<Cow<'a, str>>, value: V<'a>) {
+        self.entries.push((key.into(), value));
+    }
+
+    /// A copy that borrows this object's values.
+    pub(super) fn view(&self) -> Obj<'_> {
+        Obj {
+            entries: self
+                .entries
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.view()))
+                .collect(),
+        }
+    }
+
+    /// `JSON.stringify(obj)` appended to `out`.
+    pub(super) fn write(&self, out: &mut String) {
+        if self
+            .entries
+            .iter()
+            .any(|(k, _)| js::is_array_index(k).is_some())
+        {
+            // Index-like keys come first in JavaScript; let the general writer order them.
+            return js::write_json(out, &self.to_value());
+        }
+        out.push('{');
+        let mut first = true;
+        for (k, v) in &self.entries {
+            if matches!(v, V::Undefined) {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            js::write_json_string(out, k);
+            out.push(':');
+            v.write(out);
+        }
+        out.push('}');
+    }
+
+    /// The object as a JSON value (undefined members left out).
+    pub(super) fn to_value(&self) -> Value {
+        let mut m = serde_json::Map::new();
+        for (k, v) in &self.entries {
+            let value = match v {
+                V::Ref(v) => (*v).clone(),
+                V::Own(v) => v.clone(),
+                V::Num(n) => super::number(*n),
+                V::Str(s) => Value::String(s.to_string()),
+                V::Undefined => continue,
+            };
+            m.insert(k.to_string(), value);
+        }
+        Value::Object(m)
+    }
+}
