@@ -524,3 +524,38 @@ fn payload_too_large_is_split_in_halves() {
         vec![("413".into(), Next::StopGroup)]
     );
 }
+
+#[test]
+fn concurrent_jobs_all_arrive() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let s = sender(5000);
+    let jobs: Vec<u64> = (0..8)
+        .map(|j| {
+            let requests = (0..10).map(|i| ok_request(&format!("j{j}-{i}"))).collect();
+            s.submit(job(&emu, requests, RetryPolicy::none())).id
+        })
+        .collect();
+    let mut finished = std::collections::BTreeMap::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while finished.len() < jobs.len() && Instant::now() < deadline {
+        if let Some(SendUpdate::Finished { job, summary }) =
+            s.recv_timeout(Duration::from_millis(200))
+        {
+            finished.insert(job, summary.succeeded);
+        }
+    }
+    assert_eq!(finished.len(), 8);
+    assert!(finished.values().all(|&n| n == 10), "{finished:?}");
+    let state = emu.state();
+    assert_eq!(state.events().len(), 80);
+    // Within one job the requests arrive in order.
+    let job3: Vec<String> = state
+        .events()
+        .iter()
+        .filter_map(|e| e.event["event_type"].as_str())
+        .filter(|k| k.starts_with("j3-"))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = (0..10).map(|i| format!("j3-{i}")).collect();
+    assert_eq!(job3, expected);
+}

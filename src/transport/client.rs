@@ -348,7 +348,7 @@ impl SendUpdate {
 pub struct JobSummary {
     /// Attempts made (retries included).
     pub attempts: usize,
-    /// Requests that ended with a 2xx answer.
+    /// Requests (or halves of a split request) that ended with a 2xx answer.
     pub succeeded: usize,
     /// Groups that stopped at a failure.
     pub failed_groups: usize,
