@@ -554,3 +554,41 @@ fn state_is_bounded_and_clearable() {
     assert!(emu.state().profile("user-123").is_none());
     assert!(emu.state().events().is_empty());
 }
+
+#[test]
+fn identify_is_throttled_like_http_v2() {
+    let (emu, sender) = start(EmulatorConfig {
+        limits: Limits {
+            v2_eps: 1,
+            rate_window: Duration::from_secs(2),
+            ..Limits::default()
+        },
+        ..EmulatorConfig::default()
+    });
+    let idents: Vec<Value> = (0..3)
+        .map(|i| json!({"user_id": "user-idfy", "user_properties": {"$add": {"n": i}}}))
+        .collect();
+    let enc = |v: &Value| {
+        url::form_urlencoded::byte_serialize(v.to_string().as_bytes()).collect::<String>()
+    };
+    let two = format!("api_key={KEY}&identification={}", enc(&json!(idents[..2])));
+    let resp = send(&emu, &sender, &form_request("/identify", &two));
+    assert_eq!((resp.status, resp.body.as_str()), (200, "success"));
+    let one = format!("api_key={KEY}&identification={}", enc(&idents[2]));
+    let resp = send(&emu, &sender, &form_request("/identify", &one));
+    assert_eq!(resp.status, 429);
+    assert_subset(
+        &body_json(&resp),
+        &json!({"code": 429, "eps_threshold": 1, "throttled_users": {"user-idfy": 2}, "throttled_events": [0]}),
+        "identify rate",
+    );
+    // The throttled identification was not applied.
+    assert_eq!(
+        emu.state()
+            .profile("user-idfy")
+            .unwrap()
+            .user_properties
+            .get("n"),
+        Some(&json!(1))
+    );
+}
