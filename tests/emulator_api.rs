@@ -592,3 +592,50 @@ fn identify_is_throttled_like_http_v2() {
         Some(&json!(1))
     );
 }
+
+#[test]
+fn oversized_and_broken_gzip_bodies_are_answered_and_logged() {
+    let (emu, sender) = start(EmulatorConfig {
+        limits: Limits {
+            v2_max_bytes: 300,
+            batch_max_bytes: 600,
+            ..Limits::default()
+        },
+        ..EmulatorConfig::default()
+    });
+    let events = (0..20)
+        .map(|i| event("user-123", "device-456", &format!("e{i}")))
+        .collect();
+    let body = v2_body(events);
+    assert!(body.len() > 600);
+    let resp = send(&emu, &sender, &json_request("/batch", &body));
+    assert_eq!(
+        body_json(&resp),
+        json!({"code": 413, "error": "Payload too large"})
+    );
+    // A body that says gzip but is not.
+    let raw = send_false_gzip(&emu);
+    assert_eq!(raw, 400);
+    let state = emu.state();
+    let statuses: Vec<u16> = state.requests().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![413, 400]);
+    assert_eq!((state.status_count(413), state.status_count(400)), (1, 1));
+}
+
+/// Sends `content-encoding: gzip` with a plain body over a raw socket (the sender would gzip it).
+fn send_false_gzip(emu: &EmulatorHandle) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let body = "{\"api_key\":\"k\",\"events\":[]}";
+    write!(
+        s,
+        "POST /batch HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.contains("Invalid gzip request body"), "{answer}");
+    answer[9..12].parse().unwrap()
+}
