@@ -554,3 +554,88 @@ fn state_is_bounded_and_clearable() {
     assert!(emu.state().profile("user-123").is_none());
     assert!(emu.state().events().is_empty());
 }
+
+#[test]
+fn identify_is_throttled_like_http_v2() {
+    let (emu, sender) = start(EmulatorConfig {
+        limits: Limits {
+            v2_eps: 1,
+            rate_window: Duration::from_secs(2),
+            ..Limits::default()
+        },
+        ..EmulatorConfig::default()
+    });
+    let idents: Vec<Value> = (0..3)
+        .map(|i| json!({"user_id": "user-idfy", "user_properties": {"$add": {"n": i}}}))
+        .collect();
+    let enc = |v: &Value| {
+        url::form_urlencoded::byte_serialize(v.to_string().as_bytes()).collect::<String>()
+    };
+    let two = format!("api_key={KEY}&identification={}", enc(&json!(idents[..2])));
+    let resp = send(&emu, &sender, &form_request("/identify", &two));
+    assert_eq!((resp.status, resp.body.as_str()), (200, "success"));
+    let one = format!("api_key={KEY}&identification={}", enc(&idents[2]));
+    let resp = send(&emu, &sender, &form_request("/identify", &one));
+    assert_eq!(resp.status, 429);
+    assert_subset(
+        &body_json(&resp),
+        &json!({"code": 429, "eps_threshold": 1, "throttled_users": {"user-idfy": 2}, "throttled_events": [0]}),
+        "identify rate",
+    );
+    // The throttled identification was not applied.
+    assert_eq!(
+        emu.state()
+            .profile("user-idfy")
+            .unwrap()
+            .user_properties
+            .get("n"),
+        Some(&json!(1))
+    );
+}
+
+#[test]
+fn oversized_and_broken_gzip_bodies_are_answered_and_logged() {
+    let (emu, sender) = start(EmulatorConfig {
+        limits: Limits {
+            v2_max_bytes: 300,
+            batch_max_bytes: 600,
+            ..Limits::default()
+        },
+        ..EmulatorConfig::default()
+    });
+    let events = (0..20)
+        .map(|i| event("user-123", "device-456", &format!("e{i}")))
+        .collect();
+    let body = v2_body(events);
+    assert!(body.len() > 600);
+    let resp = send(&emu, &sender, &json_request("/batch", &body));
+    assert_eq!(
+        body_json(&resp),
+        json!({"code": 413, "error": "Payload too large"})
+    );
+    // A body that says gzip but is not.
+    let raw = send_false_gzip(&emu);
+    assert_eq!(raw, 400);
+    let state = emu.state();
+    let statuses: Vec<u16> = state.requests().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![413, 400]);
+    assert_eq!((state.status_count(413), state.status_count(400)), (1, 1));
+}
+
+/// Sends `content-encoding: gzip` with a plain body over a raw socket (the sender would gzip it).
+fn send_false_gzip(emu: &EmulatorHandle) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let body = "{\"api_key\":\"k\",\"events\":[]}";
+    write!(
+        s,
+        "POST /batch HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.contains("Invalid gzip request body"), "{answer}");
+    answer[9..12].parse().unwrap()
+}

@@ -559,3 +559,15 @@ fn concurrent_jobs_all_arrive() {
     let expected: Vec<String> = (0..10).map(|i| format!("j3-{i}")).collect();
     assert_eq!(job3, expected);
 }
+
+#[test]
+fn tls_to_a_plain_http_server_is_a_tls_error() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let s = sender(3000);
+    let https = emu.url().replace("http://", "https://");
+    let ex = s.send_blocking(&ok_request("a"), &Target::Custom(https));
+    match ex.result {
+        Err(SendError::Tls { message }) => assert!(!message.is_empty()),
+        other => panic!("expected a TLS error, got {other:?}"),
+    }
+}

@@ -798,10 +798,11 @@ async fn send_inner(
         builder = builder.body(body);
     }
     let host = req_host(&req.url);
+    let https = req.url.starts_with("https:");
     let response = builder
         .send()
         .await
-        .map_err(|e| classify(&e, &host, timeout))?;
+        .map_err(|e| classify(&e, &host, https, timeout))?;
     let status = response.status().as_u16();
     let headers: Vec<(String, String)> = response
         .headers()
@@ -816,7 +817,7 @@ async fn send_inner(
     let bytes = response
         .bytes()
         .await
-        .map_err(|e| classify(&e, &host, timeout))?;
+        .map_err(|e| classify(&e, &host, https, timeout))?;
     Ok(HttpResponse {
         status,
         headers,
@@ -842,7 +843,7 @@ fn gzip_bytes(data: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Turns reqwest's error into a typed one by walking its source chain.
-fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> SendError {
+fn classify(e: &reqwest::Error, host: &str, https: bool, timeout: Duration) -> SendError {
     if e.is_timeout() {
         return SendError::Timeout {
             after_ms: timeout.as_millis() as u64,
@@ -884,7 +885,8 @@ fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> SendError {
         chain.push(err.to_string());
         source = err.source();
     }
-    let text = chain.join(": ");
+    // reqwest's messages quote the URL, which may carry an api_key query parameter.
+    let text = super::redact::redact_text(&chain.join(": "));
     let lower = text.to_ascii_lowercase();
     if lower.contains("dns error") || lower.contains("failed to lookup address") {
         let message = chain.last().cloned().unwrap_or_default();
@@ -893,7 +895,13 @@ fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> SendError {
             message,
         };
     }
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    // Over https, a connect-phase failure that is not refusal, DNS or timeout happened in the
+    // TLS handshake (rustls reports e.g. "received corrupt message", "invalid peer certificate").
+    if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+        || (https && e.is_connect())
+    {
         return SendError::Tls { message: text };
     }
     if e.is_builder() {

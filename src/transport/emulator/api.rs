@@ -14,6 +14,8 @@
 //!   text: `success`, `invalid api_key`, `missing_event`, `invalid_event_field. Invalid fields
 //!   [f].` (the texts known from the real service), `missing mapping` and `invalid mapping`
 //!   (the emulator's own, for `/usermap`, whose answers are undocumented).
+//! * `/identify` is throttled like `/2/httpapi` (identifications count per user and device)
+//!   and answers 429 with the same JSON body.
 //! * Sizes are measured after gunzip, as Amplitude counts events after it decompresses.
 
 use std::collections::BTreeMap;
@@ -651,6 +653,18 @@ fn handle_form(
             if let Some(reply) = invalid_ids_reply(&idents, min_id_length) {
                 return reply;
             }
+            // Amplitude applies the HTTP V2 throttling to the Identify API.
+            if let Some(reply) = check_rate(
+                &idents,
+                limits.v2_eps,
+                None,
+                limits.rate_window,
+                state,
+                now_ms,
+            ) {
+                return reply;
+            }
+            record_rate(&idents, state, now_ms);
             for ident in &idents {
                 state.apply_identification(ident);
             }

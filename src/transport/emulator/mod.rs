@@ -241,33 +241,33 @@ async fn answer(
     let gzip = headers
         .iter()
         .any(|(k, v)| k == "content-encoding" && v.trim().eq_ignore_ascii_case("gzip"));
-    let reply = match raw {
-        None => api::forced_reply(413, &api::Incoming::default(), &shared.limits),
-        Some(raw) => {
-            let body = if gzip {
-                gunzip(&raw, max + 1)
-            } else {
-                Ok(raw.to_vec())
-            };
-            match body {
-                Err(()) => Reply {
-                    status: 400,
-                    content_type: "application/json",
-                    body: r#"{"code":400,"error":"Invalid gzip request body"}"#.to_string(),
-                },
-                Ok(body) => {
-                    let incoming = api::Incoming {
-                        method: parts.method.as_str().to_string(),
-                        path: parts.uri.path().to_string(),
-                        query: parts.uri.query().unwrap_or("").to_string(),
-                        headers,
-                        body,
-                    };
-                    decide(&shared, &incoming)
-                }
-            }
+    let mut incoming = api::Incoming {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers,
+        body: Vec::new(),
+    };
+    let body = match raw {
+        None => Err(api::forced_reply(413, &incoming, &shared.limits)),
+        Some(raw) if gzip => gunzip(&raw, max + 1).map_err(|()| Reply {
+            status: 400,
+            content_type: "application/json",
+            body: r#"{"code":400,"error":"Invalid gzip request body"}"#.to_string(),
+        }),
+        Some(raw) => Ok(raw.to_vec()),
+    };
+    let reply = match body {
+        Ok(body) => {
+            incoming.body = body;
+            decide(&shared, &incoming)
+        }
+        Err(reply) => {
+            lock(&shared.state).count_status(reply.status);
+            reply
         }
     };
+    log(&shared, &incoming, &reply);
     let response = Response::builder()
         .status(reply.status)
         .header("content-type", reply.content_type)
@@ -295,28 +295,30 @@ fn decide(shared: &Shared, incoming: &api::Incoming) -> Reply {
         }
     };
     let mut state = lock(&shared.state);
-    let now = now_ms();
-    let reply = match forced {
+    match forced {
         Some(status) => {
             state.count_status(status);
             api::forced_reply(status, incoming, &shared.limits)
         }
-        None => api::handle(incoming, &shared.keys, &shared.limits, &mut state, now),
-    };
+        None => api::handle(incoming, &shared.keys, &shared.limits, &mut state, now_ms()),
+    }
+}
+
+/// Adds the request to the emulator's log, keys masked.
+fn log(shared: &Shared, incoming: &api::Incoming, reply: &Reply) {
     let target = if incoming.query.is_empty() {
         incoming.path.clone()
     } else {
         format!("{}?{}", incoming.path, incoming.query)
     };
     let answer: String = redact_text(&reply.body).chars().take(200).collect();
-    state.log_request(
+    lock(&shared.state).log_request(
         &incoming.method,
         redact_text(&target),
         reply.status,
         answer,
-        now,
+        now_ms(),
     );
-    reply
 }
 
 fn gunzip(raw: &[u8], limit: usize) -> Result<Vec<u8>, ()> {
