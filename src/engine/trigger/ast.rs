@@ -252,13 +252,14 @@ pub enum Expected {
 }
 
 impl Expected {
-    /// JavaScript `String(value)`, as UTF-16 units when the value is not valid Unicode.
+    /// JavaScript `String(value)`. A lone surrogate (not representable in Rust) is written as
+    /// the text `\uXXXX`, as in [`Expected::to_json`].
     pub fn js_string(&self) -> String {
         match self {
             Expected::Str(s) => s.clone(),
             Expected::Num(n) => js::number_to_string(*n),
             Expected::Bool(b) => b.to_string(),
-            Expected::LoneSurrogateStr { rest, .. } => format!("\u{FFFD}{rest}"),
+            Expected::LoneSurrogateStr { low, rest } => format!("\\u{low:04x}{rest}"),
         }
     }
 
