@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use super::ast::{Condition, Expected, Field, Group, GroupOp, Node, Operator, to_number};
+use super::eval::OBJECT_PROTOTYPE;
 use super::lexer::{LexNote, Token, TokenKind, lex};
 use crate::engine::js;
 
@@ -148,23 +149,6 @@ fn normalize(tokens: Vec<Token>) -> Vec<Token> {
     }
     out
 }
-
-/// Names of `Object.prototype` members: the reference's keyword table is a plain object, so
-/// these "are" field keywords that add nothing.
-const OBJECT_PROTOTYPE: [&str; 12] = [
-    "constructor",
-    "__defineGetter__",
-    "__defineSetter__",
-    "hasOwnProperty",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toString",
-    "valueOf",
-    "__proto__",
-    "toLocaleString",
-];
 
 struct Parser<'n> {
     notes: &'n mut Vec<ParseNote>,
