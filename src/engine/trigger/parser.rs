@@ -345,43 +345,31 @@ impl Parser<'_> {
     ) -> Result<(), RawError> {
         let open = tokens.pop_front();
         let mut end = open.as_ref().map_or(start.end, |t| t.span.end);
-        let field = tokens.pop_front().ok_or_else(|| {
+        let arg_error = |end: usize, nth: &str| {
             missing(
                 start.start..end,
                 format!("{name}() needs two arguments: {name}(field, \"text\")"),
-                &format!("{name}() is missing a 1st argument"),
+                &format!("{name}() is missing a {nth} argument"),
             )
-        })?;
+        };
+        let field = tokens.pop_front().ok_or_else(|| arg_error(end, "1st"))?;
         end = field.span.end;
         if let Some(comma) = tokens.pop_front() {
             end = comma.span.end;
         }
-        let value = tokens.pop_front().ok_or_else(|| {
-            missing(
-                start.start..end,
-                format!("{name}() needs a second argument: {name}(field, \"text\")"),
-                &format!("{name}() is missing a 2nd argument"),
-            )
-        })?;
+        let value = tokens.pop_front().ok_or_else(|| arg_error(end, "2nd"))?;
         end = value.span.end;
         if let Some(close) = tokens.pop_front() {
             end = close.span.end;
         }
+        let pick = |yes: Operator, no: Operator| if negate { no } else { yes };
         let (operator, expected) = if name == "contains" {
-            let op = if negate {
-                Operator::NotContains
-            } else {
-                Operator::Contains
-            };
+            let op = pick(Operator::Contains, Operator::NotContains);
             (op, Expected::Str(token_string(&value)))
         } else if value.text.ends_with("*\"") {
             let mut s = token_string(&value);
             s.pop();
-            let op = if negate {
-                Operator::NotStartsWith
-            } else {
-                Operator::StartsWith
-            };
+            let op = pick(Operator::StartsWith, Operator::NotStartsWith);
             (op, Expected::Str(s))
         } else {
             let s = token_string(&value);
@@ -399,11 +387,7 @@ impl Parser<'_> {
                 }
                 _ => Expected::Str(rest),
             };
-            let op = if negate {
-                Operator::NotEndsWith
-            } else {
-                Operator::EndsWith
-            };
+            let op = pick(Operator::EndsWith, Operator::NotEndsWith);
             (op, expected)
         };
         let f = field.text.as_str();
