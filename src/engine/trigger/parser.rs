@@ -450,33 +450,30 @@ fn condition(kind: &str, field: &Token, op: &Token, val: &Token) -> Condition {
             .unwrap_or(&field.text)
             .to_string()
     };
+    // The unary forms, first match wins: `!= null`, `= null`, `= true`, `= false`.
+    let unary = if exists {
+        Some(Operator::Exists)
+    } else if not_exists {
+        Some(Operator::NotExists)
+    } else if is_true {
+        Some(Operator::IsTrue)
+    } else if is_false {
+        Some(Operator::IsFalse)
+    } else {
+        None
+    };
+    // `name` only knows exists / not_exists; `type` and `event` none of them.
+    let unary_for_name = unary
+        .clone()
+        .filter(|u| matches!(u, Operator::Exists | Operator::NotExists));
     let (f, (operator, value)) = match kind {
         "type" => (Field::EventType, raw_string()),
         "event" => (Field::Event, raw_string()),
         "name" => (
             Field::Name,
-            if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else {
-                raw_string()
-            },
+            unary_for_name.map_or_else(raw_string, |u| (u, None)),
         ),
-        "userId" => (
-            Field::UserId,
-            if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else if is_true {
-                (Operator::IsTrue, None)
-            } else if is_false {
-                (Operator::IsFalse, None)
-            } else {
-                raw_string()
-            },
-        ),
+        "userId" => (Field::UserId, unary.map_or_else(raw_string, |u| (u, None))),
         _ => {
             let f = match kind {
                 "properties" => Field::Property(strip("properties")),
@@ -484,14 +481,8 @@ fn condition(kind: &str, field: &Token, op: &Token, val: &Token) -> Condition {
                 _ => Field::Context(strip("context")),
             };
             let typed = Some(token_value(val));
-            let ov = if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else if is_true {
-                (Operator::IsTrue, None)
-            } else if is_false {
-                (Operator::IsFalse, None)
+            let ov = if let Some(u) = unary {
+                (u, None)
             } else if num_eq {
                 (Operator::NumberEquals, typed)
             } else if num_ne {
