@@ -1,7 +1,82 @@
-//! `ampscope trigger`.
+//! `ampscope trigger --fql EXPR [--json] FILE`: evaluates a trigger on every event of FILE and
+//! explains each result. Exit codes: 0 done, 2 bad trigger, unreadable file or broken events.
+
+use serde_json::{Value, json};
+
+use super::args::Args;
+use crate::engine::event::parse_events;
+use crate::engine::trigger;
 
 /// Runs the command; returns the exit code.
-pub fn run(_args: &[String]) -> i32 {
-    eprintln!("ampscope trigger: not built yet");
-    2
+pub fn run(args: &[String]) -> i32 {
+    let a = match Args::parse(args, &["fql"]) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ampscope trigger: {e}");
+            return 2;
+        }
+    };
+    let (Some(fql_text), [file]) = (a.value("fql"), a.positionals.as_slice()) else {
+        eprintln!("usage: ampscope trigger --fql EXPR [--json] FILE");
+        return 2;
+    };
+    let fql = match trigger::parse(fql_text) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{}", e.render(fql_text));
+                eprintln!("  the reference says: {}", e.reference_message);
+            }
+            return 2;
+        }
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("ampscope trigger: cannot read {file}: {e}");
+            return 2;
+        }
+    };
+    let loaded = parse_events(&text);
+    for e in &loaded.errors {
+        eprintln!("{file}: {e}");
+    }
+    let warnings = trigger::lint(fql_text);
+    if a.flag("json") {
+        let events: Vec<Value> = loaded
+            .events
+            .iter()
+            .map(|ev| {
+                let x = fql.explain(&ev.value);
+                json!({
+                    "index": ev.index,
+                    "line": ev.line,
+                    "matched": x.matched,
+                    "error": x.error,
+                    "explanation": x.root,
+                })
+            })
+            .collect();
+        let out = json!({
+            "fql": fql_text,
+            "ast": fql.to_reference_json(),
+            "warnings": warnings,
+            "events": events,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        for w in &warnings {
+            let (line, column) = trigger::line_column(fql_text, w.span.start);
+            eprintln!(
+                "warning: {} (line {line}, column {column})\n{}",
+                w.message,
+                trigger::caret(fql_text, &w.span)
+            );
+        }
+        for ev in &loaded.events {
+            let x = fql.explain(&ev.value);
+            print!("event {} (line {}): {}", ev.index, ev.line, x.render_text());
+        }
+    }
+    if loaded.errors.is_empty() { 0 } else { 2 }
 }

@@ -1,1 +1,0 @@
-//! The trigger language (FQL subscriptions of `@segment/destination-subscriptions` 3.37.0).

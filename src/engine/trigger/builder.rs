@@ -1,0 +1,1 @@
+//! The Segment app's trigger builder.
