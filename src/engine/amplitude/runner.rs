@@ -238,7 +238,6 @@ impl Prepared {
                 return SubscriptionOutcome::new(false, Status::NotSubscribed);
             }
             TriggerResult::Match => true,
-            TriggerResult::Unavailable(e) => return SubscriptionOutcome::failed(false, e),
         };
         let Some(action) = self.action else {
             return SubscriptionOutcome::new(matched, Status::NoSuchAction);
@@ -312,26 +311,28 @@ pub fn execute(
     out
 }
 
-// Until the trigger language is merged only `Unavailable` is produced.
-#[allow(dead_code)]
 enum TriggerResult {
     Match,
     NoMatch,
     Invalid,
-    Unavailable(ActionError),
 }
 
-/// A parsed trigger (or why it cannot be used).
+/// A parsed trigger; `None` when it does not parse (the reference then rejects the
+/// subscription).
 #[derive(Debug, Clone)]
-struct TriggerState;
+struct TriggerState(Option<crate::engine::trigger::Fql>);
 
 impl TriggerState {
-    fn parse(_fql: &str) -> TriggerState {
-        TriggerState
+    fn parse(fql: &str) -> TriggerState {
+        TriggerState(crate::engine::trigger::parse(fql).ok())
     }
 
-    fn evaluate(&self, _event: &Value) -> TriggerResult {
-        TriggerResult::Unavailable(not_wired("trigger language"))
+    fn evaluate(&self, event: &Value) -> TriggerResult {
+        match &self.0 {
+            None => TriggerResult::Invalid,
+            Some(f) if f.matches(event) => TriggerResult::Match,
+            Some(_) => TriggerResult::NoMatch,
+        }
     }
 }
 

@@ -1,0 +1,93 @@
+//! `replay`: the five cloud presets over a stream of events, counted per subscription, with
+//! every request written as NDJSON; and the command itself through the binary.
+#![allow(clippy::unwrap_used)]
+
+use ampscope::cli::replay::replay;
+use ampscope::engine::amplitude::{Region, Settings};
+use serde_json::{Value, json};
+
+fn events() -> Vec<Value> {
+    vec![
+        json!({"type": "track", "event": "Signed Up", "userId": "user-12345", "timestamp": "2024-03-15T14:22:33.456Z"}),
+        json!({"type": "track", "event": "Order Completed", "userId": "user-12345",
+               "properties": {"revenue": 30, "products": [{"productId": "p1", "price": 10, "quantity": 2}]}}),
+        json!({"type": "page", "name": "Home", "anonymousId": "anon-12345"}),
+        json!({"type": "screen", "name": "Cart", "anonymousId": "anon-12345"}),
+        json!({"type": "identify", "userId": "user-12345", "traits": {"plan": "pro"}}),
+        json!({"type": "alias", "userId": "user-12345", "previousId": "anon-12345"}),
+        // No event name: Track Calls matches but validation fails.
+        json!({"type": "track", "userId": "user-12345"}),
+    ]
+}
+
+#[test]
+fn replay_counts_matches_requests_and_errors_per_preset() {
+    let ndjson: String = events()
+        .iter()
+        .map(|e| format!("{e}\n"))
+        .collect::<String>()
+        + "{broken\n";
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let mut out: Vec<u8> = Vec::new();
+    let s = replay(ndjson.as_bytes(), &settings, 0.0, Some(&mut out)).unwrap();
+    assert_eq!(s.events, 7);
+    assert_eq!(s.load_errors, 1);
+    let row = |name: &str| s.subs.iter().find(|x| x.name == name).unwrap().clone();
+    let track = row("Track Calls");
+    assert_eq!((track.matched, track.requests, track.errors), (2, 1, 1));
+    let (message, (count, first)) = track.by_message.iter().next().unwrap();
+    assert_eq!(
+        message,
+        "The root value is missing the required field 'event_type'."
+    );
+    assert_eq!((*count, *first), (1, 6));
+    let order = row("Order Completed Calls");
+    assert_eq!((order.matched, order.requests, order.errors), (1, 1, 0));
+    assert_eq!(
+        (row("Page Calls").matched, row("Screen Calls").matched),
+        (1, 1)
+    );
+    assert_eq!(row("Identify Calls").requests, 1);
+    let lines: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[1]["subscription"], "Order Completed Calls");
+    assert_eq!(lines[1]["event"], 1);
+    let body: Value = serde_json::from_str(lines[1]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["events"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn replay_reads_arrays_and_prints_a_summary() {
+    let dir = std::env::temp_dir().join(format!("ampscope-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("events.json");
+    let out = dir.join("requests.ndjson");
+    std::fs::write(&input, Value::Array(events()).to_string()).unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_ampscope"))
+        .args(["replay", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert!(text.starts_with("7 events in "), "{text}");
+    assert!(text.contains("events/s"));
+    assert!(text.contains("Track Calls"));
+    assert!(
+        text.contains(
+            "1 × \"The root value is missing the required field 'event_type'.\" (first at event 6)"
+        ),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
