@@ -20,7 +20,8 @@ usage:
                                              resolve a mapping against one event
   ampscope run-case CASE.json                run one conformance case (see tests/conformance)
   ampscope replay [--out FILE] EVENTS_FILE   run the presets over a file of events, offline
-  ampscope emulator [--port N]               run the local Amplitude emulator
+  ampscope emulator [--port N] [--force-status S] [--latency-ms N] [--drop-connections]
+                                             run the local Amplitude emulator
   ampscope compare [--classic-settings S.json] [--json] [--migrated] EVENTS_FILE
                                              classic vs Actions requests per event
   ampscope --help | --version
