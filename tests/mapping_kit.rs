@@ -99,3 +99,34 @@ fn every_spec_row_matches_the_reference() {
         failures.join("\n")
     );
 }
+
+/// More rows generated with `transform()` of actions-core itself: Unicode case mapping,
+/// `$` patterns, JS number and key order in `@json`/`@template`/`@flatten`/`@merge`, nested
+/// directives, the root directive key.
+#[test]
+fn extra_rows_match_the_reference() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/mapping/kit_extra_rows.json"
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    for row in doc["rows"].as_array().unwrap() {
+        let got = mapping::resolve(&row["mapping"], &row["input"]);
+        let got_text = match &got {
+            Ok(v) => v.to_json().map(|j| js::stringify(&j)),
+            Err(e) => Some(format!("error: {}", e.reference_message())),
+        };
+        let want_text = match row.get("error") {
+            Some(e) => Some(format!("error: {}", e.as_str().unwrap())),
+            None => Some(js::stringify(&row["output"])),
+        };
+        if got_text != want_text {
+            failures.push(format!(
+                "{}: got {got_text:?}, want {want_text:?}",
+                row["mapping"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

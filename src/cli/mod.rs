@@ -16,7 +16,7 @@ ampscope — see what Segment's Amplitude (Actions) destination sends, before it
 usage:
   ampscope                                   open the desktop app
   ampscope trigger --fql EXPR [--json] FILE  evaluate a trigger on every event of FILE
-  ampscope map --mapping M.json [--fields F.json] EVENT.json
+  ampscope map --mapping M.json [--fields F.json [--action KEY]] EVENT.json
                                              resolve a mapping against one event
   ampscope run-case CASE.json                run one conformance case (see tests/conformance)
   ampscope replay [--out FILE] EVENTS_FILE   run the presets over a file of events, offline

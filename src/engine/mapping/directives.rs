@@ -650,10 +650,9 @@ fn json_directive<'a>(
             let Some(s) = v.as_str() else {
                 return Ok(v);
             };
-            Ok(Got::Owned(match serde_json::from_str::<Value>(s) {
-                Ok(parsed) => JsValue::from_json(&parsed),
-                Err(_) => JsValue::String(s.to_string()),
-            }))
+            Ok(Got::Owned(
+                super::value::parse_json(s).unwrap_or_else(|| JsValue::String(s.to_string())),
+            ))
         }
         _ => {
             cx.quirks.hit(MappingQuirk::JsonModeCase);

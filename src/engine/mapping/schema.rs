@@ -561,8 +561,10 @@ fn ajv_validate(
             }
         }
         JsValue::String(s) => {
-            // ajv counts code points (`ucs2length`).
+            // ajv checks code points (`ucs2length`); the human message reports the UTF-16
+            // `length`.
             let len = s.chars().count() as f64;
+            let shown = super::value::utf16_len(s) as f64;
             if let Some(min) = schema.min_length
                 && len < min
             {
@@ -570,8 +572,8 @@ fn ajv_validate(
                     "must be {} {} or more but it was {} {}",
                     js::number_to_string(min),
                     plural("character", min),
-                    js::number_to_string(len),
-                    plural("character", len)
+                    js::number_to_string(shown),
+                    plural("character", shown)
                 );
                 out.push(issue(schema, pointer, msg));
             }
@@ -582,8 +584,8 @@ fn ajv_validate(
                     "must be {} {} or fewer but it was {} {}",
                     js::number_to_string(max),
                     plural("character", max),
-                    js::number_to_string(len),
-                    plural("character", len)
+                    js::number_to_string(shown),
+                    plural("character", shown)
                 );
                 out.push(issue(schema, pointer, msg));
             }

@@ -366,6 +366,202 @@ pub fn utf16_unit_at(s: &str, idx: usize) -> Option<String> {
     None
 }
 
+/// `JSON.parse(text)`: `None` where it throws. Unlike `serde_json`, numbers beyond the double
+/// range become infinities and duplicate keys keep the first position with the last value, as
+/// in JavaScript. (A lone surrogate escape becomes U+FFFD: Rust strings cannot hold it.)
+pub fn parse_json(text: &str) -> Option<JsValue> {
+    let mut p = JsonParser {
+        b: text.as_bytes(),
+        s: text,
+        i: 0,
+    };
+    p.ws();
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == p.b.len()).then_some(v)
+}
+
+struct JsonParser<'t> {
+    b: &'t [u8],
+    s: &'t str,
+    i: usize,
+}
+
+impl JsonParser<'_> {
+    fn ws(&mut self) {
+        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> bool {
+        if self.s[self.i..].starts_with(lit) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<JsValue> {
+        if depth > 512 {
+            return None;
+        }
+        match *self.b.get(self.i)? {
+            b'n' => self.eat("null").then_some(JsValue::Null),
+            b't' => self.eat("true").then_some(JsValue::Bool(true)),
+            b'f' => self.eat("false").then_some(JsValue::Bool(false)),
+            b'"' => self.string().map(JsValue::String),
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.eat("]") {
+                    return Some(JsValue::Array(items));
+                }
+                loop {
+                    self.ws();
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    if self.eat("]") {
+                        return Some(JsValue::Array(items));
+                    }
+                    if !self.eat(",") {
+                        return None;
+                    }
+                }
+            }
+            b'{' => {
+                self.i += 1;
+                let mut obj = JsObject::new();
+                self.ws();
+                if self.eat("}") {
+                    return Some(JsValue::Object(obj));
+                }
+                loop {
+                    self.ws();
+                    if self.b.get(self.i) != Some(&b'"') {
+                        return None;
+                    }
+                    let key = self.string()?;
+                    self.ws();
+                    if !self.eat(":") {
+                        return None;
+                    }
+                    self.ws();
+                    let v = self.value(depth + 1)?;
+                    obj.insert(key, v);
+                    self.ws();
+                    if self.eat("}") {
+                        return Some(JsValue::Object(obj));
+                    }
+                    if !self.eat(",") {
+                        return None;
+                    }
+                }
+            }
+            _ => self.number(),
+        }
+    }
+
+    fn number(&mut self) -> Option<JsValue> {
+        let start = self.i;
+        let digits = |p: &mut Self| {
+            let from = p.i;
+            while p.i < p.b.len() && p.b[p.i].is_ascii_digit() {
+                p.i += 1;
+            }
+            p.i - from
+        };
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        if self.b.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else if digits(self) == 0 {
+            return None;
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        self.s[start..self.i].parse().ok().map(JsValue::Number)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let rest = &self.s[self.i..];
+            let stop = rest.find(|c: char| c == '"' || c == '\\' || (c as u32) < 0x20)?;
+            out.push_str(&rest[..stop]);
+            self.i += stop;
+            match self.b[self.i] {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let c = *self.b.get(self.i)?;
+                    self.i += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{08}'),
+                        b'f' => out.push('\u{0c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let c = if (0xD800..0xDC00).contains(&hi)
+                                && self.s[self.i..].starts_with("\\u")
+                            {
+                                let save = self.i;
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                } else {
+                                    self.i = save;
+                                    None
+                                }
+                            } else {
+                                char::from_u32(hi)
+                            };
+                            out.push(c.unwrap_or('\u{FFFD}'));
+                        }
+                        _ => return None,
+                    }
+                }
+                _ => return None, // a raw control character
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.i += 4;
+        u32::from_str_radix(h, 16).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +647,27 @@ mod tests {
         assert_eq!(utf16_unit_at("😀x", 2).as_deref(), Some("x"));
         assert_eq!(utf16_unit_at("😀x", 1).as_deref(), Some("\u{FFFD}"));
         assert_eq!(utf16_unit_at("ab", 2), None);
+    }
+
+    #[test]
+    fn parses_json_like_json_parse() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (" 1e3 ", Some("1000")),
+            ("[1e400]", Some("[null]")),
+            (r#"{"a":1,"b":2,"a":3}"#, Some(r#"{"a":3,"b":2}"#)),
+            (r#"{"z":1,"2":2}"#, Some(r#"{"2":2,"z":1}"#)),
+            (r#""\u00e9\ud83d\ude00\n""#, Some(r#""é😀\n""#)),
+            ("null", Some("null")),
+            ("01", None),
+            ("[1,]", None),
+            ("'x'", None),
+            ("1 2", None),
+            ("NaN", None),
+        ];
+        for (text, want) in cases {
+            let got = parse_json(text).and_then(|v| v.json_stringify());
+            assert_eq!(got.as_deref(), *want, "for {text}");
+        }
     }
 
     #[test]
