@@ -4,14 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::trigger::{self, FrameworkOutcome};
-use serde_json::Value;
-
-fn load(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/trigger")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+#[path = "trigger/load.rs"]
+mod load;
+use load::load;
 
 #[test]
 fn every_golden_subscription_parses_and_matches_like_the_reference() {

@@ -3,13 +3,13 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::trigger;
+#[path = "trigger/load.rs"]
+mod load;
 use serde_json::Value;
 
 #[test]
 fn generated_triggers_behave_like_the_reference() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/trigger/reference_random.json");
-    let data: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let data = load::load("reference_random.json");
     let events = data["events"].as_array().unwrap();
     let rows = data["rows"].as_array().unwrap();
     assert!(rows.len() >= 500);

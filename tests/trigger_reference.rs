@@ -3,14 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::trigger;
+#[path = "trigger/load.rs"]
+mod load;
+use load::load;
 use serde_json::Value;
-
-fn load(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/trigger")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 /// Checks one recorded row; returns the differences.
 fn check_row(row: &Value) -> Vec<String> {

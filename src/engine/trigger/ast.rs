@@ -376,12 +376,8 @@ pub fn to_number(s: &str) -> f64 {
     if i != b.len() {
         return f64::NAN;
     }
-    let normal = if body.starts_with('.') {
-        format!("0{body}")
-    } else {
-        body.to_string()
-    };
-    normal.parse::<f64>().map_or(f64::NAN, |v| sign * v)
+    // Validated above, so Rust's parser (which also takes `.5` and `5.`) agrees.
+    body.parse::<f64>().map_or(f64::NAN, |v| sign * v)
 }
 
 /// JavaScript's WhiteSpace and LineTerminator characters (what `String#trim` removes).

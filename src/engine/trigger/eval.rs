@@ -128,7 +128,9 @@ impl<'a> Actual<'a> {
     }
 }
 
-const OBJECT_PROTOTYPE: &[&str] = &[
+/// Names of `Object.prototype` members (Node 20). The parser's keyword table is a plain
+/// object too, so these also "are" field keywords there, which add nothing.
+pub(crate) const OBJECT_PROTOTYPE: &[&str] = &[
     "constructor",
     "__defineGetter__",
     "__defineSetter__",

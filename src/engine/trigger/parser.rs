@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use super::ast::{Condition, Expected, Field, Group, GroupOp, Node, Operator, to_number};
+use super::eval::OBJECT_PROTOTYPE;
 use super::lexer::{LexNote, Token, TokenKind, lex};
 use crate::engine::js;
 
@@ -148,23 +149,6 @@ fn normalize(tokens: Vec<Token>) -> Vec<Token> {
     }
     out
 }
-
-/// Names of `Object.prototype` members: the reference's keyword table is a plain object, so
-/// these "are" field keywords that add nothing.
-const OBJECT_PROTOTYPE: [&str; 12] = [
-    "constructor",
-    "__defineGetter__",
-    "__defineSetter__",
-    "hasOwnProperty",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toString",
-    "valueOf",
-    "__proto__",
-    "toLocaleString",
-];
 
 struct Parser<'n> {
     notes: &'n mut Vec<ParseNote>,
@@ -361,43 +345,31 @@ impl Parser<'_> {
     ) -> Result<(), RawError> {
         let open = tokens.pop_front();
         let mut end = open.as_ref().map_or(start.end, |t| t.span.end);
-        let field = tokens.pop_front().ok_or_else(|| {
+        let arg_error = |end: usize, nth: &str| {
             missing(
                 start.start..end,
                 format!("{name}() needs two arguments: {name}(field, \"text\")"),
-                &format!("{name}() is missing a 1st argument"),
+                &format!("{name}() is missing a {nth} argument"),
             )
-        })?;
+        };
+        let field = tokens.pop_front().ok_or_else(|| arg_error(end, "1st"))?;
         end = field.span.end;
         if let Some(comma) = tokens.pop_front() {
             end = comma.span.end;
         }
-        let value = tokens.pop_front().ok_or_else(|| {
-            missing(
-                start.start..end,
-                format!("{name}() needs a second argument: {name}(field, \"text\")"),
-                &format!("{name}() is missing a 2nd argument"),
-            )
-        })?;
+        let value = tokens.pop_front().ok_or_else(|| arg_error(end, "2nd"))?;
         end = value.span.end;
         if let Some(close) = tokens.pop_front() {
             end = close.span.end;
         }
+        let pick = |yes: Operator, no: Operator| if negate { no } else { yes };
         let (operator, expected) = if name == "contains" {
-            let op = if negate {
-                Operator::NotContains
-            } else {
-                Operator::Contains
-            };
+            let op = pick(Operator::Contains, Operator::NotContains);
             (op, Expected::Str(token_string(&value)))
         } else if value.text.ends_with("*\"") {
             let mut s = token_string(&value);
             s.pop();
-            let op = if negate {
-                Operator::NotStartsWith
-            } else {
-                Operator::StartsWith
-            };
+            let op = pick(Operator::StartsWith, Operator::NotStartsWith);
             (op, Expected::Str(s))
         } else {
             let s = token_string(&value);
@@ -415,11 +387,7 @@ impl Parser<'_> {
                 }
                 _ => Expected::Str(rest),
             };
-            let op = if negate {
-                Operator::NotEndsWith
-            } else {
-                Operator::EndsWith
-            };
+            let op = pick(Operator::EndsWith, Operator::NotEndsWith);
             (op, expected)
         };
         let f = field.text.as_str();
@@ -482,33 +450,30 @@ fn condition(kind: &str, field: &Token, op: &Token, val: &Token) -> Condition {
             .unwrap_or(&field.text)
             .to_string()
     };
+    // The unary forms, first match wins: `!= null`, `= null`, `= true`, `= false`.
+    let unary = if exists {
+        Some(Operator::Exists)
+    } else if not_exists {
+        Some(Operator::NotExists)
+    } else if is_true {
+        Some(Operator::IsTrue)
+    } else if is_false {
+        Some(Operator::IsFalse)
+    } else {
+        None
+    };
+    // `name` only knows exists / not_exists; `type` and `event` none of them.
+    let unary_for_name = unary
+        .clone()
+        .filter(|u| matches!(u, Operator::Exists | Operator::NotExists));
     let (f, (operator, value)) = match kind {
         "type" => (Field::EventType, raw_string()),
         "event" => (Field::Event, raw_string()),
         "name" => (
             Field::Name,
-            if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else {
-                raw_string()
-            },
+            unary_for_name.map_or_else(raw_string, |u| (u, None)),
         ),
-        "userId" => (
-            Field::UserId,
-            if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else if is_true {
-                (Operator::IsTrue, None)
-            } else if is_false {
-                (Operator::IsFalse, None)
-            } else {
-                raw_string()
-            },
-        ),
+        "userId" => (Field::UserId, unary.map_or_else(raw_string, |u| (u, None))),
         _ => {
             let f = match kind {
                 "properties" => Field::Property(strip("properties")),
@@ -516,14 +481,8 @@ fn condition(kind: &str, field: &Token, op: &Token, val: &Token) -> Condition {
                 _ => Field::Context(strip("context")),
             };
             let typed = Some(token_value(val));
-            let ov = if exists {
-                (Operator::Exists, None)
-            } else if not_exists {
-                (Operator::NotExists, None)
-            } else if is_true {
-                (Operator::IsTrue, None)
-            } else if is_false {
-                (Operator::IsFalse, None)
+            let ov = if let Some(u) = unary {
+                (u, None)
             } else if num_eq {
                 (Operator::NumberEquals, typed)
             } else if num_ne {
