@@ -1,10 +1,14 @@
 //! Destination settings (`apiKey`, `secretKey`, `endpoint`) and their validation, which the
 //! reference runs (JSON schema with ajv, `coerceTypes`) before every event.
 
-use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+use serde_json::Value;
 
 use super::ActionError;
+use super::definitions::DEFINITIONS_JSON;
 use super::endpoints::Region;
+use crate::engine::mapping::schema::{Fields, validate_settings};
 
 /// Validated destination settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,97 +31,39 @@ impl Settings {
         }
     }
 
-    /// Validates settings given as a JSON object the way the reference does: the two keys are
-    /// required strings (numbers and booleans are coerced to strings), `endpoint` must be one
-    /// of the two regions, unknown keys are ignored. The error is the reference's
-    /// `AggregateAjvError` (all problems, joined by a space; status 400).
+    /// Validates settings given as a JSON object the way the reference does (its JSON schema
+    /// with ajv's coercion): the two keys are required strings (numbers and booleans become
+    /// strings), `endpoint` must be one of the two regions, unknown keys are ignored. The error
+    /// is the reference's `AggregateAjvError` (all problems, joined by a space; status 400).
     pub fn from_json(value: &Value) -> Result<Settings, ActionError> {
-        let empty = Map::new();
-        let obj = match value {
-            Value::Object(m) => m,
-            Value::Null => &empty,
-            other => {
-                return Err(ActionError::validation(vec![format!(
-                    "The root value must be an object but it was {}.",
-                    humanize_type(other)
-                )]));
-            }
-        };
-        let mut problems = Vec::new();
-        for key in ["apiKey", "secretKey"] {
-            if !obj.contains_key(key) {
-                problems.push(format!(
-                    "The root value is missing the required field '{key}'."
-                ));
-            }
-        }
-        let mut string_field = |key: &str, label: &str| -> String {
-            match obj.get(key) {
-                None => String::new(),
-                Some(v) => match coerce_to_string(v) {
-                    Some(s) => s,
-                    None => {
-                        problems.push(format!(
-                            "{label} must be a string but it was {}.",
-                            humanize_type(v)
-                        ));
-                        String::new()
-                    }
-                },
-            }
-        };
-        let api_key = string_field("apiKey", "API Key");
-        let secret_key = string_field("secretKey", "Secret Key");
-        let region_text = obj.get("endpoint").map(|v| {
-            let s = string_field("endpoint", "Endpoint Region");
-            (v, s)
+        static FIELDS: OnceLock<Option<Fields>> = OnceLock::new();
+        let fields = FIELDS.get_or_init(|| {
+            let defs: Value = serde_json::from_str(DEFINITIONS_JSON).ok()?;
+            Fields::for_settings(&defs).ok()
         });
-        let mut endpoint = Region::NorthAmerica;
-        if let Some((raw, text)) = region_text {
-            match Region::from_key(&text) {
-                Some(r) => endpoint = r,
-                // A type error was already reported; ajv reports the enum too only for strings.
-                None if coerce_to_string(raw).is_some() => problems.push(
-                    "Endpoint Region must be one of: \"north_america\" or \"europe\".".to_string(),
-                ),
-                None => {}
-            }
-        }
-        if problems.is_empty() {
-            Ok(Settings {
-                api_key,
-                secret_key,
-                endpoint,
-            })
-        } else {
-            Err(ActionError::validation(problems))
-        }
-    }
-}
-
-/// ajv's `coerceTypes` towards `string`: numbers and booleans print as JavaScript prints
-/// them, `null` becomes `""`; objects and arrays do not coerce.
-fn coerce_to_string(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(crate::engine::js::number_to_string(
-            crate::engine::js::json_number_to_f64(n),
-        )),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null => Some(String::new()),
-        Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
-/// How `@segment/ajv-human-errors` names the type of a value.
-pub(crate) fn humanize_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-        Value::String(_) => "a string",
-        Value::Number(_) => "a number",
-        Value::Bool(_) => "a boolean",
+        let Some(fields) = fields else {
+            return Err(ActionError::validation(vec![
+                "The settings definitions could not be read.".to_string(),
+            ]));
+        };
+        let checked = validate_settings(fields, value)
+            .map_err(|e| ActionError::validation(vec![e.message]))?;
+        let text = |k: &str| {
+            checked
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(Settings {
+            api_key: text("apiKey"),
+            secret_key: text("secretKey"),
+            endpoint: checked
+                .get("endpoint")
+                .and_then(Value::as_str)
+                .and_then(Region::from_key)
+                .unwrap_or_default(),
+        })
     }
 }
 
@@ -152,6 +98,10 @@ mod tests {
             (
                 json!({"apiKey": {"a": 1}, "secretKey": "s"}),
                 "API Key must be a string but it was an object.",
+            ),
+            (
+                json!({"apiKey": "k", "secretKey": "s", "endpoint": 3}),
+                "Endpoint Region must be one of: \"north_america\" or \"europe\".",
             ),
         ];
         for (input, want) in cases {
