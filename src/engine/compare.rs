@@ -321,6 +321,11 @@ pub const REASONS: &[KnownReason] = &[
         "Classic cloud mode posts one event per request to the deprecated HTTP API v1 (/httpapi, form fields api_key and event); Actions posts JSON to HTTP API v2 (/2/httpapi) or /batch. Responses differ too (plain text vs JSON)."
     ),
     reason!(
+        "form_encoding",
+        "Form encoding",
+        "Actions sends form bodies as URLSearchParams (content type with charset=UTF-8, spaces as +); classic built them with encodeURIComponent (spaces as %20) and sent no charset."
+    ),
+    reason!(
         "identify_options",
         "Identify `options` field",
         "Actions always sends an `options` form field on identify and group identify (the text `undefined` when Minimum ID Length is unset); classic sent none."
