@@ -135,6 +135,7 @@ fn group_call_moves_the_legacy_group_and_adds_group_identify() {
         ]
     );
     assert!(got[0].contains(&row("$request.options", Added, None, "identify_options")));
+    assert!(got[0].contains(&row("$request.url", Changed, None, "endpoint_host")));
     assert_eq!(got[1], vec![row("", Added, None, "groups")]);
 }
 
