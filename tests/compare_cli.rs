@@ -61,12 +61,65 @@ fn json_output_has_the_classic_requests_per_event() {
     assert_eq!(track["payload"]["event_type"], "Signed Up");
     assert_eq!(track["payload"]["event_properties"]["plan"], "pro");
     assert_eq!(events[2]["line"], 3);
-    // Either the Actions side ran and was compared, or the build says why it could not.
-    let available = v["actions_available"].as_bool().unwrap();
-    for ev in events {
-        assert_eq!(ev["comparison"].is_object(), available);
-        assert_eq!(ev["actions_unavailable"].is_string(), !available);
-    }
+    // The Actions presets ran and were compared.
+    assert_eq!(v["actions_available"], true);
+    let page_runs = events[0]["actions"].as_array().unwrap();
+    let page_calls = page_runs
+        .iter()
+        .find(|r| r["subscription"] == "Page Calls")
+        .unwrap();
+    assert_eq!(page_calls["status"], "ok");
+    let only_actions = &events[0]["comparison"]["pairs"][0]["differences"][0];
+    assert_eq!(
+        (
+            only_actions["kind"].as_str(),
+            only_actions["reason"].as_str()
+        ),
+        (Some("added"), Some("page_gating"))
+    );
+    let track_diffs = events[2]["comparison"]["pairs"][0]["differences"]
+        .as_array()
+        .unwrap();
+    assert!(
+        track_diffs
+            .iter()
+            .any(|d| d["path"] == "$request.url" && d["reason"] == "api_version")
+    );
+    assert_eq!(v["summary"]["events"], 3);
+}
+
+#[test]
+fn migrated_subscriptions_replace_the_presets() {
+    let settings = data("classic-settings.json");
+    let (code, stdout, stderr) = run(&[
+        "--classic-settings",
+        &settings,
+        "--json",
+        "--migrated",
+        &data("events.ndjson"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let events = v["events"].as_array().unwrap();
+    // Pages were off in classic: no page subscription, nothing on either side.
+    assert!(
+        events[0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] != "ok")
+    );
+    assert_eq!(
+        events[0]["comparison"]["pairs"].as_array().unwrap().len(),
+        0
+    );
+    // Alias: the Map User subscription sends the same mapping; only the form content type differs.
+    let diffs = events[1]["comparison"]["pairs"][0]["differences"]
+        .as_array()
+        .unwrap();
+    assert_eq!(diffs.len(), 1, "{diffs:?}");
+    assert_eq!(diffs[0]["path"], "$request.content_type");
+    assert_eq!(diffs[0]["reason"], "form_encoding");
 }
 
 #[test]

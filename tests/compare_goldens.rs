@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::classic::{ClassicSettings, cloud_requests};
-use ampscope::engine::compare::{Aggregate, ChangeKind, compare};
+use ampscope::engine::compare::{Aggregate, ChangeKind, compare, reason};
 use ampscope::engine::request::HttpRequest;
 use serde_json::{Value, json};
 
@@ -31,6 +31,11 @@ type Row = (String, ChangeKind, Option<String>, Option<&'static str>);
 
 /// (path, kind, from, reason) of every difference, pair by pair.
 fn summary(c: &[HttpRequest], a: &[HttpRequest]) -> Vec<Vec<Row>> {
+    for (_, d) in compare(c, a).differences() {
+        if let Some(r) = d.reason {
+            assert!(reason(r).is_some(), "reason `{r}` is in the catalogue");
+        }
+    }
     compare(c, a)
         .pairs
         .iter()
@@ -130,6 +135,7 @@ fn group_call_moves_the_legacy_group_and_adds_group_identify() {
         ]
     );
     assert!(got[0].contains(&row("$request.options", Added, None, "identify_options")));
+    assert!(got[0].contains(&row("$request.url", Changed, None, "endpoint_host")));
     assert_eq!(got[1], vec![row("", Added, None, "groups")]);
 }
 

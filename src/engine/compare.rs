@@ -321,6 +321,16 @@ pub const REASONS: &[KnownReason] = &[
         "Classic cloud mode posts one event per request to the deprecated HTTP API v1 (/httpapi, form fields api_key and event); Actions posts JSON to HTTP API v2 (/2/httpapi) or /batch. Responses differ too (plain text vs JSON)."
     ),
     reason!(
+        "endpoint_host",
+        "Ingestion host",
+        "Classic cloud mode posted identify calls to api.amplitude.com; Actions uses api2.amplitude.com (api.eu.amplitude.com in Europe) for the same APIs."
+    ),
+    reason!(
+        "form_encoding",
+        "Form encoding",
+        "Actions sends form bodies as URLSearchParams (content type with charset=UTF-8, spaces as +); classic built them with encodeURIComponent (spaces as %20) and sent no charset."
+    ),
+    reason!(
         "identify_options",
         "Identify `options` field",
         "Actions always sends an `options` form field on identify and group identify (the text `undefined` when Minimum ID Length is unset); classic sent none."
@@ -794,6 +804,7 @@ fn reason_for_path(path: &str, d: &Difference, ctx: &Ctx) -> Option<&'static str
         return Some(match field {
             "options" => "identify_options",
             "content_type" if same_format => "form_encoding",
+            "url" if ctx.c.api == ctx.a.api => "endpoint_host",
             _ => "api_version",
         });
     }

@@ -292,72 +292,16 @@ pub struct UserAgentInfo {
     pub os: Option<String>,
 }
 
-/// A deliberately small user-agent reader covering the common browsers and systems, standing in
-/// for the `ua-parser-js` fork the classic code used. Kept in this one function so a full port
-/// (the Amplitude (Actions) model's) can replace it.
+/// The browser and OS the classic code read with its `ua-parser-js` fork, here through the
+/// port of `@amplitude/ua-parser-js` the Amplitude (Actions) model uses (the same library
+/// family; the classic code pinned an older commit of Amplitude's fork).
 pub fn parse_user_agent(ua: &str) -> UserAgentInfo {
-    let version_after = |marker: &str| -> Option<String> {
-        let start = ua.find(marker)? + marker.len();
-        let v: String = ua[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-            .collect();
-        (!v.is_empty()).then_some(v)
-    };
-    let browsers: &[(&str, &str)] = &[
-        ("Edg/", "Edge"),
-        ("Edge/", "Edge"),
-        ("EdgA/", "Edge"),
-        ("EdgiOS/", "Edge"),
-        ("OPR/", "Opera"),
-        ("SamsungBrowser/", "Samsung Browser"),
-        ("MSIE ", "IE"),
-        ("CriOS/", "Chrome"),
-        ("FxiOS/", "Firefox"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-    ];
-    let mut info = UserAgentInfo::default();
-    let mut version = None;
-    for (marker, name) in browsers {
-        if let Some(v) = version_after(marker) {
-            info.browser = Some((*name).to_string());
-            version = Some(v);
-            break;
-        }
+    let parsed = crate::engine::amplitude::useragent::parse(ua);
+    UserAgentInfo {
+        browser: parsed.browser_name,
+        browser_major: parsed.browser_major,
+        os: parsed.os_name,
     }
-    if info.browser.is_none() {
-        if ua.contains("Trident/") && ua.contains("rv:") {
-            info.browser = Some("IE".into());
-            version = version_after("rv:");
-        } else if (ua.contains("Safari/") || ua.contains("AppleWebKit/"))
-            && let Some(v) = version_after("Version/")
-        {
-            let mobile = ua.contains("Mobile/") || ua.contains("iPhone") || ua.contains("iPad");
-            info.browser = Some(if mobile { "Mobile Safari" } else { "Safari" }.into());
-            version = Some(v);
-        }
-    }
-    info.browser_major = version.map(|v| v.chars().take_while(char::is_ascii_digit).collect());
-    info.os = if ua.contains("Windows") {
-        Some("Windows")
-    } else if ua.contains("iPhone") || ua.contains("iPad") || ua.contains("iPod") {
-        Some("iOS")
-    } else if ua.contains("Android") {
-        Some("Android")
-    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
-        Some("Mac OS")
-    } else if ua.contains("CrOS") {
-        Some("Chromium OS")
-    } else if ua.contains("Ubuntu") {
-        Some("Ubuntu")
-    } else if ua.contains("Linux") {
-        Some("Linux")
-    } else {
-        None
-    }
-    .map(str::to_string);
-    info
 }
 
 /// `encodeURIComponent` (what the classic code's `urlencode` did to the JSON of each request).

@@ -523,7 +523,7 @@ fn common(run: &Run, decisions: &mut Vec<Decision>) -> JsObj {
         ));
         decisions.push(inferred(
             "os_name, os_version, device_model",
-            "user agent read by Ampscope's small parser, not the ua-parser-js fork the classic code used",
+            "user agent read with the @amplitude/ua-parser-js 0.7 port; the classic code pinned an older commit of Amplitude's ua-parser-js fork",
         ));
     }
 
