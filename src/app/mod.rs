@@ -1,36 +1,1007 @@
 //! The desktop window (feature `gui`).
+//!
+//! One struct, [`AmpscopeApp`], holds the state; [`AmpscopeApp::show`] draws everything and is
+//! what both eframe and the kittest harness drive. Panels live in `panels/` as `impl` blocks;
+//! every side effect goes through [`command::Command`] and [`AmpscopeApp::execute`].
+
+pub mod command;
+pub mod document;
+pub mod engine_glue;
+mod panels;
+pub mod preview;
+pub mod tasks;
+pub mod widgets;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use command::{Command, Menu};
+use document::Document;
+use engine_glue::RunSettings;
+use preview::{Key, PreviewCache};
+use tasks::{LoadMsg, Loader};
 
 /// Opens the window and blocks until it closes.
 pub fn run() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ampscope")
-            .with_inner_size([1280.0, 800.0]),
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([900.0, 560.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
         "Ampscope",
         options,
-        Box::new(|_cc| Ok(Box::<AmpscopeApp>::default())),
+        Box::new(|cc| Ok(Box::new(AmpscopeApp::with_storage(cc.storage)))),
     )
 }
 
-/// The application state.
-#[derive(Default)]
-pub struct AmpscopeApp {}
+/// The three views of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Debugger,
+    Coverage,
+    Settings,
+}
 
-impl AmpscopeApp {
-    /// Draws the whole window; `eframe::App::ui` and the kittest harness both call this.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Ampscope");
-            ui.label("The debugger window is on its way.");
-        });
+/// How the trigger is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerView {
+    Raw,
+    Builder,
+}
+
+/// A text buffer bound to a JSON value in the document: rebuilt when the value changes
+/// elsewhere (undo, another editor), written back when the text parses.
+#[derive(Debug, Clone, Default)]
+pub struct JsonBuffer {
+    pub text: String,
+    /// The value the text was last synchronised with.
+    pub synced: Option<Value>,
+    /// Where the text does not parse, and why.
+    pub error: Option<(Range<usize>, String)>,
+}
+
+impl JsonBuffer {
+    /// Makes the text show `value` if the value changed since the last sync.
+    pub fn sync(&mut self, value: Option<&Value>) {
+        if self.synced.as_ref() != value {
+            self.text = value
+                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                .unwrap_or_default();
+            self.synced = value.cloned();
+            self.error = None;
+        }
+    }
+
+    /// Parses the text after an edit: `Some(value)` to store, or records the located error.
+    pub fn parse(&mut self) -> Option<Value> {
+        match serde_json::from_str::<Value>(&self.text) {
+            Ok(v) => {
+                self.error = None;
+                self.synced = Some(v.clone());
+                Some(v)
+            }
+            Err(e) => {
+                let at = widgets::offset_of(&self.text, e.line(), e.column());
+                let end = self.text[at..]
+                    .char_indices()
+                    .nth(1)
+                    .map_or(self.text.len(), |(i, _)| at + i);
+                self.error = Some((at..end, e.to_string()));
+                None
+            }
+        }
     }
 }
+
+/// A transient message at the bottom of the window.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The command palette's state.
+#[derive(Debug, Clone, Default)]
+pub struct Palette {
+    pub query: String,
+    pub selected: usize,
+}
+
+/// The application state.
+pub struct AmpscopeApp {
+    pub doc: Document,
+    pub tab: Tab,
+    pub selected_event: Option<usize>,
+    pub selected_sub: Option<usize>,
+    /// Call type filter of the events list (`None` = all).
+    pub kind_filter: Option<String>,
+    pub search: String,
+    filtered: Vec<usize>,
+    filter_key: (u64, Option<String>, String),
+    pub event_buffer: JsonBuffer,
+    event_buffer_rev: u64,
+    pub trigger_view: TriggerView,
+    /// Buffers of directive/static mapping editors, by (subscription index, field key).
+    pub field_buffers: HashMap<(usize, String), JsonBuffer>,
+    pub preview: PreviewCache,
+    pub api_key: String,
+    pub secret_key: String,
+    /// Where the keys came from, for the settings view.
+    pub keys_from_env: bool,
+    pub reveal_key: bool,
+    pub dark: bool,
+    pub palette: Option<Palette>,
+    pub loader: Option<Loader>,
+    pub notice: Option<Notice>,
+    /// Problems of the last load, listed in the events panel.
+    pub load_errors: Vec<String>,
+    /// An autosave left by a session that did not end cleanly.
+    pub recover_offer: Option<PathBuf>,
+    autosave_path: Option<PathBuf>,
+    last_autosave: f64,
+    focus_search: bool,
+    /// What the user edits this frame (undo steps merge per key).
+    edit_key: String,
+    /// Commands queued by widgets during drawing, run at the end of the frame.
+    queued: Vec<Command>,
+    /// Subscription whose trigger gets a condition added (coverage fix), run after drawing.
+    queued_fix: Option<(usize, String)>,
+    theme_applied: Option<bool>,
+    /// Paths found in the events, for the mapping path picker: (events rev, paths).
+    paths_cache: (u64, Vec<String>),
+}
+
+impl Default for AmpscopeApp {
+    /// The window on the built-in samples and presets, with no persistence (what tests use).
+    fn default() -> Self {
+        let events = engine_glue::sample_events()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        let doc = Document::new(events, engine_glue::presets(), Default::default());
+        let mut app = AmpscopeApp {
+            doc,
+            tab: Tab::Debugger,
+            selected_event: Some(0),
+            selected_sub: Some(0),
+            kind_filter: None,
+            search: String::new(),
+            filtered: Vec::new(),
+            filter_key: (u64::MAX, None, String::new()),
+            event_buffer: JsonBuffer::default(),
+            event_buffer_rev: 0,
+            trigger_view: TriggerView::Raw,
+            field_buffers: HashMap::new(),
+            preview: PreviewCache::default(),
+            api_key: String::new(),
+            secret_key: String::new(),
+            keys_from_env: false,
+            reveal_key: false,
+            dark: true,
+            palette: None,
+            loader: None,
+            notice: None,
+            load_errors: Vec::new(),
+            recover_offer: None,
+            autosave_path: None,
+            last_autosave: 0.0,
+            focus_search: false,
+            edit_key: String::new(),
+            queued: Vec::new(),
+            queued_fix: None,
+            theme_applied: None,
+            paths_cache: (u64::MAX, Vec::new()),
+        };
+        app.doc.dirty = false;
+        app
+    }
+}
+
+const STORAGE_API_KEY: &str = "amplitude_api_key";
+const STORAGE_SECRET_KEY: &str = "amplitude_secret_key";
+const STORAGE_DARK: &str = "dark_mode";
+
+impl AmpscopeApp {
+    /// The app as the real window starts it: keys from the environment or the app's storage,
+    /// autosave on, and an offer to recover an autosave left by a crash.
+    pub fn with_storage(storage: Option<&dyn eframe::Storage>) -> Self {
+        let mut app = AmpscopeApp::default();
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let Some(k) = env("AMPLITUDE_API_KEY") {
+            app.api_key = k;
+            app.secret_key = env("AMPLITUDE_SECRET_KEY").unwrap_or_default();
+            app.keys_from_env = true;
+        } else if let Some(s) = storage {
+            app.api_key = s.get_string(STORAGE_API_KEY).unwrap_or_default();
+            app.secret_key = s.get_string(STORAGE_SECRET_KEY).unwrap_or_default();
+        }
+        if let Some(s) = storage {
+            app.dark = s.get_string(STORAGE_DARK).is_none_or(|v| v != "false");
+        }
+        app.autosave_path = document::autosave_path();
+        if let Some(p) = &app.autosave_path
+            && p.exists()
+        {
+            app.recover_offer = Some(p.clone());
+        }
+        app
+    }
+
+    /// Settings for building requests (a placeholder key keeps the preview representative).
+    pub fn run_settings(&self) -> RunSettings {
+        RunSettings {
+            api_key: if self.api_key.is_empty() {
+                "YOUR_API_KEY".into()
+            } else {
+                self.api_key.clone()
+            },
+            secret_key: self.secret_key.clone(),
+            region: self.doc.settings.region.clone(),
+        }
+    }
+
+    /// Hides the API key in text shown on screen unless the user chose to reveal it.
+    pub fn mask(&self, text: &str) -> String {
+        if self.reveal_key || self.api_key.len() < 4 {
+            text.to_string()
+        } else {
+            text.replace(&self.api_key, "••••••••")
+        }
+    }
+
+    /// Key of the selected event's preview.
+    fn preview_key(&self, index: usize) -> Option<Key> {
+        self.doc.events.get(index).map(|e| Key {
+            event_rev: e.rev,
+            subs_rev: self.doc.subs_rev,
+            settings_rev: self.doc.settings_rev,
+        })
+    }
+
+    /// The (memoised) outcome of every subscription on event `index`.
+    pub fn outcome(&mut self, index: usize) -> Option<std::sync::Arc<preview::EventOutcome>> {
+        let key = self.preview_key(index)?;
+        let settings = self.run_settings();
+        let event = &self.doc.events.get(index)?.value;
+        Some(
+            self.preview
+                .get(key, &self.doc.subscriptions, event, &settings),
+        )
+    }
+
+    /// Indices of events passing the filter and search (recomputed only when they change).
+    pub fn filtered(&mut self) -> &[usize] {
+        let key = (
+            self.doc.events_rev,
+            self.kind_filter.clone(),
+            self.search.clone(),
+        );
+        if key != self.filter_key {
+            let q = self.search.to_lowercase();
+            self.filtered = self
+                .doc
+                .events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| self.kind_filter.as_ref().is_none_or(|k| &e.kind == k))
+                .filter(|(_, e)| {
+                    q.is_empty()
+                        || e.label.to_lowercase().contains(&q)
+                        || e.value.to_string().to_lowercase().contains(&q)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            self.filter_key = key;
+        }
+        &self.filtered
+    }
+
+    fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// Draws the whole window; `eframe::App::ui` and the kittest harness both call this.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if self.theme_applied != Some(self.dark) {
+            ctx.set_theme(if self.dark {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            self.theme_applied = Some(self.dark);
+        }
+        let now = ctx.input(|i| i.time);
+        self.handle_shortcuts(&ctx);
+        self.poll_loader();
+        self.handle_dropped_files(&ctx);
+        self.edit_key.clear();
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        if let Some(p) = self.recover_offer.clone() {
+            egui::Panel::top("recover").show(ui, |ui| self.recover_ui(ui, &p));
+        }
+        match self.tab {
+            Tab::Debugger => self.debugger_ui(ui),
+            Tab::Coverage => {
+                egui::CentralPanel::default().show(ui, |ui| self.coverage_ui(ui));
+            }
+            Tab::Settings => {
+                egui::CentralPanel::default().show(ui, |ui| self.settings_ui(ui));
+            }
+        }
+        self.palette_ui(&ctx);
+        self.drop_overlay(&ctx);
+
+        // Edits the widgets made in place become undo steps; the preview sees new revisions.
+        let key = if self.edit_key.is_empty() {
+            "edit".to_string()
+        } else {
+            self.edit_key.clone()
+        };
+        if self.doc.commit_edits(&key, now) {
+            ctx.request_repaint();
+        }
+        if let Some((i, cond)) = self.queued_fix.take()
+            && let Some(s) = self.doc.subscriptions.get_mut(i)
+        {
+            s.trigger = preview::add_condition(&s.trigger, &cond);
+            let name = s.name.clone();
+            self.doc.commit_edits("coverage-fix", now - 10.0);
+            self.notify(format!("Added `{cond}` to the trigger of {name}."), false);
+        }
+        for c in std::mem::take(&mut self.queued) {
+            self.execute(c, &ctx);
+        }
+        self.autosave_tick(now);
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        // More modifiers first: egui matches Ctrl+Z "logically" also when Shift is held.
+        let mut all: Vec<(egui::KeyboardShortcut, Command)> = Command::all()
+            .into_iter()
+            .filter_map(|c| c.shortcut().map(|s| (s, c)))
+            .collect();
+        all.sort_by_key(|(s, _)| {
+            std::cmp::Reverse(
+                u8::from(s.modifiers.shift)
+                    + u8::from(s.modifiers.alt)
+                    + u8::from(s.modifiers.command),
+            )
+        });
+        let mut fired = Vec::new();
+        ctx.input_mut(|i| {
+            for (s, c) in &all {
+                if i.consume_shortcut(s) {
+                    fired.push(*c);
+                }
+            }
+            // Ctrl+Y is the other common redo.
+            if i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND,
+                egui::Key::Y,
+            )) {
+                fired.push(Command::Redo);
+            }
+        });
+        for c in fired {
+            self.execute(c, ctx);
+        }
+    }
+
+    /// Runs one command.
+    pub fn execute(&mut self, command: Command, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        match command {
+            Command::OpenEvents => {
+                let picked = rfd::FileDialog::new()
+                    .add_filter("Events", &["json", "ndjson", "jsonl", "txt"])
+                    .set_title("Open events")
+                    .pick_files();
+                for p in picked.unwrap_or_default() {
+                    self.start_load(p, ctx);
+                }
+            }
+            Command::OpenProject => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Ampscope project", &["json"])
+                    .set_title("Open project")
+                    .pick_file()
+                {
+                    self.open_project(&p);
+                }
+            }
+            Command::SaveProject => match self.doc.path.clone() {
+                Some(p) => self.save_project(&p),
+                None => self.execute(Command::SaveProjectAs, ctx),
+            },
+            Command::SaveProjectAs => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Ampscope project", &["json"])
+                    .set_file_name("project.ampscope.json")
+                    .set_title("Save project")
+                    .save_file()
+                {
+                    self.save_project(&p);
+                }
+            }
+            Command::ResetSamples => {
+                for (_, v) in engine_glue::sample_events() {
+                    let at = self.doc.events.len();
+                    self.doc.insert_event(at, v, now);
+                }
+            }
+            Command::Undo => {
+                self.doc.commit_edits("edit", now);
+                match self.doc.undo() {
+                    Some(touched) => self.after_history(touched),
+                    None => self.notify("Nothing to undo.", false),
+                }
+            }
+            Command::Redo => match self.doc.redo() {
+                Some(touched) => self.after_history(touched),
+                None => self.notify("Nothing to redo.", false),
+            },
+            Command::NewEvent => {
+                let at = self.selected_event.map_or(self.doc.events.len(), |i| i + 1);
+                let v = serde_json::json!({
+                    "type": "track",
+                    "event": "New Event",
+                    "userId": "user-1234",
+                    "properties": {}
+                });
+                let i = self.doc.insert_event(at, v, now);
+                self.selected_event = Some(i);
+            }
+            Command::DuplicateEvent => {
+                if let Some(i) = self.selected_event
+                    && let Some(e) = self.doc.events.get(i)
+                {
+                    let v = e.value.clone();
+                    let j = self.doc.insert_event(i + 1, v, now);
+                    self.selected_event = Some(j);
+                }
+            }
+            Command::DeleteEvent => {
+                if let Some(i) = self.selected_event {
+                    self.doc.delete_event(i, now);
+                    self.selected_event = if self.doc.events.is_empty() {
+                        None
+                    } else {
+                        Some(i.min(self.doc.events.len() - 1))
+                    };
+                }
+            }
+            Command::NextEvent | Command::PreviousEvent => {
+                let list = self.filtered().to_vec();
+                if list.is_empty() {
+                    return;
+                }
+                let pos = self
+                    .selected_event
+                    .and_then(|s| list.iter().position(|&i| i == s));
+                let next = match (pos, command == Command::NextEvent) {
+                    (None, _) => 0,
+                    (Some(p), true) => (p + 1).min(list.len() - 1),
+                    (Some(p), false) => p.saturating_sub(1),
+                };
+                self.selected_event = Some(list[next]);
+            }
+            Command::FocusSearch => {
+                self.tab = Tab::Debugger;
+                self.focus_search = true;
+            }
+            Command::AddSubscription(i) => self.add_subscription(i, now),
+            Command::DeleteSubscription => {
+                if let Some(i) = self.selected_sub
+                    && i < self.doc.subscriptions.len()
+                {
+                    self.doc.subscriptions.remove(i);
+                    self.doc.commit_edits("sub-delete", now - 10.0);
+                    self.selected_sub = if self.doc.subscriptions.is_empty() {
+                        None
+                    } else {
+                        Some(i.min(self.doc.subscriptions.len() - 1))
+                    };
+                }
+            }
+            Command::ShowDebugger => self.tab = Tab::Debugger,
+            Command::ShowCoverage => self.tab = Tab::Coverage,
+            Command::ShowSettings => self.tab = Tab::Settings,
+            Command::ToggleTheme => self.dark = !self.dark,
+            Command::CommandPalette => {
+                self.palette = match self.palette {
+                    Some(_) => None,
+                    None => Some(Palette::default()),
+                }
+            }
+            Command::CopyBody | Command::CopyCurl => self.copy_first_request(command, ctx),
+        }
+    }
+
+    fn after_history(&mut self, touched: Option<usize>) {
+        if let Some(i) = touched {
+            self.selected_event = if self.doc.events.is_empty() {
+                None
+            } else {
+                Some(i.min(self.doc.events.len() - 1))
+            };
+        }
+        if let Some(s) = self.selected_sub
+            && s >= self.doc.subscriptions.len()
+        {
+            self.selected_sub = self.doc.subscriptions.len().checked_sub(1);
+        }
+    }
+
+    /// Adds a subscription for the action at `index` with its default trigger and mapping,
+    /// unless the destination's limit of 50 mappings is reached.
+    pub fn add_subscription(&mut self, index: usize, now: f64) {
+        let Some(action) = engine_glue::actions().get(index) else {
+            return;
+        };
+        if self.doc.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            self.notify(
+                format!(
+                    "A destination holds at most {MAX_SUBSCRIPTIONS} mappings; delete one before adding another."
+                ),
+                true,
+            );
+            return;
+        }
+        self.doc
+            .subscriptions
+            .push(crate::engine::project::Subscription {
+                name: action.label.clone(),
+                enabled: true,
+                action: action.key.clone(),
+                trigger: action.default_trigger.clone(),
+                mapping: engine_glue::default_mapping(&action.key),
+            });
+        self.doc.commit_edits("sub-add", now - 10.0);
+        self.selected_sub = Some(self.doc.subscriptions.len() - 1);
+        self.tab = Tab::Debugger;
+    }
+
+    fn copy_first_request(&mut self, command: Command, ctx: &egui::Context) {
+        let Some(i) = self.selected_event else {
+            return;
+        };
+        let Some(outcome) = self.outcome(i) else {
+            return;
+        };
+        let preferred = self.selected_sub.filter(|&s| {
+            outcome
+                .runs
+                .get(s)
+                .is_some_and(|r| r.as_ref().is_some_and(|r| !r.requests.is_empty()))
+        });
+        let run = preferred
+            .and_then(|s| outcome.runs.get(s).cloned().flatten())
+            .or_else(|| {
+                outcome
+                    .runs
+                    .iter()
+                    .flatten()
+                    .find(|r| !r.requests.is_empty())
+                    .cloned()
+            });
+        match run.and_then(|r| r.requests.first().cloned()) {
+            Some(req) => {
+                let text = if command == Command::CopyBody {
+                    req.body.clone()
+                } else {
+                    engine_glue::curl_command(&req, &self.api_key, self.reveal_key)
+                };
+                ctx.copy_text(text);
+                self.notify(
+                    if command == Command::CopyBody {
+                        "Copied the request body."
+                    } else {
+                        "Copied the request as a curl command (API key masked)."
+                    },
+                    false,
+                );
+            }
+            None => self.notify("The selected event produces no request to copy.", true),
+        }
+    }
+
+    fn start_load(&mut self, path: PathBuf, ctx: &egui::Context) {
+        if self.loader.is_some() {
+            self.notify(
+                "Another file is still loading; try again in a moment.",
+                true,
+            );
+            return;
+        }
+        let c = ctx.clone();
+        self.loader = Some(Loader::start(path, move || c.request_repaint()));
+    }
+
+    fn poll_loader(&mut self) {
+        let Some(loader) = self.loader.as_mut() else {
+            return;
+        };
+        match loader.poll() {
+            None => {}
+            Some(LoadMsg::Done {
+                path,
+                events,
+                errors,
+            }) => {
+                self.loader = None;
+                let n = events.len();
+                let first = self.doc.events.len();
+                self.doc
+                    .add_file_events(path.to_string_lossy().into_owned(), events);
+                if n > 0 {
+                    self.selected_event = Some(first);
+                }
+                let name = path
+                    .file_name()
+                    .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                self.notify(
+                    format!(
+                        "Loaded {n} events from {name}{}",
+                        if errors.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; {} could not be read", errors.len())
+                        }
+                    ),
+                    !errors.is_empty(),
+                );
+                self.load_errors = errors;
+            }
+            Some(LoadMsg::Failed(path, e)) => {
+                self.loader = None;
+                self.notify(format!("Could not read {}: {e}", path.display()), true);
+            }
+            Some(LoadMsg::Progress(..)) => {}
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        for f in dropped {
+            self.start_load(f.path().to_path_buf(), ctx);
+        }
+    }
+
+    fn drop_overlay(&self, ctx: &egui::Context) {
+        if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+            return;
+        }
+        let screen = ctx.content_rect();
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop"),
+        ));
+        painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(180));
+        painter.text(
+            screen.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drop event files (JSON, array or NDJSON) to load them",
+            egui::FontId::proportional(22.0),
+            egui::Color32::WHITE,
+        );
+    }
+
+    /// Saves the project to `path` (atomically).
+    pub fn save_project(&mut self, path: &std::path::Path) {
+        match document::save(&self.doc, path) {
+            Ok(()) => {
+                self.doc.path = Some(path.to_path_buf());
+                self.doc.dirty = false;
+                self.notify(format!("Saved {}", path.display()), false);
+            }
+            Err(e) => self.notify(format!("Could not save {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Opens a project file, replacing the document.
+    pub fn open_project(&mut self, path: &std::path::Path) {
+        match document::open(path) {
+            Ok((doc, problems)) => self.replace_document(doc, problems, path),
+            Err(e) => self.notify(format!("Could not open {}: {e}", path.display()), true),
+        }
+    }
+
+    fn replace_document(&mut self, doc: Document, problems: Vec<String>, path: &std::path::Path) {
+        self.doc = doc;
+        self.selected_event = (!self.doc.events.is_empty()).then_some(0);
+        self.selected_sub = (!self.doc.subscriptions.is_empty()).then_some(0);
+        self.field_buffers.clear();
+        self.event_buffer = JsonBuffer::default();
+        self.preview = PreviewCache::default();
+        self.filter_key.0 = u64::MAX;
+        if problems.is_empty() {
+            self.notify(format!("Opened {}", path.display()), false);
+        } else {
+            self.notify(
+                format!(
+                    "Opened {} with problems: {}",
+                    path.display(),
+                    problems.join("; ")
+                ),
+                true,
+            );
+        }
+    }
+
+    fn autosave_tick(&mut self, now: f64) {
+        let Some(path) = self.autosave_path.clone() else {
+            return;
+        };
+        if self.recover_offer.is_some() || !self.doc.dirty || now - self.last_autosave < 30.0 {
+            return;
+        }
+        self.last_autosave = now;
+        if let Err(e) = document::autosave(&self.doc, &path) {
+            self.notify(format!("Autosave failed: {e}"), true);
+        }
+    }
+
+    fn recover_ui(&mut self, ui: &mut egui::Ui, path: &std::path::Path) {
+        ui.horizontal(|ui| {
+            ui.colored_label(
+                widgets::warn_color(ui),
+                "Ampscope did not close cleanly last time. Recover the unsaved work?",
+            );
+            if ui.button("Recover").clicked() {
+                match document::open(path) {
+                    Ok((mut doc, problems)) => {
+                        doc.path = None;
+                        doc.dirty = true;
+                        self.replace_document(doc, problems, path);
+                    }
+                    Err(e) => self.notify(format!("Could not recover: {e}"), true),
+                }
+                self.recover_offer = None;
+            }
+            if ui.button("Discard").clicked() {
+                let _ = std::fs::remove_file(path);
+                self.recover_offer = None;
+            }
+        });
+    }
+
+    fn menu_bar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            for (menu, title) in [
+                (Menu::File, "File"),
+                (Menu::Edit, "Edit"),
+                (Menu::View, "View"),
+            ] {
+                ui.menu_button(title, |ui| {
+                    for c in Command::all().into_iter().filter(|c| c.menu() == menu) {
+                        let enabled = match c {
+                            Command::Undo => self.doc.can_undo(),
+                            Command::Redo => self.doc.can_redo(),
+                            _ => true,
+                        };
+                        let mut b = egui::Button::new(c.label());
+                        if let Some(s) = c.shortcut() {
+                            b = b.shortcut_text(ui.ctx().format_shortcut(&s));
+                        }
+                        if ui.add_enabled(enabled, b).clicked() {
+                            self.queued.push(c);
+                            ui.close();
+                        }
+                    }
+                });
+            }
+            ui.separator();
+            for (tab, name) in [
+                (Tab::Debugger, "Debugger"),
+                (Tab::Coverage, "Coverage"),
+                (Tab::Settings, "Settings"),
+            ] {
+                ui.selectable_value(&mut self.tab, tab, name);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let icon = if self.dark {
+                    "Light theme"
+                } else {
+                    "Dark theme"
+                };
+                if ui
+                    .button(icon)
+                    .on_hover_text("Switch dark/light theme")
+                    .clicked()
+                {
+                    self.queued.push(Command::ToggleTheme);
+                }
+                if ui
+                    .button("Commands…")
+                    .on_hover_text(format!(
+                        "Command palette ({})",
+                        ui.ctx()
+                            .format_shortcut(&Command::CommandPalette.shortcut().unwrap_or(
+                                egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::K)
+                            ))
+                    ))
+                    .clicked()
+                {
+                    self.queued.push(Command::CommandPalette);
+                }
+            });
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let sel = self.selected_event;
+        let outcome = sel.and_then(|i| self.outcome(i));
+        ui.horizontal(|ui| {
+            ui.label(format!("{} events loaded", self.doc.events.len()));
+            ui.separator();
+            let enabled = self.doc.subscriptions.iter().filter(|s| s.enabled).count();
+            ui.label(format!(
+                "{} subscriptions ({enabled} enabled)",
+                self.doc.subscriptions.len()
+            ));
+            ui.separator();
+            match &outcome {
+                Some(o) => {
+                    let n = o.matched().count();
+                    ui.label(format!(
+                        "{n} {} for the selected event",
+                        if n == 1 { "match" } else { "matches" }
+                    ));
+                    ui.separator();
+                    let e = o.errors();
+                    if e > 0 {
+                        ui.colored_label(
+                            widgets::error_color(ui),
+                            format!("{e} {}", if e == 1 { "error" } else { "errors" }),
+                        );
+                    } else {
+                        ui.label("no errors");
+                    }
+                }
+                None => {
+                    ui.label("no event selected");
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let file = self
+                    .doc
+                    .path
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map_or("unsaved project".to_string(), |f| {
+                        f.to_string_lossy().into_owned()
+                    });
+                ui.label(format!("{file}{}", if self.doc.dirty { " *" } else { "" }));
+                if let Some(n) = self.notice.clone() {
+                    ui.separator();
+                    if ui.small_button("x").on_hover_text("Dismiss").clicked() {
+                        self.notice = None;
+                    }
+                    let color = if n.error {
+                        widgets::error_color(ui)
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.colored_label(color, n.text);
+                }
+            });
+        });
+    }
+
+    fn palette_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut palette) = self.palette.take() else {
+            return;
+        };
+        let mut run = None;
+        let mut close = false;
+        let modal = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
+            ui.set_width(460.0);
+            let label = ui.label("Command");
+            let resp = ui.add(
+                egui::TextEdit::singleline(&mut palette.query)
+                    .hint_text("Type a command…")
+                    .desired_width(f32::INFINITY),
+            );
+            let resp = resp.labelled_by(label.id);
+            resp.request_focus();
+            let q = palette.query.to_lowercase();
+            let matches: Vec<Command> = Command::all()
+                .into_iter()
+                .filter(|c| c.label().to_lowercase().contains(&q))
+                .collect();
+            if resp.changed() {
+                palette.selected = 0;
+            }
+            ui.input_mut(|i| {
+                if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
+                    palette.selected = (palette.selected + 1).min(matches.len().saturating_sub(1));
+                }
+                if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
+                    palette.selected = palette.selected.saturating_sub(1);
+                }
+                if i.consume_key(egui::Modifiers::NONE, egui::Key::Enter) {
+                    run = matches.get(palette.selected).copied();
+                }
+                if i.consume_key(egui::Modifiers::NONE, egui::Key::Escape) {
+                    close = true;
+                }
+            });
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    for (n, c) in matches.iter().enumerate() {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .selectable_label(n == palette.selected, c.label())
+                                .clicked()
+                            {
+                                run = Some(*c);
+                            }
+                            if let Some(s) = c.shortcut() {
+                                ui.with_layout(
+                                    egui::Layout::right_to_left(egui::Align::Center),
+                                    |ui| ui.weak(ui.ctx().format_shortcut(&s)),
+                                );
+                            }
+                        });
+                    }
+                    if matches.is_empty() {
+                        ui.weak("No command matches.");
+                    }
+                });
+        });
+        if modal.should_close() {
+            close = true;
+        }
+        if let Some(c) = run {
+            close = true;
+            if c != Command::CommandPalette {
+                self.queued.push(c);
+            }
+        }
+        if !close {
+            self.palette = Some(palette);
+        }
+    }
+}
+
+/// The most mappings a destination may hold (Segment's limit).
+pub const MAX_SUBSCRIPTIONS: usize = 50;
 
 impl eframe::App for AmpscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Keys typed into the settings stay in the app's own storage, never in project files.
+        if !self.keys_from_env {
+            storage.set_string(STORAGE_API_KEY, self.api_key.clone());
+            storage.set_string(STORAGE_SECRET_KEY, self.secret_key.clone());
+        }
+        storage.set_string(STORAGE_DARK, self.dark.to_string());
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A clean exit: the autosave is no longer needed for recovery.
+        if self.recover_offer.is_none()
+            && let Some(p) = &self.autosave_path
+        {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }

@@ -1,0 +1,674 @@
+//! The open document: events, subscriptions and settings, with revisions for memoisation,
+//! undo/redo, and the file side of saving (atomic writes, autosave, crash recovery).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::engine::project::{Project, ProjectEvents, ProjectSettings, Subscription};
+
+/// Where an event came from (decides how a project stores it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Added, edited or built in: stored inline.
+    Inline,
+    /// Read from `Document::files[i]` and not edited since.
+    File(usize),
+}
+
+/// One event of the list, with its display label cached (the list shows 100,000 of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventItem {
+    pub value: Value,
+    /// `Order Completed`, `Viewed Home`, `identify user-1` …
+    pub label: String,
+    /// The call type (`track`, `page`, …) or `?`.
+    pub kind: String,
+    pub origin: Origin,
+    /// Unique per content: changes whenever the value changes (memoisation key).
+    pub rev: u64,
+}
+
+impl EventItem {
+    /// Wraps an event value; `rev` must come from [`Document::next_rev`].
+    pub fn new(value: Value, origin: Origin, rev: u64) -> EventItem {
+        let (label, kind) = describe(&value);
+        EventItem {
+            value,
+            label,
+            kind,
+            origin,
+            rev,
+        }
+    }
+}
+
+/// A short label and the call type of an event.
+pub fn describe(v: &Value) -> (String, String) {
+    let kind = v
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    let s = |k: &str| v.get(k).and_then(Value::as_str);
+    let label = match kind.as_str() {
+        "track" => s("event").unwrap_or("(no event name)").to_string(),
+        "page" | "screen" => match s("name") {
+            Some(n) => format!("{} {n}", if kind == "page" { "Page" } else { "Screen" }),
+            None => format!(
+                "{} (no name)",
+                if kind == "page" { "Page" } else { "Screen" }
+            ),
+        },
+        "identify" => format!(
+            "Identify {}",
+            s("userId").or(s("anonymousId")).unwrap_or("")
+        ),
+        "group" => format!("Group {}", s("groupId").unwrap_or("")),
+        "alias" => format!(
+            "Alias {} -> {}",
+            s("previousId").unwrap_or("?"),
+            s("userId").unwrap_or("?")
+        ),
+        _ => s("event").unwrap_or("(no type)").to_string(),
+    };
+    (label.trim().to_string(), kind)
+}
+
+/// The settings part of the document (no secrets).
+pub type Settings = ProjectSettings;
+
+/// One undoable change.
+#[derive(Debug, Clone)]
+enum Change {
+    Subs {
+        before: Vec<Subscription>,
+        after: Vec<Subscription>,
+    },
+    Settings {
+        before: Settings,
+        after: Settings,
+    },
+    /// Insert (`before` None), delete (`after` None) or replace at `index`.
+    Event {
+        index: usize,
+        before: Option<EventItem>,
+        after: Option<EventItem>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    change: Change,
+    /// Edits with the same key in quick succession merge into one undo step (typing).
+    key: String,
+    at: f64,
+}
+
+/// How close (seconds) two edits of the same thing must be to merge into one undo step.
+const MERGE_WINDOW: f64 = 1.0;
+
+/// The open document.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub events: Vec<EventItem>,
+    pub subscriptions: Vec<Subscription>,
+    pub settings: Settings,
+    /// Files events were loaded from (paths as given).
+    pub files: Vec<String>,
+    /// Events read per file at load time (a file is stored by path only while all remain).
+    pub file_counts: Vec<usize>,
+    /// Bumped on every subscription change.
+    pub subs_rev: u64,
+    /// Bumped on every settings change.
+    pub settings_rev: u64,
+    /// Bumped on any change of the event list.
+    pub events_rev: u64,
+    /// The project file this document was opened from / saved to.
+    pub path: Option<PathBuf>,
+    pub dirty: bool,
+    next_rev: u64,
+    undo: Vec<Entry>,
+    redo: Vec<Entry>,
+    /// Snapshots the UI edits in place are compared against (see [`Document::commit_edits`]).
+    committed_subs: Vec<Subscription>,
+    committed_settings: Settings,
+}
+
+impl Document {
+    /// A document holding these events and subscriptions (not dirty, empty history).
+    pub fn new(events: Vec<Value>, subscriptions: Vec<Subscription>, settings: Settings) -> Self {
+        let mut d = Document {
+            subscriptions,
+            settings,
+            ..Default::default()
+        };
+        d.events = events
+            .into_iter()
+            .map(|v| {
+                let rev = d.next_rev();
+                EventItem::new(v, Origin::Inline, rev)
+            })
+            .collect();
+        d.committed_subs = d.subscriptions.clone();
+        d.committed_settings = d.settings.clone();
+        d
+    }
+
+    /// A fresh revision number.
+    pub fn next_rev(&mut self) -> u64 {
+        self.next_rev += 1;
+        self.next_rev
+    }
+
+    fn push(&mut self, change: Change, key: &str, now: f64) {
+        self.redo.clear();
+        self.dirty = true;
+        if let Some(top) = self.undo.last_mut()
+            && top.key == key
+            && now - top.at < MERGE_WINDOW
+        {
+            match (&mut top.change, change) {
+                (Change::Subs { after, .. }, Change::Subs { after: a, .. }) => *after = a,
+                (Change::Settings { after, .. }, Change::Settings { after: a, .. }) => *after = a,
+                (
+                    Change::Event {
+                        index, after: aft, ..
+                    },
+                    Change::Event {
+                        index: i, after: a, ..
+                    },
+                ) if *index == i => *aft = a,
+                (_, change) => self.undo.push(Entry {
+                    change,
+                    key: key.to_string(),
+                    at: now,
+                }),
+            }
+            if let Some(top) = self.undo.last_mut() {
+                top.at = now;
+            }
+            return;
+        }
+        self.undo.push(Entry {
+            change,
+            key: key.to_string(),
+            at: now,
+        });
+        if self.undo.len() > 500 {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Records edits the UI made in place to `subscriptions` / `settings` since the last call.
+    /// `key` names what was being edited, so keystrokes merge into one undo step. Returns
+    /// whether anything changed.
+    pub fn commit_edits(&mut self, key: &str, now: f64) -> bool {
+        let mut changed = false;
+        if self.subscriptions != self.committed_subs {
+            let before = std::mem::replace(&mut self.committed_subs, self.subscriptions.clone());
+            self.push(
+                Change::Subs {
+                    before,
+                    after: self.subscriptions.clone(),
+                },
+                key,
+                now,
+            );
+            self.subs_rev += 1;
+            changed = true;
+        }
+        if self.settings != self.committed_settings {
+            let before = std::mem::replace(&mut self.committed_settings, self.settings.clone());
+            self.push(
+                Change::Settings {
+                    before,
+                    after: self.settings.clone(),
+                },
+                key,
+                now,
+            );
+            self.settings_rev += 1;
+            changed = true;
+        }
+        changed
+    }
+
+    /// Replaces the event at `index` with a new value (one undo step per burst of typing).
+    pub fn set_event(&mut self, index: usize, value: Value, now: f64) {
+        let Some(old) = self.events.get(index).cloned() else {
+            return;
+        };
+        let rev = self.next_rev();
+        let new = EventItem::new(value, Origin::Inline, rev);
+        self.events[index] = new.clone();
+        self.events_rev += 1;
+        self.push(
+            Change::Event {
+                index,
+                before: Some(old),
+                after: Some(new),
+            },
+            &format!("event:{index}"),
+            now,
+        );
+    }
+
+    /// Inserts an event at `index` (clamped).
+    pub fn insert_event(&mut self, index: usize, value: Value, now: f64) -> usize {
+        let index = index.min(self.events.len());
+        let rev = self.next_rev();
+        let item = EventItem::new(value, Origin::Inline, rev);
+        self.events.insert(index, item.clone());
+        self.events_rev += 1;
+        self.push(
+            Change::Event {
+                index,
+                before: None,
+                after: Some(item),
+            },
+            "event-insert",
+            now - MERGE_WINDOW * 2.0,
+        );
+        index
+    }
+
+    /// Deletes the event at `index`.
+    pub fn delete_event(&mut self, index: usize, now: f64) {
+        if index >= self.events.len() {
+            return;
+        }
+        let old = self.events.remove(index);
+        self.events_rev += 1;
+        self.push(
+            Change::Event {
+                index,
+                before: Some(old),
+                after: None,
+            },
+            "event-delete",
+            now - MERGE_WINDOW * 2.0,
+        );
+    }
+
+    /// Appends events read from a file (not an undo step: loading is not an edit).
+    pub fn add_file_events(&mut self, path: String, values: Vec<Value>) {
+        let file = self.files.len();
+        self.files.push(path);
+        self.file_counts.push(values.len());
+        self.events.reserve(values.len());
+        for v in values {
+            let rev = self.next_rev();
+            self.events.push(EventItem::new(v, Origin::File(file), rev));
+        }
+        self.events_rev += 1;
+        self.dirty = true;
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn apply(&mut self, change: &Change, forward: bool) {
+        match change {
+            Change::Subs { before, after } => {
+                self.subscriptions = if forward { after } else { before }.clone();
+                self.committed_subs = self.subscriptions.clone();
+                self.subs_rev += 1;
+            }
+            Change::Settings { before, after } => {
+                self.settings = if forward { after } else { before }.clone();
+                self.committed_settings = self.settings.clone();
+                self.settings_rev += 1;
+            }
+            Change::Event {
+                index,
+                before,
+                after,
+            } => {
+                let (from, to) = if forward {
+                    (before, after)
+                } else {
+                    (after, before)
+                };
+                match (from, to) {
+                    (None, Some(item)) => {
+                        let i = (*index).min(self.events.len());
+                        self.events.insert(i, item.clone());
+                    }
+                    (Some(_), None) => {
+                        if *index < self.events.len() {
+                            self.events.remove(*index);
+                        }
+                    }
+                    (Some(_), Some(item)) => {
+                        if let Some(slot) = self.events.get_mut(*index) {
+                            *slot = item.clone();
+                        }
+                    }
+                    (None, None) => {}
+                }
+                self.events_rev += 1;
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Undoes the last change; returns the event index it touched, if any.
+    pub fn undo(&mut self) -> Option<Option<usize>> {
+        let entry = self.undo.pop()?;
+        self.apply(&entry.change, false);
+        let touched = touched_event(&entry.change);
+        self.redo.push(entry);
+        Some(touched)
+    }
+
+    /// Redoes the last undone change.
+    pub fn redo(&mut self) -> Option<Option<usize>> {
+        let entry = self.redo.pop()?;
+        self.apply(&entry.change, true);
+        let touched = touched_event(&entry.change);
+        self.undo.push(entry);
+        Some(touched)
+    }
+
+    /// The document as a project (settings without secrets, subscriptions, events: unedited
+    /// files by path, everything else inline).
+    pub fn to_project(&self) -> Project {
+        let mut kept = vec![0usize; self.files.len()];
+        for e in &self.events {
+            if let Origin::File(i) = e.origin
+                && let Some(k) = kept.get_mut(i)
+            {
+                *k += 1;
+            }
+        }
+        let whole = |i: usize| kept.get(i) == self.file_counts.get(i);
+        let inline: Vec<Value> = self
+            .events
+            .iter()
+            .filter(|e| !matches!(e.origin, Origin::File(i) if whole(i)))
+            .map(|e| e.value.clone())
+            .collect();
+        let mut events = Vec::new();
+        if !inline.is_empty() {
+            events.push(ProjectEvents::Inline {
+                name: "events".into(),
+                events: inline,
+            });
+        }
+        for (i, path) in self.files.iter().enumerate() {
+            if whole(i) && kept[i] > 0 {
+                events.push(ProjectEvents::File { path: path.clone() });
+            }
+        }
+        Project {
+            settings: self.settings.clone(),
+            subscriptions: self.subscriptions.clone(),
+            events,
+            ..Project::default()
+        }
+    }
+
+    /// A document from a project; file entries are read with `read_file` (relative paths are
+    /// taken from `base`). Returns the document and the problems met reading files.
+    pub fn from_project(
+        project: Project,
+        base: Option<&Path>,
+        read_file: &dyn Fn(&Path) -> Result<String, String>,
+    ) -> (Document, Vec<String>) {
+        let mut doc = Document::new(Vec::new(), project.subscriptions, project.settings);
+        let mut problems = Vec::new();
+        for set in project.events {
+            match set {
+                ProjectEvents::Inline { events, .. } => {
+                    for v in events {
+                        let rev = doc.next_rev();
+                        doc.events.push(EventItem::new(v, Origin::Inline, rev));
+                    }
+                }
+                ProjectEvents::File { path } => {
+                    let full = match base {
+                        Some(b) if Path::new(&path).is_relative() => b.join(&path),
+                        _ => PathBuf::from(&path),
+                    };
+                    match read_file(&full) {
+                        Ok(text) => {
+                            let loaded = crate::engine::event::parse_events(&text);
+                            for e in &loaded.errors {
+                                problems.push(format!("{path}: {e}"));
+                            }
+                            doc.add_file_events(
+                                path,
+                                loaded.events.into_iter().map(|e| e.value).collect(),
+                            );
+                        }
+                        Err(e) => problems.push(format!("{path}: {e}")),
+                    }
+                }
+            }
+        }
+        doc.dirty = false;
+        (doc, problems)
+    }
+}
+
+fn touched_event(change: &Change) -> Option<usize> {
+    match change {
+        Change::Event { index, .. } => Some(*index),
+        _ => None,
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so a
+/// crash never leaves a half-written project.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Saves the document to `path` (the project's file paths are kept as they were given).
+pub fn save(doc: &Document, path: &Path) -> Result<(), String> {
+    write_atomic(path, &doc.to_project().to_json()).map_err(|e| e.to_string())
+}
+
+/// Opens a project file.
+pub fn open(path: &Path) -> Result<(Document, Vec<String>), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let project = Project::from_json(&text)?;
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| e.to_string());
+    let (mut doc, problems) = Document::from_project(project, path.parent(), &read);
+    doc.path = Some(path.to_path_buf());
+    Ok((doc, problems))
+}
+
+/// Where autosaves go: the app's data folder.
+pub fn autosave_path() -> Option<PathBuf> {
+    eframe::storage_dir("Ampscope").map(|d| d.join("autosave.ampscope.json"))
+}
+
+/// Writes the autosave file (only the document, never secrets).
+pub fn autosave(doc: &Document, path: &Path) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    let mut project = doc.to_project();
+    // Relative file paths would be resolved against the data folder on recovery.
+    for set in &mut project.events {
+        if let ProjectEvents::File { path: p } = set
+            && let Some(base) = doc.path.as_ref().and_then(|d| d.parent())
+            && Path::new(p).is_relative()
+        {
+            *p = base.join(&*p).to_string_lossy().into_owned();
+        }
+    }
+    write_atomic(path, &project.to_json()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sub(name: &str) -> Subscription {
+        Subscription {
+            name: name.into(),
+            enabled: true,
+            action: "logEventV2".into(),
+            trigger: "type = \"track\"".into(),
+            mapping: serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn typing_merges_into_one_undo_step() {
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        for (i, c) in ["AB", "ABC", "ABCD"].iter().enumerate() {
+            d.subscriptions[0].name = (*c).into();
+            assert!(d.commit_edits("name:0", i as f64 * 0.2));
+        }
+        assert!(!d.commit_edits("name:0", 1.0));
+        d.undo();
+        assert_eq!(d.subscriptions[0].name, "A");
+        d.redo();
+        assert_eq!(d.subscriptions[0].name, "ABCD");
+    }
+
+    #[test]
+    fn separate_edits_are_separate_steps() {
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        d.subscriptions[0].name = "B".into();
+        d.commit_edits("name:0", 0.0);
+        d.subscriptions[0].trigger = "type = \"page\"".into();
+        d.commit_edits("trigger:0", 0.1);
+        d.undo();
+        assert_eq!(d.subscriptions[0].name, "B");
+        assert_eq!(d.subscriptions[0].trigger, "type = \"track\"");
+        d.undo();
+        assert_eq!(d.subscriptions[0].name, "A");
+        assert!(!d.can_undo());
+    }
+
+    #[test]
+    fn event_insert_edit_delete_undo() {
+        let mut d = Document::new(
+            vec![json!({"type": "track", "event": "A"})],
+            vec![],
+            Settings::default(),
+        );
+        d.insert_event(1, json!({"type": "page", "name": "Home"}), 0.0);
+        d.set_event(0, json!({"type": "track", "event": "B"}), 5.0);
+        d.delete_event(1, 10.0);
+        assert_eq!(d.events.len(), 1);
+        d.undo();
+        assert_eq!(d.events[1].label, "Page Home");
+        d.undo();
+        assert_eq!(d.events[0].label, "A");
+        d.undo();
+        assert_eq!(d.events.len(), 1);
+        d.redo();
+        d.redo();
+        assert_eq!(d.events[0].label, "B");
+    }
+
+    #[test]
+    fn project_keeps_unedited_files_by_path() {
+        let mut d = Document::new(
+            vec![json!({"type": "identify"})],
+            vec![sub("A")],
+            Settings::default(),
+        );
+        d.add_file_events(
+            "a.ndjson".into(),
+            vec![json!({"type": "track", "event": "X"})],
+        );
+        d.add_file_events(
+            "b.ndjson".into(),
+            vec![
+                json!({"type": "track", "event": "Y"}),
+                json!({"type": "track", "event": "Z"}),
+            ],
+        );
+        d.delete_event(2, 0.0);
+        let p = d.to_project();
+        assert_eq!(p.events.len(), 2);
+        assert_eq!(
+            p.events[1],
+            ProjectEvents::File {
+                path: "a.ndjson".into()
+            }
+        );
+        match &p.events[0] {
+            ProjectEvents::Inline { events, .. } => assert_eq!(events.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        let files = |path: &Path| -> Result<String, String> {
+            assert_eq!(path, Path::new("/base/a.ndjson"));
+            Ok("{\"type\":\"track\",\"event\":\"X\"}\n".into())
+        };
+        let (back, problems) = Document::from_project(p, Some(Path::new("/base")), &files);
+        assert!(problems.is_empty());
+        let labels: Vec<&str> = back.events.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["Identify", "Z", "X"]);
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file() {
+        let dir = std::env::temp_dir().join(format!("ampscope-doc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok();
+        let path = dir.join("p.json");
+        write_atomic(&path, "one").ok();
+        write_atomic(&path, "two").ok();
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("two"));
+        let leftovers = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
+        assert_eq!(leftovers, 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn labels_describe_events() {
+        let cases = [
+            (
+                json!({"type": "track", "event": "Order Completed"}),
+                "Order Completed",
+                "track",
+            ),
+            (json!({"type": "page", "name": "Home"}), "Page Home", "page"),
+            (json!({"type": "screen"}), "Screen (no name)", "screen"),
+            (
+                json!({"type": "identify", "userId": "u1"}),
+                "Identify u1",
+                "identify",
+            ),
+            (
+                json!({"type": "alias", "previousId": "a", "userId": "b"}),
+                "Alias a -> b",
+                "alias",
+            ),
+            (json!({"x": 1}), "(no type)", "?"),
+        ];
+        for (v, label, kind) in cases {
+            assert_eq!(describe(&v), (label.to_string(), kind.to_string()));
+        }
+    }
+}

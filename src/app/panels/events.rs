@@ -1,0 +1,193 @@
+//! The events panel: list (virtualised), filter, search, and the JSON editor of the selection.
+
+use super::super::AmpscopeApp;
+use super::super::command::Command;
+use super::super::widgets::{self, Lang};
+use super::heading;
+
+const KINDS: [&str; 6] = ["track", "page", "screen", "identify", "group", "alias"];
+
+impl AmpscopeApp {
+    pub(in crate::app) fn events_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            heading(ui, "Events");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("Open events…")
+                    .on_hover_text("Load a JSON object, array or NDJSON file (or drop files here)")
+                    .clicked()
+                {
+                    self.queued.push(Command::OpenEvents);
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Type");
+            let current = self.kind_filter.clone().unwrap_or_else(|| "all".into());
+            egui::ComboBox::from_id_salt("kind-filter")
+                .selected_text(current)
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.kind_filter, None, "all");
+                    for k in KINDS {
+                        ui.selectable_value(&mut self.kind_filter, Some(k.to_string()), k);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .hint_text("Search name or text")
+                    .desired_width(f32::INFINITY),
+            );
+            widgets::name(ui, &search, "Search events");
+            if std::mem::take(&mut self.focus_search) {
+                search.request_focus();
+            }
+        });
+        if let Some(l) = &self.loader {
+            let name = l
+                .path
+                .file_name()
+                .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+            ui.add(
+                egui::ProgressBar::new(l.progress)
+                    .show_percentage()
+                    .text(format!("{name}: {}", l.status)),
+            );
+        }
+        let list_height = (ui.available_height() * 0.42).max(140.0);
+        let filtered = self.filtered().to_vec();
+        let total = self.doc.events.len();
+        ui.horizontal(|ui| {
+            ui.weak(if filtered.len() == total {
+                format!("{total} events")
+            } else {
+                format!("{} of {total} events", filtered.len())
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let has = self.selected_event.is_some();
+                if ui
+                    .add_enabled(has, egui::Button::new("Delete"))
+                    .on_hover_text("Delete the selected event")
+                    .clicked()
+                {
+                    self.queued.push(Command::DeleteEvent);
+                }
+                if ui
+                    .add_enabled(has, egui::Button::new("Duplicate"))
+                    .on_hover_text("Duplicate the selected event")
+                    .clicked()
+                {
+                    self.queued.push(Command::DuplicateEvent);
+                }
+                if ui
+                    .button("New")
+                    .on_hover_text("Add a new track event")
+                    .clicked()
+                {
+                    self.queued.push(Command::NewEvent);
+                }
+            });
+        });
+        let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_height(list_height);
+            if total == 0 {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(20.0);
+                    ui.weak("No events yet.");
+                    ui.weak("Open a file, drop one here, or");
+                    if ui.button("Load the sample events").clicked() {
+                        self.queued.push(Command::ResetSamples);
+                    }
+                });
+                return;
+            }
+            if filtered.is_empty() {
+                ui.weak("No event matches the filter.");
+                return;
+            }
+            egui::ScrollArea::vertical()
+                .id_salt("event-list")
+                .auto_shrink([false, false])
+                .show_rows(ui, row_h, filtered.len(), |ui, rows| {
+                    for &i in &filtered[rows] {
+                        let Some(e) = self.doc.events.get(i) else {
+                            continue;
+                        };
+                        let selected = self.selected_event == Some(i);
+                        let text = egui::RichText::new(format!("{:<8} {}", e.kind, e.label));
+                        let resp = ui.add_sized(
+                            [ui.available_width(), row_h - 2.0],
+                            egui::Button::selectable(selected, text.monospace())
+                                .truncate()
+                                .frame_when_inactive(false),
+                        );
+                        if resp.clicked() {
+                            self.selected_event = Some(i);
+                        }
+                    }
+                });
+        });
+        if !self.load_errors.is_empty() {
+            let n = self.load_errors.len();
+            egui::CollapsingHeader::new(
+                egui::RichText::new(format!("{n} events could not be read"))
+                    .color(widgets::error_color(ui)),
+            )
+            .id_salt("load-errors")
+            .show(ui, |ui| {
+                for e in self.load_errors.iter().take(50) {
+                    ui.label(e);
+                }
+                if n > 50 {
+                    ui.weak(format!("…and {} more", n - 50));
+                }
+            });
+        }
+        ui.separator();
+        self.event_editor_ui(ui);
+    }
+
+    fn event_editor_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(i) = self.selected_event.filter(|&i| i < self.doc.events.len()) else {
+            ui.weak("Select an event to see and edit its JSON.");
+            return;
+        };
+        let rev = self.doc.events[i].rev;
+        if self.event_buffer_rev != rev {
+            self.event_buffer.synced = None;
+            self.event_buffer.sync(Some(&self.doc.events[i].value));
+            self.event_buffer_rev = rev;
+        }
+        ui.horizontal(|ui| {
+            ui.strong("Selected event");
+            ui.weak(format!("#{}", i + 1));
+        });
+        if let Some((_, msg)) = &self.event_buffer.error {
+            ui.colored_label(widgets::error_color(ui), format!("JSON error: {msg}"));
+        }
+        let error = self.event_buffer.error.as_ref().map(|(r, _)| r.clone());
+        let mut changed = false;
+        egui::ScrollArea::vertical()
+            .id_salt("event-json")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let resp = widgets::code_editor(
+                    ui,
+                    "Event JSON",
+                    &mut self.event_buffer.text,
+                    Lang::Json,
+                    error,
+                    12,
+                );
+                changed = resp.changed();
+            });
+        if changed && let Some(v) = self.event_buffer.parse() {
+            let now = ui.ctx().input(|i| i.time);
+            self.doc.set_event(i, v, now);
+            self.event_buffer_rev = self.doc.events[i].rev;
+        }
+    }
+}

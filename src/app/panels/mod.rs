@@ -1,0 +1,43 @@
+//! The panels of the window, each an `impl AmpscopeApp` block with `*_ui` functions.
+
+mod coverage;
+mod events;
+mod output;
+mod settings;
+mod subscription;
+
+use super::AmpscopeApp;
+
+impl AmpscopeApp {
+    /// The debugger view: events (left), subscriptions (centre), preview (right).
+    pub(super) fn debugger_ui(&mut self, ui: &mut egui::Ui) {
+        let width = ui.available_width();
+        egui::Panel::left("events")
+            .resizable(true)
+            .default_size((width * 0.24).clamp(280.0, 420.0))
+            .min_size(240.0)
+            .show(ui, |ui| self.events_ui(ui));
+        egui::Panel::right("preview")
+            .resizable(true)
+            .default_size((width * 0.36).clamp(360.0, 640.0))
+            .min_size(300.0)
+            .show(ui, |ui| self.output_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.subscriptions_ui(ui));
+    }
+}
+
+/// A section heading with a little space above it.
+pub(super) fn heading(ui: &mut egui::Ui, text: &str) {
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(text).strong().size(15.0));
+}
+
+/// Shortens a one-line JSON rendering for display.
+pub(super) fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
