@@ -8,7 +8,7 @@ use super::super::engine_glue::{
     self, BUILDER_OPERATORS, BuilderCondition, BuilderModel, FieldInfo,
 };
 use super::super::widgets::{self, Lang};
-use super::super::{AmpscopeApp, JsonBuffer, MAX_SUBSCRIPTIONS, TriggerView};
+use super::super::{AmpscopeApp, MAX_SUBSCRIPTIONS, TriggerView};
 use super::{heading, short};
 
 /// Directive templates offered by the mapping editor.
@@ -442,6 +442,7 @@ impl AmpscopeApp {
         let key = field.key.clone();
         let mode = Mode::of(self.doc.subscriptions[si].mapping.get(&key));
         ui.vertical(|ui| {
+            ui.set_max_width(300.0);
             ui.horizontal(|ui| {
                 let mut new_mode = mode;
                 let combo = egui::ComboBox::from_id_salt(("mode", si, &key))
@@ -622,10 +623,7 @@ impl AmpscopeApp {
 
     fn directive_editor_ui(&mut self, ui: &mut egui::Ui, si: usize, key: &str) {
         let current = self.doc.subscriptions[si].mapping.get(key).cloned();
-        let buf = self
-            .field_buffers
-            .entry((si, key.to_string()))
-            .or_insert_with(JsonBuffer::default);
+        let buf = self.field_buffers.entry((si, key.to_string())).or_default();
         buf.sync(current.as_ref());
         let rows = buf.text.lines().count().clamp(1, 10);
         let error = buf.error.as_ref().map(|(r, _)| r.clone());
