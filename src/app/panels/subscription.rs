@@ -391,11 +391,11 @@ impl AmpscopeApp {
         let paths = self.event_paths();
         egui::Grid::new(("fields", si))
             .striped(true)
-            .num_columns(4)
+            .num_columns(2)
             .spacing([8.0, 6.0])
             .min_col_width(60.0)
             .show(ui, |ui| {
-                for h in ["field", "mapping", "", "value for the selected event"] {
+                for h in ["field", "mapping, and its value for the selected event"] {
                     ui.weak(h);
                 }
                 ui.end_row();
@@ -488,15 +488,12 @@ impl AmpscopeApp {
                 Mode::Static => self.static_editor_ui(ui, si, field),
                 Mode::Directive => self.directive_editor_ui(ui, si, &key),
             }
-        });
-        ui.label("->");
-        ui.vertical(|ui| {
             let mapping = self.doc.subscriptions[si].mapping.get(&key).cloned();
             if let (Some(m), Some(ev)) = (&mapping, event) {
                 match engine_glue::resolve_field(m, ev) {
                     Ok(Some(v)) => {
                         let text = self.mask(&v.to_string());
-                        ui.monospace(short(&text, 60))
+                        ui.monospace(format!("= {}", short(&text, 48)))
                             .on_hover_text(serde_json::to_string_pretty(&v).unwrap_or_default());
                     }
                     Ok(None) => {
