@@ -5,7 +5,7 @@
 
 use ampscope::app::{AmpscopeApp, Tab};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 
 fn harness(app: AmpscopeApp) -> Harness<'static, AmpscopeApp> {
     let mut h = Harness::builder()

@@ -305,7 +305,11 @@ mod tests {
     fn underline_splits_sections() {
         let mut job = LayoutJob::default();
         job.append("hello ", 0.0, TextFormat::default());
-        job.append("world", 0.0, TextFormat::default());
+        let other = TextFormat {
+            color: Color32::BLUE,
+            ..TextFormat::default()
+        };
+        job.append("world", 0.0, other);
         underline(&mut job, 3..8, Color32::RED);
         let parts: Vec<(usize, usize, bool)> = job
             .sections

@@ -5,6 +5,9 @@ use super::super::preview::double_send;
 use super::super::widgets;
 use super::{heading, short};
 
+/// One double send: event index, the subscriptions sending it, the suggested fix.
+type Warning = (usize, Vec<usize>, Option<(usize, String)>);
+
 /// Events scanned for the warning summary (the matrix itself is virtualised and unbounded).
 const SCAN_LIMIT: usize = 2_000;
 
@@ -25,7 +28,7 @@ impl AmpscopeApp {
         }
         // Warnings: events sent more than once.
         let scan = self.doc.events.len().min(SCAN_LIMIT);
-        let mut warnings: Vec<(usize, Vec<usize>, Option<(usize, String)>)> = Vec::new();
+        let mut warnings: Vec<Warning> = Vec::new();
         let mut unmatched = 0;
         for i in 0..scan {
             let Some(o) = self.outcome(i) else { continue };

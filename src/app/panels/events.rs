@@ -118,12 +118,18 @@ impl AmpscopeApp {
                         };
                         let selected = self.selected_event == Some(i);
                         let text = egui::RichText::new(format!("{:<8} {}", e.kind, e.label));
-                        let resp = ui.add_sized(
-                            [ui.available_width(), row_h - 2.0],
-                            egui::Button::selectable(selected, text.monospace())
-                                .truncate()
-                                .frame_when_inactive(false),
-                        );
+                        let resp = ui
+                            .with_layout(
+                                egui::Layout::top_down_justified(egui::Align::LEFT),
+                                |ui| {
+                                    ui.add(
+                                        egui::Button::selectable(selected, text.monospace())
+                                            .truncate()
+                                            .min_size(egui::vec2(0.0, row_h - 2.0)),
+                                    )
+                                },
+                            )
+                            .inner;
                         if resp.clicked() {
                             self.selected_event = Some(i);
                         }

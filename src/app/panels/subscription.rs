@@ -8,7 +8,7 @@ use super::super::engine_glue::{
     self, BUILDER_OPERATORS, BuilderCondition, BuilderModel, FieldInfo,
 };
 use super::super::widgets::{self, Lang};
-use super::super::{AmpscopeApp, JsonBuffer, MAX_SUBSCRIPTIONS, TriggerView};
+use super::super::{AmpscopeApp, MAX_SUBSCRIPTIONS, TriggerView};
 use super::{heading, short};
 
 /// Directive templates offered by the mapping editor.
@@ -391,11 +391,11 @@ impl AmpscopeApp {
         let paths = self.event_paths();
         egui::Grid::new(("fields", si))
             .striped(true)
-            .num_columns(4)
+            .num_columns(2)
             .spacing([8.0, 6.0])
             .min_col_width(60.0)
             .show(ui, |ui| {
-                for h in ["field", "mapping", "", "value for the selected event"] {
+                for h in ["field", "mapping, and its value for the selected event"] {
                     ui.weak(h);
                 }
                 ui.end_row();
@@ -442,6 +442,7 @@ impl AmpscopeApp {
         let key = field.key.clone();
         let mode = Mode::of(self.doc.subscriptions[si].mapping.get(&key));
         ui.vertical(|ui| {
+            ui.set_max_width(300.0);
             ui.horizontal(|ui| {
                 let mut new_mode = mode;
                 let combo = egui::ComboBox::from_id_salt(("mode", si, &key))
@@ -487,15 +488,12 @@ impl AmpscopeApp {
                 Mode::Static => self.static_editor_ui(ui, si, field),
                 Mode::Directive => self.directive_editor_ui(ui, si, &key),
             }
-        });
-        ui.label("->");
-        ui.vertical(|ui| {
             let mapping = self.doc.subscriptions[si].mapping.get(&key).cloned();
             if let (Some(m), Some(ev)) = (&mapping, event) {
                 match engine_glue::resolve_field(m, ev) {
                     Ok(Some(v)) => {
                         let text = self.mask(&v.to_string());
-                        ui.monospace(short(&text, 60))
+                        ui.monospace(format!("= {}", short(&text, 48)))
                             .on_hover_text(serde_json::to_string_pretty(&v).unwrap_or_default());
                     }
                     Ok(None) => {
@@ -622,10 +620,7 @@ impl AmpscopeApp {
 
     fn directive_editor_ui(&mut self, ui: &mut egui::Ui, si: usize, key: &str) {
         let current = self.doc.subscriptions[si].mapping.get(key).cloned();
-        let buf = self
-            .field_buffers
-            .entry((si, key.to_string()))
-            .or_insert_with(JsonBuffer::default);
+        let buf = self.field_buffers.entry((si, key.to_string())).or_default();
         buf.sync(current.as_ref());
         let rows = buf.text.lines().count().clamp(1, 10);
         let error = buf.error.as_ref().map(|(r, _)| r.clone());
