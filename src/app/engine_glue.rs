@@ -1,9 +1,7 @@
 //! The one place the window talks to the engine.
 //!
-//! The GUI works with the small types below; each function adapts the engine's API to them. While
-//! a part of the engine is still being written, the function uses a simplified stand-in from
-//! [`fallback`] (clearly marked) so the window can be built and tested; replacing a stand-in with
-//! the real engine call changes nothing outside this file.
+//! The GUI works with the small types below; each function adapts the engine's API to them, so
+//! a change of an engine API changes nothing outside this file.
 
 use std::ops::Range;
 
@@ -12,6 +10,11 @@ use serde_json::{Map, Value};
 use crate::engine::amplitude;
 use crate::engine::project::Subscription;
 use crate::engine::request::HttpRequest;
+use crate::engine::trigger::{
+    self,
+    builder::{Builder, BuilderOp, Combinator, Family},
+    explain::ExplainNode,
+};
 
 /// One field of an action, as the field-mapping editor lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,24 +87,24 @@ pub struct BuilderCondition {
     pub value: String,
 }
 
-/// Operators the visual builder offers (the reference's AST operator names).
-pub const BUILDER_OPERATORS: [&str; 16] = [
-    "=",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "not_starts_with",
-    "ends_with",
-    "not_ends_with",
-    "exists",
-    "not_exists",
-    "is_true",
-    "is_false",
+/// Operators the visual builder offers (the Segment app's, in menu order).
+pub const BUILDER_OPERATORS: [BuilderOp; 16] = [
+    BuilderOp::Is,
+    BuilderOp::IsNot,
+    BuilderOp::NumberEquals,
+    BuilderOp::NumberNotEquals,
+    BuilderOp::LessThan,
+    BuilderOp::LessThanOrEqual,
+    BuilderOp::GreaterThan,
+    BuilderOp::GreaterThanOrEqual,
+    BuilderOp::Contains,
+    BuilderOp::DoesNotContain,
+    BuilderOp::StartsWith,
+    BuilderOp::EndsWith,
+    BuilderOp::Exists,
+    BuilderOp::DoesNotExist,
+    BuilderOp::IsTrue,
+    BuilderOp::IsFalse,
 ];
 
 /// What running one subscription on one event produced.
@@ -189,29 +192,157 @@ pub fn sample_events() -> Vec<(String, Value)> {
 
 /// Checks a trigger; every error located in the text.
 pub fn check_trigger(fql: &str) -> Result<(), Vec<FqlError>> {
-    fallback::parse(fql).map(|_| ()).map_err(|e| vec![e])
+    trigger::parse(fql).map(|_| ()).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| FqlError {
+                span: e.span,
+                message: e.message,
+            })
+            .collect()
+    })
 }
 
-/// Evaluates a trigger against an event, condition by condition.
+/// Evaluates a trigger against an event, condition by condition (nested groups flattened in
+/// reading order; the top group's operator is the joiner).
 pub fn explain_trigger(fql: &str, event: &Value) -> Result<TriggerOutcome, FqlError> {
-    fallback::parse(fql).map(|t| fallback::explain(&t, event))
+    let parsed = trigger::parse(fql).map_err(|mut errors| {
+        let e = errors.swap_remove(0);
+        FqlError {
+            span: e.span,
+            message: e.message,
+        }
+    })?;
+    let explanation = parsed.explain(event);
+    let mut conditions = Vec::new();
+    flatten(&explanation.root, &mut conditions);
+    let joiner = match &explanation.root {
+        ExplainNode::Group { operator, .. } => (*operator).to_string(),
+        _ => "and".to_string(),
+    };
+    Ok(TriggerOutcome {
+        matched: explanation.matched,
+        joiner,
+        conditions,
+    })
+}
+
+fn flatten(node: &ExplainNode, out: &mut Vec<ConditionResult>) {
+    match node {
+        ExplainNode::Group { children, .. } => children.iter().for_each(|c| flatten(c, out)),
+        ExplainNode::Condition(c) => out.push(ConditionResult {
+            field: c.path.clone(),
+            operator: c.operator.clone(),
+            expected: c
+                .expected
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            actual: c
+                .actual
+                .as_ref()
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "missing".to_string()),
+            pass: c.outcome == trigger::explain::Outcome::Pass,
+        }),
+        ExplainNode::Empty { .. } => {}
+    }
 }
 
 /// Warnings about a trigger that parses but probably does not do what the user means.
 pub fn lint_trigger(fql: &str) -> Vec<String> {
-    fallback::lint(fql)
+    trigger::lint(fql).into_iter().map(|w| w.message).collect()
 }
 
-/// The builder view of a trigger; `None` when the trigger is too complex for the builder.
+/// The builder view of a trigger; `None` when the trigger is raw only (too complex for the
+/// Segment app's builder, read differently by the reference, or broken).
 pub fn to_builder(fql: &str) -> Option<BuilderModel> {
-    fallback::parse(fql)
-        .ok()
-        .and_then(|t| fallback::to_builder(&t))
+    let b = Builder::from_fql(fql).ok()?;
+    Some(BuilderModel {
+        all: b.combinator == Combinator::All,
+        conditions: b
+            .conditions
+            .iter()
+            .map(|c| BuilderCondition {
+                field: match c.family {
+                    Family::EventType => "type".to_string(),
+                    Family::EventName => "event".to_string(),
+                    Family::UserId => "userId".to_string(),
+                    Family::EventProperty => format!("properties.{}", c.path),
+                    Family::UserTrait => format!("traits.{}", c.path),
+                    Family::ContextField => format!("context.{}", c.path),
+                },
+                operator: c.operator.label().to_string(),
+                value: c.value.clone(),
+            })
+            .collect(),
+    })
 }
 
-/// The FQL text of a builder model.
+/// Does the builder operator with this label take a value?
+pub fn builder_op_takes_value(label: &str) -> bool {
+    builder_op(label).is_none_or(BuilderOp::takes_value)
+}
+
+fn builder_op(label: &str) -> Option<BuilderOp> {
+    BUILDER_OPERATORS
+        .iter()
+        .find(|op| op.label() == label)
+        .copied()
+}
+
+/// The FQL text of a builder model; a row the builder cannot express yet (a half-typed field)
+/// is written as plain `field op "value"` so no keystroke is lost.
 pub fn from_builder(model: &BuilderModel) -> String {
-    fallback::from_builder(model)
+    let conditions: Option<Vec<trigger::builder::BuilderCondition>> = model
+        .conditions
+        .iter()
+        .map(|c| {
+            let (family, path) = match c.field.as_str() {
+                "type" => (Family::EventType, ""),
+                "event" => (Family::EventName, ""),
+                "userId" => (Family::UserId, ""),
+                f => {
+                    if let Some(p) = f.strip_prefix("properties.") {
+                        (Family::EventProperty, p)
+                    } else if let Some(p) = f.strip_prefix("traits.") {
+                        (Family::UserTrait, p)
+                    } else if let Some(p) = f.strip_prefix("context.") {
+                        (Family::ContextField, p)
+                    } else {
+                        return None;
+                    }
+                }
+            };
+            Some(trigger::builder::BuilderCondition {
+                family,
+                path: path.to_string(),
+                operator: builder_op(&c.operator)?,
+                value: c.value.clone(),
+            })
+        })
+        .collect();
+    let built = conditions.and_then(|conditions| {
+        Builder {
+            combinator: if model.all {
+                Combinator::All
+            } else {
+                Combinator::Any
+            },
+            conditions,
+        }
+        .to_fql()
+        .ok()
+    });
+    built.unwrap_or_else(|| {
+        let joiner = if model.all { " and " } else { " or " };
+        model
+            .conditions
+            .iter()
+            .map(|c| format!("{} {} \"{}\"", c.field, c.operator, c.value))
+            .collect::<Vec<_>>()
+            .join(joiner)
+    })
 }
 
 /// Resolves one field's mapping against an event: the value, `None` for undefined, or the
@@ -225,12 +356,19 @@ pub fn resolve_field(mapping: &Value, event: &Value) -> Result<Option<Value>, St
 /// Runs one subscription on one event: trigger, mapping, validation, requests.
 pub fn run_subscription(sub: &Subscription, event: &Value, settings: &RunSettings) -> RunOutcome {
     let mut out = RunOutcome::default();
-    match explain_trigger(&sub.trigger, event) {
-        Err(e) => {
-            out.trigger_error = Some(format!("Invalid subscription : {}", e.message));
+    match trigger::parse(&sub.trigger) {
+        Err(errors) => {
+            let message = errors.first().map(|e| e.message.as_str()).unwrap_or("");
+            out.trigger_error = Some(format!("Invalid subscription : {message}"));
             return out;
         }
-        Ok(t) => out.matched = t.matched,
+        Ok(fql) => match fql.evaluate(event) {
+            Ok(m) => out.matched = m,
+            Err(e) => {
+                out.trigger_error = Some(e.to_string());
+                return out;
+            }
+        },
     }
     if !out.matched {
         return out;
@@ -297,7 +435,7 @@ pub fn run_subscription(sub: &Subscription, event: &Value, settings: &RunSetting
             if many {
                 format!("Request {}: {}", n.request + 1, n.message)
             } else {
-                n.message
+                n.message.to_string()
             }
         })
         .collect();
@@ -423,303 +561,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Stand-ins for engine parts that have not landed yet. Deliberately simple; each is replaced
-/// by the real engine call in the functions above as the engine grows.
-mod fallback {
-    use serde_json::{Value, json};
-
-    use super::{BuilderCondition, BuilderModel, ConditionResult, FqlError, TriggerOutcome};
-
-    // ---- trigger stand-in: flat `field op value` conditions joined by one kind of `and`/`or`.
-
-    #[derive(Debug, Clone)]
-    pub struct Cond {
-        pub field: String,
-        pub op: String,
-        pub value: Value,
-    }
-
-    #[derive(Debug, Clone)]
-    pub struct Trigger {
-        pub all: bool,
-        pub conds: Vec<Cond>,
-    }
-
-    fn err(span: std::ops::Range<usize>, message: &str) -> FqlError {
-        FqlError {
-            span,
-            message: message.into(),
-        }
-    }
-
-    #[derive(Debug)]
-    enum Tok {
-        Ident(String),
-        Op(String),
-        Str(String),
-        Num(f64),
-        Word(String),
-    }
-
-    fn lex(text: &str) -> Result<Vec<(Tok, std::ops::Range<usize>)>, FqlError> {
-        let b = text.as_bytes();
-        let mut i = 0;
-        let mut out = Vec::new();
-        while i < b.len() {
-            let c = b[i];
-            let start = i;
-            if c == b' ' || c == b'\t' || c == b'\n' {
-                i += 1;
-            } else if c == b'"' {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += 1;
-                }
-                if i >= b.len() {
-                    return Err(err(start..b.len(), "unterminated string"));
-                }
-                i += 1;
-                out.push((Tok::Str(text[start + 1..i - 1].to_string()), start..i));
-            } else if c == b'=' {
-                i += 1;
-                out.push((Tok::Op("=".into()), start..i));
-            } else if c == b'!' || c == b'<' || c == b'>' {
-                i += 1;
-                if i < b.len() && b[i] == b'=' {
-                    i += 1;
-                } else if c == b'!' {
-                    return Err(err(start..i, "expected `!=`"));
-                }
-                out.push((Tok::Op(text[start..i].to_string()), start..i));
-            } else if c.is_ascii_digit() || c == b'-' {
-                i += 1;
-                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
-                    i += 1;
-                }
-                let n = text[start..i]
-                    .parse::<f64>()
-                    .map_err(|_| err(start..i, "not a number"))?;
-                out.push((Tok::Num(n), start..i));
-            } else if c.is_ascii_alphabetic() || c == b'_' {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b"_-.".contains(&b[i])) {
-                    i += 1;
-                }
-                let w = &text[start..i];
-                let tok = match w {
-                    "and" | "or" | "null" | "true" | "false" => Tok::Word(w.into()),
-                    _ => Tok::Ident(w.into()),
-                };
-                out.push((tok, start..i));
-            } else {
-                let len = text[i..].chars().next().map_or(1, char::len_utf8);
-                return Err(err(start..start + len, "unexpected character"));
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn parse(text: &str) -> Result<Trigger, FqlError> {
-        let toks = lex(text)?;
-        if toks.is_empty() {
-            return Err(err(0..text.len(), "the trigger is empty"));
-        }
-        let mut conds = Vec::new();
-        let mut joiner: Option<bool> = None;
-        let mut i = 0;
-        loop {
-            let Some((Tok::Ident(field), fspan)) = toks.get(i) else {
-                let span = toks.get(i).map_or(text.len()..text.len(), |t| t.1.clone());
-                return Err(err(
-                    span,
-                    "expected a field such as `type` or `properties.x`",
-                ));
-            };
-            let root = field.split('.').next().unwrap_or("");
-            if ![
-                "type",
-                "event",
-                "name",
-                "userId",
-                "properties",
-                "traits",
-                "context",
-            ]
-            .contains(&root)
-            {
-                return Err(err(fspan.clone(), "unknown field"));
-            }
-            let Some((Tok::Op(op), _)) = toks.get(i + 1) else {
-                let span = toks
-                    .get(i + 1)
-                    .map_or(text.len()..text.len(), |t| t.1.clone());
-                return Err(err(span, "expected an operator (=, !=, <, <=, >, >=)"));
-            };
-            let value = match toks.get(i + 2) {
-                Some((Tok::Str(s), _)) => Value::String(s.clone()),
-                Some((Tok::Num(n), _)) => json!(n),
-                Some((Tok::Word(w), _)) if w == "null" => Value::Null,
-                Some((Tok::Word(w), _)) if w == "true" || w == "false" => Value::Bool(w == "true"),
-                other => {
-                    let span = other.map_or(text.len()..text.len(), |t| t.1.clone());
-                    return Err(err(span, "expected a value"));
-                }
-            };
-            conds.push(Cond {
-                field: field.clone(),
-                op: op.clone(),
-                value,
-            });
-            i += 3;
-            match toks.get(i) {
-                None => break,
-                Some((Tok::Word(w), span)) if w == "and" || w == "or" => {
-                    let all = w == "and";
-                    if joiner.is_some_and(|j| j != all) {
-                        return Err(err(span.clone(), "mixing `and` and `or` needs parentheses"));
-                    }
-                    joiner = Some(all);
-                    i += 1;
-                }
-                Some((_, span)) => return Err(err(span.clone(), "expected `and` or `or`")),
-            }
-        }
-        Ok(Trigger {
-            all: joiner.unwrap_or(true),
-            conds,
-        })
-    }
-
-    fn lookup<'a>(event: &'a Value, field: &str) -> Option<&'a Value> {
-        let mut cur = event;
-        for seg in field.split('.') {
-            cur = cur.get(seg)?;
-        }
-        Some(cur)
-    }
-
-    pub fn explain(t: &Trigger, event: &Value) -> TriggerOutcome {
-        let conditions: Vec<ConditionResult> = t
-            .conds
-            .iter()
-            .map(|c| {
-                let actual = lookup(event, &c.field);
-                let exp_num = c.value.as_f64();
-                let pass = match (c.op.as_str(), &c.value) {
-                    ("=", Value::Null) => actual.is_none_or(Value::is_null),
-                    ("!=", Value::Null) => actual.is_some_and(|a| !a.is_null()),
-                    ("=", Value::Bool(b)) => actual == Some(&Value::Bool(*b)),
-                    ("=", v) => actual.and_then(Value::as_str) == Some(&value_text(v)),
-                    ("!=", v) => actual.and_then(Value::as_str) != Some(&value_text(v)),
-                    (op, _) => match (actual.and_then(Value::as_f64), exp_num) {
-                        (Some(a), Some(e)) => match op {
-                            "<" => a < e,
-                            "<=" => a <= e,
-                            ">" => a > e,
-                            ">=" => a >= e,
-                            _ => false,
-                        },
-                        _ => false,
-                    },
-                };
-                ConditionResult {
-                    field: c.field.clone(),
-                    operator: c.op.clone(),
-                    expected: c.value.to_string(),
-                    actual: actual.map_or("missing".to_string(), Value::to_string),
-                    pass,
-                }
-            })
-            .collect();
-        let matched = if t.all {
-            conditions.iter().all(|c| c.pass)
-        } else {
-            conditions.iter().any(|c| c.pass)
-        };
-        TriggerOutcome {
-            matched,
-            joiner: if t.all { "and" } else { "or" }.into(),
-            conditions,
-        }
-    }
-
-    fn value_text(v: &Value) -> String {
-        match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }
-    }
-
-    pub fn lint(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Ok(t) = parse(text) {
-            if t.conds.len() > 2 {
-                out.push("Self-service plans allow at most 2 conditions per trigger.".into());
-            }
-            for c in &t.conds {
-                if c.op == "=" && c.value.is_number() {
-                    out.push(format!(
-                        "`{} = {}` compares text: a number in the event never equals it.",
-                        c.field, c.value
-                    ));
-                }
-            }
-        }
-        out
-    }
-
-    pub fn to_builder(t: &Trigger) -> Option<BuilderModel> {
-        Some(BuilderModel {
-            all: t.all,
-            conditions: t
-                .conds
-                .iter()
-                .map(|c| {
-                    let (op, value) = match (&c.op[..], &c.value) {
-                        ("!=", Value::Null) => ("exists".to_string(), String::new()),
-                        ("=", Value::Null) => ("not_exists".to_string(), String::new()),
-                        ("=", Value::Bool(true)) => ("is_true".to_string(), String::new()),
-                        ("=", Value::Bool(false)) => ("is_false".to_string(), String::new()),
-                        (op, v) => (op.to_string(), value_text(v)),
-                    };
-                    BuilderCondition {
-                        field: c.field.clone(),
-                        operator: op,
-                        value,
-                    }
-                })
-                .collect(),
-        })
-    }
-
-    pub fn from_builder(m: &BuilderModel) -> String {
-        let parts: Vec<String> = m
-            .conditions
-            .iter()
-            .map(|c| {
-                let v = if c.value.parse::<f64>().is_ok() {
-                    c.value.clone()
-                } else {
-                    format!("\"{}\"", c.value)
-                };
-                match c.operator.as_str() {
-                    "exists" => format!("{} != null", c.field),
-                    "not_exists" => format!("{} = null", c.field),
-                    "is_true" => format!("{} = true", c.field),
-                    "is_false" => format!("{} = false", c.field),
-                    "contains" => format!("contains({}, {v})", c.field),
-                    "not_contains" => format!("!contains({}, {v})", c.field),
-                    "starts_with" => format!("match({}, \"{}*\")", c.field, c.value),
-                    "not_starts_with" => format!("!match({}, \"{}*\")", c.field, c.value),
-                    "ends_with" => format!("match({}, \"*{}\")", c.field, c.value),
-                    "not_ends_with" => format!("!match({}, \"*{}\")", c.field, c.value),
-                    op => format!("{} {op} {v}", c.field),
-                }
-            })
-            .collect();
-        parts.join(if m.all { " and " } else { " or " })
-    }
 }
 
 /// The wall clock in epoch milliseconds (the app uses the real clock; tests of the engine use a

@@ -237,7 +237,7 @@ impl AmpscopeApp {
     fn builder_ui(&mut self, ui: &mut egui::Ui, si: usize, text: &str) {
         let Some(mut model) = engine_glue::to_builder(text) else {
             ui.weak(
-                "This trigger is too complex for the builder (or has an error); edit it as FQL.",
+                "This trigger is raw only: the Segment app's builder cannot show it (nested groups, operators it lacks, or a reading the lint warns about). Edit it as FQL.",
             );
             return;
         };
@@ -262,12 +262,15 @@ impl AmpscopeApp {
                         .width(110.0)
                         .show_ui(ui, |ui| {
                             for op in BUILDER_OPERATORS {
-                                ui.selectable_value(&mut c.operator, op.to_string(), op);
+                                ui.selectable_value(
+                                    &mut c.operator,
+                                    op.label().to_string(),
+                                    op.label(),
+                                );
                             }
                         });
                     widgets::name(ui, &op.response, format!("Condition {} operator", n + 1));
-                    let unary = ["exists", "not_exists", "is_true", "is_false"]
-                        .contains(&c.operator.as_str());
+                    let unary = !engine_glue::builder_op_takes_value(&c.operator);
                     if unary {
                         ui.label("");
                     } else {
@@ -291,7 +294,7 @@ impl AmpscopeApp {
         if ui.button("+ Add condition").clicked() {
             model.conditions.push(BuilderCondition {
                 field: "event".into(),
-                operator: "=".into(),
+                operator: BUILDER_OPERATORS[0].label().into(),
                 value: String::new(),
             });
         }
