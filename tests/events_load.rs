@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used)]
 
 use ampscope::engine::event::{EventStream, Loaded, parse_events};
-use std::time::{Duration, Instant};
 
 fn small_event(i: usize) -> String {
     format!(
@@ -10,18 +9,15 @@ fn small_event(i: usize) -> String {
     )
 }
 
-/// 100,000 NDJSON events load in linear time; a quadratic loader would take minutes here.
+/// 100,000 NDJSON events all load, in order, with their lines (speed is measured by benches).
 #[test]
 fn hundred_thousand_ndjson_events_load_fast() {
     let text: String = (0..100_000).map(|i| small_event(i) + "\n").collect();
-    let started = Instant::now();
     let got = parse_events(&text);
-    let took = started.elapsed();
     assert_eq!(got.events.len(), 100_000);
     assert!(got.errors.is_empty());
     assert_eq!(got.events[99_999].line, 100_000);
     assert_eq!(got.events[12_345].value["properties"]["n"], 12_345);
-    assert!(took < Duration::from_secs(20), "took {took:?}");
 }
 
 /// Streaming a large pretty-printed array in 4 KiB chunks never holds more than one event plus

@@ -165,23 +165,21 @@ fn throwing_evaluations_are_explained() {
 }
 
 #[test]
-fn evaluation_is_fast_enough_for_every_keystroke() {
+fn repeated_evaluation_gives_the_same_answer() {
+    // Speed is measured by `benches/trigger.rs`; this keeps the functional part: a parsed
+    // trigger carries no state between evaluations.
     let f = trigger::parse(
         "type = \"track\" and properties.cart.total >= 10 and match(event, \"Order*\")",
     )
     .unwrap();
-    let event = json!({"type":"track","event":"Order Completed",
+    let hit = json!({"type":"track","event":"Order Completed",
         "properties":{"cart":{"total":25.5}},"context":{"app":{"version":"1"}}});
-    let start = std::time::Instant::now();
+    let miss = json!({"type":"track","event":"Order Completed",
+        "properties":{"cart":{"total":5}}});
     let mut n = 0;
-    for _ in 0..100_000 {
-        n += usize::from(f.matches(&event));
+    for i in 0..1_000 {
+        let event = if i % 2 == 0 { &hit } else { &miss };
+        n += usize::from(f.matches(event));
     }
-    assert_eq!(n, 100_000);
-    // About 100 ns an evaluation in a debug build; the bound only catches gross regressions.
-    assert!(
-        start.elapsed() < std::time::Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    assert_eq!(n, 500);
 }
