@@ -276,3 +276,29 @@ fn a_broken_event_json_is_underlined_and_not_applied() {
     assert_eq!(h.state().doc.events[0].value, before);
     assert!(shows(&h, "JSON error: expected value at line 3"));
 }
+
+#[test]
+fn send_tab_sends_the_selected_event_to_the_built_in_emulator() {
+    let mut app = AmpscopeApp::default();
+    app.selected_event = Some(event_index(&app, "Product Viewed"));
+    let mut h = harness(app);
+    h.get_by_label("Send").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("built-in emulator at http://127.0.0.1:")
+            .is_some()
+    );
+    h.get_by_label("Send test request").click();
+    let start = std::time::Instant::now();
+    while h.query_by_label_contains("Status 200").is_none() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "no answer from the emulator"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let view = h.state().send.as_ref().unwrap();
+    assert_eq!(view.items().len(), 1);
+    assert_eq!(view.items()[0].label, "Track Calls");
+}

@@ -24,6 +24,7 @@ pub enum Command {
     ShowDebugger,
     ShowCoverage,
     ShowSettings,
+    ShowSend,
     ToggleTheme,
     CommandPalette,
     CopyBody,
@@ -97,6 +98,7 @@ impl Command {
             Command::ShowDebugger,
             Command::ShowCoverage,
             Command::ShowSettings,
+            Command::ShowSend,
             Command::ToggleTheme,
             Command::CommandPalette,
         ]);
@@ -129,6 +131,7 @@ impl Command {
             Command::ShowDebugger => "Show debugger".into(),
             Command::ShowCoverage => "Show coverage".into(),
             Command::ShowSettings => "Show settings".into(),
+            Command::ShowSend => "Show send and responses".into(),
             Command::ToggleTheme => "Switch dark/light theme".into(),
             Command::CommandPalette => "Command palette…".into(),
             Command::CopyBody => "Copy body".into(),
@@ -156,6 +159,7 @@ impl Command {
             Command::ShowDebugger => cmd(Key::Num1),
             Command::ShowCoverage => cmd(Key::Num2),
             Command::ShowSettings => cmd(Key::Num3),
+            Command::ShowSend => cmd(Key::Num4),
             Command::ToggleTheme => cmd_shift(Key::L),
             Command::CommandPalette => cmd(Key::K),
             Command::CopyBody => cmd_shift(Key::C),
@@ -175,6 +179,7 @@ impl Command {
             Command::ShowDebugger
             | Command::ShowCoverage
             | Command::ShowSettings
+            | Command::ShowSend
             | Command::ToggleTheme
             | Command::CommandPalette => Menu::View,
             _ => Menu::Edit,

@@ -9,6 +9,7 @@ pub mod document;
 pub mod engine_glue;
 mod panels;
 pub mod preview;
+pub mod send_view;
 pub mod tasks;
 pub mod widgets;
 
@@ -41,12 +42,13 @@ pub fn run() -> eframe::Result {
     )
 }
 
-/// The three views of the window.
+/// The views of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Debugger,
     Coverage,
     Settings,
+    Send,
 }
 
 /// How the trigger is edited.
@@ -156,6 +158,10 @@ pub struct AmpscopeApp {
     theme_applied: Option<bool>,
     /// Paths found in the events, for the mapping path picker: (events rev, paths).
     paths_cache: (u64, Vec<String>),
+    /// The send view; created (and its emulator started) when first shown.
+    pub send: Option<send_view::SendView>,
+    /// The send history, in the app's data folder (none in tests).
+    pub history: Option<crate::transport::history::History>,
 }
 
 impl Default for AmpscopeApp {
@@ -198,6 +204,8 @@ impl Default for AmpscopeApp {
             queued_fix: None,
             theme_applied: None,
             paths_cache: (u64::MAX, Vec::new()),
+            send: None,
+            history: None,
         };
         app.doc.dirty = false;
         app
@@ -226,6 +234,13 @@ impl AmpscopeApp {
             app.dark = s.get_string(STORAGE_DARK).is_none_or(|v| v != "false");
         }
         app.autosave_path = document::autosave_path();
+        app.history = eframe::storage_dir("Ampscope").and_then(|d| {
+            crate::transport::history::History::open(
+                d.join("history"),
+                crate::transport::history::HistoryLimits::default(),
+            )
+            .ok()
+        });
         if let Some(p) = &app.autosave_path
             && p.exists()
         {
@@ -339,6 +354,9 @@ impl AmpscopeApp {
             }
             Tab::Settings => {
                 egui::CentralPanel::default().show(ui, |ui| self.settings_ui(ui));
+            }
+            Tab::Send => {
+                egui::CentralPanel::default().show(ui, |ui| self.send_ui(ui));
             }
         }
         self.palette_ui(&ctx);
@@ -519,6 +537,7 @@ impl AmpscopeApp {
             Command::ShowDebugger => self.tab = Tab::Debugger,
             Command::ShowCoverage => self.tab = Tab::Coverage,
             Command::ShowSettings => self.tab = Tab::Settings,
+            Command::ShowSend => self.tab = Tab::Send,
             Command::ToggleTheme => self.dark = !self.dark,
             Command::CommandPalette => {
                 self.palette = match self.palette {
@@ -808,6 +827,7 @@ impl AmpscopeApp {
                 (Tab::Debugger, "Debugger"),
                 (Tab::Coverage, "Coverage"),
                 (Tab::Settings, "Settings"),
+                (Tab::Send, "Send"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, name);
             }

@@ -3,6 +3,7 @@
 mod coverage;
 mod events;
 mod output;
+mod send;
 mod settings;
 mod subscription;
 

@@ -1,0 +1,73 @@
+//! The send view: the selected event's (or every event's) previewed requests handed to the
+//! transport, with the built-in emulator as the default target.
+
+use super::super::AmpscopeApp;
+use super::super::send_view::{SendInputs, SendView};
+use crate::transport::client::RequestGroup;
+
+/// "Send all" over more events than this asks the user to narrow the list first: building
+/// every request of a huge file on the UI thread would stall the window.
+const SEND_ALL_LIMIT: usize = 5_000;
+
+impl AmpscopeApp {
+    /// The request groups (one per matched subscription, in order) of event `index`.
+    fn request_groups(&mut self, index: usize) -> Vec<RequestGroup> {
+        let Some(outcome) = self.outcome(index) else {
+            return Vec::new();
+        };
+        outcome
+            .runs
+            .iter()
+            .enumerate()
+            .filter_map(|(si, run)| {
+                let run = run.as_ref()?;
+                (run.matched && !run.requests.is_empty()).then(|| RequestGroup {
+                    label: self
+                        .doc
+                        .subscriptions
+                        .get(si)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                    requests: run.requests.clone(),
+                })
+            })
+            .collect()
+    }
+
+    pub(in crate::app) fn send_ui(&mut self, ui: &mut egui::Ui) {
+        let selected = self
+            .selected_event
+            .filter(|&i| i < self.doc.events.len())
+            .map(|i| self.request_groups(i))
+            .unwrap_or_default();
+        let user = self.selected_event.and_then(|i| {
+            let v = &self.doc.events.get(i)?.value;
+            v.get("userId")
+                .or_else(|| v.get("anonymousId"))
+                .and_then(|u| u.as_str())
+                .map(str::to_string)
+        });
+        let visible: Vec<usize> = self.filtered().to_vec();
+        let all: Vec<RequestGroup> = if visible.len() <= SEND_ALL_LIMIT {
+            visible
+                .iter()
+                .flat_map(|&i| self.request_groups(i))
+                .collect()
+        } else {
+            ui.weak(format!(
+                "\"Send all\" sends the events listed in the events panel; {} are listed. Filter \
+                 the list to {SEND_ALL_LIMIT} or fewer first.",
+                visible.len()
+            ));
+            Vec::new()
+        };
+        let inputs = SendInputs {
+            selected: &selected,
+            selected_user: user.as_deref(),
+            all: &all,
+            api_key: &self.api_key,
+        };
+        let view = self.send.get_or_insert_with(SendView::new);
+        view.ui(ui, &inputs, self.history.as_mut());
+    }
+}

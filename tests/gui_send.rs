@@ -1,0 +1,172 @@
+//! GUI flows of the send view, driven by egui_kittest against the in-process emulator over
+//! real loopback HTTP.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use ampscope::app::send_view::{SendInputs, SendView};
+use ampscope::engine::request::HttpRequest;
+use ampscope::transport::client::RequestGroup;
+use ampscope::transport::history::{History, HistoryLimits};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+struct State {
+    view: SendView,
+    groups: Vec<RequestGroup>,
+    user: String,
+    history: History,
+}
+
+fn v2_request(events: &str, options: &str) -> HttpRequest {
+    HttpRequest {
+        method: "POST".into(),
+        url: "https://api2.amplitude.com/2/httpapi".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: format!(
+            r#"{{"api_key":"0123456789abcdef0123456789abcdef","events":{events}{options}}}"#
+        ),
+    }
+}
+
+fn harness(
+    groups: Vec<RequestGroup>,
+    user: &str,
+    dir: &std::path::Path,
+) -> Harness<'static, State> {
+    let state = State {
+        view: SendView::new(),
+        groups,
+        user: user.to_string(),
+        history: History::open(dir, HistoryLimits::default()).unwrap(),
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1000.0, 900.0))
+        .build_ui_state(
+            |ui, s: &mut State| {
+                let inputs = SendInputs {
+                    selected: &s.groups,
+                    selected_user: Some(&s.user),
+                    all: &s.groups,
+                    api_key: "",
+                };
+                s.view.ui(ui, &inputs, Some(&mut s.history));
+            },
+            state,
+        )
+}
+
+/// Steps the harness until `label_part` shows up (bounded to 10 s).
+fn wait_for(h: &mut Harness<'static, State>, label_part: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        h.step();
+        if h.query_by_label_contains(label_part).is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("'{label_part}' did not appear within 10 s");
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ampscope-gui-send-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn send_selected_event_to_emulator_shows_answer_and_profile() {
+    let identify = |n: u32| {
+        v2_request(
+            &format!(
+                r#"[{{"event_type":"$identify","user_id":"user-1234","user_properties":{{"$add":{{"friendCount":{n}}}}}}}]"#
+            ),
+            "",
+        )
+    };
+    let groups = vec![RequestGroup {
+        label: "Identify user".into(),
+        requests: vec![identify(3), identify(1)],
+    }];
+    let dir = temp_dir("ok");
+    let mut h = harness(groups, "user-1234", &dir);
+    h.run();
+    assert!(h.query_by_label_contains("No request sent yet").is_some());
+    h.get_by_label("Send test request").click();
+    wait_for(&mut h, "Emulator profile after the send");
+    assert!(h.query_by_label_contains("Status 200").is_some());
+    assert!(h.query_by_label_contains("friendCount: 4").is_some());
+    assert_eq!(h.state().view.items().len(), 2);
+    assert_eq!(h.state().history.len(), 2);
+    // The history never holds the key.
+    let saved = std::fs::read_to_string(h.state().history.path()).unwrap();
+    assert!(!saved.contains("0123456789abcdef0123456789abcdef"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn short_user_id_is_decoded_to_the_field() {
+    let groups = vec![RequestGroup {
+        label: "Track calls".into(),
+        requests: vec![
+            v2_request(
+                r#"[{"event_type":"Song Played","user_id":"ab"}]"#,
+                r#","options":{"min_id_length":5}"#,
+            ),
+            // Never sent: the group stops at the 400.
+            v2_request(r#"[{"event_type":"Song Played","user_id":"abcdef"}]"#, ""),
+        ],
+    }];
+    let dir = temp_dir("bad");
+    let mut h = harness(groups, "ab", &dir);
+    h.run();
+    h.get_by_label("Send test request").click();
+    wait_for(&mut h, "Status 400");
+    wait_for(&mut h, "Done:");
+    assert!(
+        h.query_by_label_contains("shorter than min_id_length 5")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("field user_id").is_some());
+    assert_eq!(h.state().view.items().len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn real_amplitude_without_key_says_how_to_set_one() {
+    let groups = vec![RequestGroup {
+        label: "Track calls".into(),
+        requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
+    }];
+    let dir = temp_dir("nokey");
+    let mut h = harness(groups, "user-1", &dir);
+    h.run();
+    h.get_by_label("Amplitude Europe").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    h.run();
+    assert!(h.query_by_label_contains("AMPLITUDE_API_KEY").is_some());
+    assert!(h.state().view.items().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn forced_status_from_fault_controls_is_shown() {
+    let groups = vec![RequestGroup {
+        label: "Track calls".into(),
+        requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
+    }];
+    let dir = temp_dir("forced");
+    let mut h = harness(groups, "user-1", &dir);
+    h.run();
+    h.get_by_label("Emulator fault injection").click();
+    h.run();
+    h.get_by_label("Force status").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    wait_for(&mut h, "Status 400");
+    let _ = std::fs::remove_dir_all(&dir);
+}
