@@ -3,34 +3,16 @@
 //! Throughput is reported in events per second (the reference does about 1,400 on one core).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::hint::black_box;
 
 use ampscope::engine::amplitude::runner::{DefaultResponder, Prepared};
 use ampscope::engine::amplitude::{Region, Settings, presets};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde_json::Value;
-
-fn corpus_events() -> Vec<Value> {
-    let mut events = Vec::new();
-    for set in ["tests/conformance/cases", "tests/extra-cases/cases"] {
-        let dir = format!("{}/{set}", env!("CARGO_MANIFEST_DIR"));
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        for p in paths {
-            let case: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-            if let Some(e) = case.get("event") {
-                events.push(e.clone());
-            }
-        }
-    }
-    events
-}
 
 fn presets_over_corpus(c: &mut Criterion) {
-    let events = corpus_events();
+    let events = common::corpus_events();
     let subs: Vec<Prepared> = presets::cloud_subscriptions()
         .iter()
         .map(Prepared::new)

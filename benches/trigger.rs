@@ -3,31 +3,13 @@
 //! Run with `cargo bench --no-default-features --bench trigger`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::hint::black_box;
 
 use ampscope::engine::amplitude::presets;
 use ampscope::engine::trigger::{self, Fql};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use serde_json::Value;
-
-fn corpus_events() -> Vec<Value> {
-    let mut events = Vec::new();
-    for set in ["tests/conformance/cases", "tests/extra-cases/cases"] {
-        let dir = format!("{}/{set}", env!("CARGO_MANIFEST_DIR"));
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        for p in paths {
-            let case: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-            if let Some(e) = case.get("event") {
-                events.push(e.clone());
-            }
-        }
-    }
-    events
-}
 
 fn bench(c: &mut Criterion) {
     let texts: Vec<String> = presets::cloud_subscriptions()
@@ -35,7 +17,7 @@ fn bench(c: &mut Criterion) {
         .map(|s| s.trigger)
         .collect();
     let triggers: Vec<Fql> = texts.iter().map(|t| trigger::parse(t).unwrap()).collect();
-    let events = corpus_events();
+    let events = common::corpus_events();
 
     let mut group = c.benchmark_group("trigger");
     group.throughput(Throughput::Elements(texts.len() as u64));
