@@ -61,6 +61,20 @@ impl AmpscopeApp {
             ));
             Vec::new()
         };
+        match self.selected_event.and_then(|i| self.doc.events.get(i)) {
+            Some(e) => {
+                let n: usize = selected.iter().map(|g| g.requests.len()).sum();
+                ui.label(format!(
+                    "Selected event: {} — {n} request(s) from {} matching subscription(s). \
+                     Choose another event in the Debugger tab.",
+                    e.label,
+                    selected.len()
+                ));
+            }
+            None => {
+                ui.weak("No event selected: choose one in the Debugger tab.");
+            }
+        }
         let inputs = SendInputs {
             selected: &selected,
             selected_user: user.as_deref(),
