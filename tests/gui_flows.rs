@@ -302,3 +302,211 @@ fn send_tab_sends_the_selected_event_to_the_built_in_emulator() {
     assert_eq!(view.items().len(), 1);
     assert_eq!(view.items()[0].label, "Track Calls");
 }
+
+/// Steps the harness until `done` holds (bounded to 20 s).
+fn step_until(h: &mut Harness<'_, AmpscopeApp>, what: &str, done: impl Fn(&AmpscopeApp) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{what} did not happen within 20 s"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+}
+
+const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+#[test]
+fn classic_settings_generate_subscriptions_and_the_summary_shows_what_differs() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    // Settings as the Segment Public API returns them, pasted into the editor.
+    let pasted = format!(
+        r#"{{"data":{{"destination":{{"settings":{{"apiKey":"{CLASSIC_KEY}","sendAlias":true,"trackAllPages":true,"trackNamedPages":false,"trackCategorizedPages":false}}}}}}}}"#
+    );
+    h.get_by_label("Classic settings JSON").focus();
+    h.run();
+    h.get_by_label("Classic settings JSON")
+        .set_text_value_accesskit(&pasted);
+    h.run();
+    let classic = h.state().classic.settings().clone();
+    assert!(classic.send_alias && classic.track_all_pages && !classic.track_named_pages);
+    assert_eq!(classic.api_key, CLASSIC_KEY);
+    // The key is masked in the editor and nowhere shown in full.
+    assert!(!h.state().classic.text.contains(CLASSIC_KEY));
+    assert!(h.query_all_by_label_contains(CLASSIC_KEY).next().is_none());
+    // The fate table and the generated subscriptions: sendAlias → a Map User subscription.
+    assert!(shows(&h, "What happens to each classic setting"));
+    assert!(shows(&h, "not supported"));
+    assert!(shows(&h, "Map User"));
+
+    h.get_by_label("Load into editor").click();
+    h.step();
+    assert_eq!(h.state().tab, Tab::Compare);
+    let subs = &h.state().doc.subscriptions;
+    assert!(subs.iter().any(|s| s.action == "mapUser"), "{subs:?}");
+    step_until(&mut h, "the all-events summary", |a| {
+        a.classic.summary.as_ref().is_some_and(|s| s.is_done())
+    });
+    let n = h.state().doc.events.len();
+    assert!(shows(&h, &format!("{n} events compared")));
+    // Classic posts to HTTP API v1, Actions to v2: the summary names that reason.
+    let rows = h.state().classic.summary.as_ref().unwrap().aggregate.rows();
+    assert!(
+        rows.iter().any(|r| r.reason == Some("api_version")),
+        "{rows:?}"
+    );
+    assert!(shows(&h, "HTTP API v1 vs v2"));
+
+    // Click-through: an example of the most frequent row shows that event's comparison.
+    let first = &rows[0];
+    let example = first.examples[0];
+    let example_label = format!("Example {example} of {}", first.path);
+    h.get_by_label(&example_label).scroll_to_me();
+    h.run();
+    h.get_by_label(&example_label).click();
+    h.run();
+    assert_eq!(h.state().selected_event, Some(example));
+    assert_eq!(
+        h.state().classic.focus_path.as_deref(),
+        Some(first.path.as_str())
+    );
+    assert!(shows(&h, &format!("(#{example})")));
+    assert!(
+        h.query_by_label_contains("Classic request body 1")
+            .is_some()
+    );
+
+    // Export: the CSV has a row per summary row; undo puts the old subscriptions back.
+    let dir = std::env::temp_dir().join(format!("ampscope-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("summary.csv");
+    h.state_mut()
+        .export_summary(&csv, ampscope::app::SummaryFormat::Csv);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), rows.len() + 1, "{text}");
+    assert!(
+        text.starts_with("path,kind,reason,events,percent"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(
+        h.state()
+            .doc
+            .subscriptions
+            .iter()
+            .any(|s| s.name == "Track Calls")
+    );
+    assert!(h.state().classic.summary_is_stale(&h.state().doc));
+}
+
+#[test]
+fn broken_classic_settings_are_located_and_change_nothing() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    let before = h.state().classic.settings().clone();
+    h.get_by_label("Classic settings JSON").focus();
+    h.run();
+    h.get_by_label("Classic settings JSON")
+        .set_text_value_accesskit("{\n  \"sendAlias\": tru,\n  \"x\": 1\n}");
+    h.run();
+    assert_eq!(h.state().classic.settings(), &before);
+    assert!(shows(&h, "Settings not applied: line 2"));
+}
+
+#[test]
+fn history_lists_opens_resends_compares_and_exports_redacted() {
+    let dir = std::env::temp_dir().join(format!("ampscope-history-gui-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = AmpscopeApp::default();
+    app.api_key = CLASSIC_KEY.into();
+    app.history =
+        Some(ampscope::transport::history::History::open(&dir, Default::default()).unwrap());
+    app.selected_event = Some(event_index(&app, "Product Viewed"));
+    let mut h = harness(app);
+    h.get_by_label("History").click();
+    h.run();
+    assert!(shows(&h, "Nothing sent yet"));
+
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    step_until(&mut h, "the first answer", |a| {
+        a.history.as_ref().is_some_and(|x| x.len() == 1)
+    });
+    h.get_by_label("History").click();
+    h.run();
+    let first = h
+        .state()
+        .history
+        .as_ref()
+        .unwrap()
+        .entries()
+        .next()
+        .unwrap()
+        .clone();
+    assert!(
+        !first.request.body.contains(CLASSIC_KEY),
+        "recorded unredacted"
+    );
+    h.get_by_label(&format!("History entry {}: Track Calls", first.id))
+        .click();
+    h.run();
+    let body = text_of(&h, "History request body");
+    assert!(body.contains("Product Viewed"), "{body}");
+    assert!(!body.contains(CLASSIC_KEY));
+
+    // Resend goes through the Send view and is recorded again, with the real key restored on
+    // the wire (the emulator accepted it) and redacted in the history.
+    h.get_by_label("Resend").click();
+    h.step();
+    assert_eq!(h.state().tab, ampscope::app::Tab::Send);
+    step_until(&mut h, "the resend's answer", |a| {
+        a.history.as_ref().is_some_and(|x| x.len() == 2)
+    });
+    let second = h
+        .state()
+        .history
+        .as_ref()
+        .unwrap()
+        .entries()
+        .nth(1)
+        .unwrap()
+        .clone();
+    assert_eq!(second.response.as_ref().map(|r| r.status), Some(200));
+    assert!(second.label.starts_with("Resend: "), "{}", second.label);
+
+    // Compare the two: same request, different latency at most.
+    h.get_by_label("History").click();
+    h.run();
+    h.get_by_label(&format!("Compare entry {}", first.id))
+        .click();
+    h.run();
+    h.get_by_label(&format!("Compare entry {}", second.id))
+        .click();
+    h.run();
+    assert!(shows(
+        &h,
+        &format!("Entry {} vs entry {}", first.id, second.id)
+    ));
+
+    // Filter, then export what is listed.
+    h.get_by_label("Filter history").focus();
+    h.run();
+    h.get_by_label("Filter history").type_text("Resend");
+    h.run();
+    assert!(shows(&h, "1 of 2 sends listed"));
+    let out = dir.join("export.json");
+    h.state_mut().export_history(&out, None);
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(exported.contains("Product Viewed"));
+    assert!(!exported.contains(CLASSIC_KEY));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -25,6 +25,9 @@ pub enum Command {
     ShowCoverage,
     ShowSettings,
     ShowSend,
+    ShowCompare,
+    ShowMigration,
+    ShowHistory,
     ToggleTheme,
     CommandPalette,
     CopyBody,
@@ -99,6 +102,9 @@ impl Command {
             Command::ShowCoverage,
             Command::ShowSettings,
             Command::ShowSend,
+            Command::ShowCompare,
+            Command::ShowMigration,
+            Command::ShowHistory,
             Command::ToggleTheme,
             Command::CommandPalette,
         ]);
@@ -132,6 +138,9 @@ impl Command {
             Command::ShowCoverage => "Show coverage".into(),
             Command::ShowSettings => "Show settings".into(),
             Command::ShowSend => "Show send and responses".into(),
+            Command::ShowCompare => "Show classic vs Actions comparison".into(),
+            Command::ShowMigration => "Show migration from classic".into(),
+            Command::ShowHistory => "Show send history".into(),
             Command::ToggleTheme => "Switch dark/light theme".into(),
             Command::CommandPalette => "Command palette…".into(),
             Command::CopyBody => "Copy body".into(),
@@ -160,6 +169,9 @@ impl Command {
             Command::ShowCoverage => cmd(Key::Num2),
             Command::ShowSettings => cmd(Key::Num3),
             Command::ShowSend => cmd(Key::Num4),
+            Command::ShowCompare => cmd(Key::Num5),
+            Command::ShowMigration => cmd(Key::Num6),
+            Command::ShowHistory => cmd(Key::Num7),
             Command::ToggleTheme => cmd_shift(Key::L),
             Command::CommandPalette => cmd(Key::K),
             Command::CopyBody => cmd_shift(Key::C),
@@ -180,6 +192,9 @@ impl Command {
             | Command::ShowCoverage
             | Command::ShowSettings
             | Command::ShowSend
+            | Command::ShowCompare
+            | Command::ShowMigration
+            | Command::ShowHistory
             | Command::ToggleTheme
             | Command::CommandPalette => Menu::View,
             _ => Menu::Edit,

@@ -43,6 +43,34 @@ impl EventItem {
     }
 }
 
+/// Whether any key, string, number or boolean inside `v` contains `needle` (already lowercase),
+/// ignoring case. Walks the value without serialising it: the events search runs this over
+/// every loaded event on each keystroke.
+pub fn value_contains(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::String(s) => text_contains(s, needle),
+        Value::Number(n) => text_contains(&n.to_string(), needle),
+        Value::Bool(b) => text_contains(if *b { "true" } else { "false" }, needle),
+        Value::Null => text_contains("null", needle),
+        Value::Array(a) => a.iter().any(|x| value_contains(x, needle)),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, x)| text_contains(k, needle) || value_contains(x, needle)),
+    }
+}
+
+fn text_contains(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle)
+    }
+}
+
 /// A short label and the call type of an event.
 pub fn describe(v: &Value) -> (String, String) {
     let kind = v
@@ -539,6 +567,21 @@ mod tests {
             action: "logEventV2".into(),
             trigger: "type = \"track\"".into(),
             mapping: serde_json::Map::new(),
+        }
+    }
+
+    #[test]
+    fn value_search_looks_at_keys_and_values_ignoring_case() {
+        let v = json!({"type": "track", "properties": {"Revenue": 19.99, "tags": ["Café", true]}});
+        for (q, hit) in [
+            ("revenue", true),
+            ("19.9", true),
+            ("café", true),
+            ("true", true),
+            ("track", true),
+            ("missing", false),
+        ] {
+            assert_eq!(value_contains(&v, q), hit, "{q}");
         }
     }
 

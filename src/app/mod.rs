@@ -4,10 +4,12 @@
 //! what both eframe and the kittest harness drive. Panels live in `panels/` as `impl` blocks;
 //! every side effect goes through [`command::Command`] and [`AmpscopeApp::execute`].
 
+pub mod classic_view;
 pub mod command;
 pub mod document;
 pub mod engine_glue;
 mod panels;
+pub use panels::{HistoryView, SummaryFormat};
 pub mod preview;
 pub mod send_view;
 pub mod tasks;
@@ -47,8 +49,11 @@ pub fn run() -> eframe::Result {
 pub enum Tab {
     Debugger,
     Coverage,
-    Settings,
+    Compare,
+    Migration,
     Send,
+    History,
+    Settings,
 }
 
 /// How the trigger is edited.
@@ -162,6 +167,10 @@ pub struct AmpscopeApp {
     pub send: Option<send_view::SendView>,
     /// The send history, in the app's data folder (none in tests).
     pub history: Option<crate::transport::history::History>,
+    /// The History view's filter, open entry and ticked entries.
+    pub history_view: HistoryView,
+    /// Classic settings, migration plan and comparisons (Compare and Migration views).
+    pub classic: classic_view::ClassicState,
 }
 
 impl Default for AmpscopeApp {
@@ -206,6 +215,8 @@ impl Default for AmpscopeApp {
             paths_cache: (u64::MAX, Vec::new()),
             send: None,
             history: None,
+            history_view: Default::default(),
+            classic: Default::default(),
         };
         app.doc.dirty = false;
         app
@@ -309,7 +320,7 @@ impl AmpscopeApp {
                 .filter(|(_, e)| {
                     q.is_empty()
                         || e.label.to_lowercase().contains(&q)
-                        || e.value.to_string().to_lowercase().contains(&q)
+                        || document::value_contains(&e.value, &q)
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -357,6 +368,15 @@ impl AmpscopeApp {
             }
             Tab::Send => {
                 egui::CentralPanel::default().show(ui, |ui| self.send_ui(ui));
+            }
+            Tab::Compare => {
+                egui::CentralPanel::default().show(ui, |ui| self.compare_ui(ui));
+            }
+            Tab::Migration => {
+                egui::CentralPanel::default().show(ui, |ui| self.migration_ui(ui));
+            }
+            Tab::History => {
+                egui::CentralPanel::default().show(ui, |ui| self.history_ui(ui));
             }
         }
         self.palette_ui(&ctx);
@@ -538,6 +558,9 @@ impl AmpscopeApp {
             Command::ShowCoverage => self.tab = Tab::Coverage,
             Command::ShowSettings => self.tab = Tab::Settings,
             Command::ShowSend => self.tab = Tab::Send,
+            Command::ShowCompare => self.tab = Tab::Compare,
+            Command::ShowMigration => self.tab = Tab::Migration,
+            Command::ShowHistory => self.tab = Tab::History,
             Command::ToggleTheme => self.dark = !self.dark,
             Command::CommandPalette => {
                 self.palette = match self.palette {
@@ -826,8 +849,11 @@ impl AmpscopeApp {
             for (tab, name) in [
                 (Tab::Debugger, "Debugger"),
                 (Tab::Coverage, "Coverage"),
-                (Tab::Settings, "Settings"),
+                (Tab::Compare, "Compare"),
+                (Tab::Migration, "Migration"),
                 (Tab::Send, "Send"),
+                (Tab::History, "History"),
+                (Tab::Settings, "Settings"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, name);
             }

@@ -218,6 +218,22 @@ impl SendView {
         self.start_job(ctx, groups, send_all);
     }
 
+    /// Sends one recorded request again to the current target (the history's "Resend"); real
+    /// Amplitude asks for confirmation in the Send view as usual.
+    pub fn resend(
+        &mut self,
+        ctx: &egui::Context,
+        label: &str,
+        request: crate::engine::request::HttpRequest,
+        api_key: &str,
+    ) {
+        let groups = vec![RequestGroup {
+            label: format!("Resend: {label}"),
+            requests: vec![request],
+        }];
+        self.request_send(ctx, groups, false, api_key);
+    }
+
     fn start_job(&mut self, ctx: &egui::Context, groups: Vec<RequestGroup>, send_all: bool) {
         let target = match self.current_target() {
             Ok(t) => t,

@@ -266,6 +266,19 @@ pub fn code_view(ui: &mut egui::Ui, label: &str, text: &str, lang: Lang) -> egui
     resp
 }
 
+/// A request's method (coloured) and URL on one wrapped line.
+pub fn request_line(ui: &mut egui::Ui, method: &str, url: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(method)
+                .strong()
+                .monospace()
+                .color(ok_color(ui)),
+        );
+        ui.monospace(url);
+    });
+}
+
 /// Byte offset of a 1-based line and column in `text` (columns count characters).
 pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;

@@ -969,12 +969,7 @@ impl Aggregate {
         self.events += 1;
         let mut seen: Vec<(String, ChangeKind)> = Vec::new();
         for (pair, d) in cmp.differences() {
-            let path = if d.path.is_empty() {
-                format!("(whole {})", pair_kind_text(pair.kind))
-            } else {
-                collapse_indices(&d.path)
-            };
-            let key = (path, d.kind);
+            let key = (summary_path(pair, d), d.kind);
             if seen.contains(&key) {
                 continue;
             }
@@ -1083,6 +1078,16 @@ fn examples_text(examples: &[usize], sep: &str) -> String {
 }
 
 /// `products[3].price` → `products[*].price`, so array items aggregate together.
+/// The path under which an [`Aggregate`] sums a difference: array indices collapsed to `[*]`,
+/// `(whole <kind>)` for an object only one side sends.
+pub fn summary_path(pair: &PairDiff, d: &Difference) -> String {
+    if d.path.is_empty() {
+        format!("(whole {})", pair_kind_text(pair.kind))
+    } else {
+        collapse_indices(&d.path)
+    }
+}
+
 fn collapse_indices(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut chars = path.chars().peekable();

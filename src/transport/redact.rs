@@ -61,6 +61,46 @@ pub fn redact_response(resp: &HttpResponse) -> HttpResponse {
     }
 }
 
+/// A request recorded with masked keys, made sendable again ("resend" from the history): each
+/// masked value (`••••` and the up to four characters kept after it) becomes `secret_key` when
+/// the kept tail is the secret's and not the API key's, else `api_key`.
+pub fn restore_keys(req: &HttpRequest, api_key: &str, secret_key: &str) -> HttpRequest {
+    let fix = |t: &str| restore_text(t, api_key, secret_key);
+    HttpRequest {
+        method: req.method.clone(),
+        url: fix(&req.url),
+        headers: req
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), fix(v)))
+            .collect(),
+        body: fix(&req.body),
+    }
+}
+
+fn restore_text(text: &str, api_key: &str, secret_key: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(MASK) {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos + MASK.len()..];
+        let tail_len = rest
+            .bytes()
+            .take(4)
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let tail = &rest[..tail_len];
+        rest = &rest[tail_len..];
+        let is_secret = !secret_key.is_empty()
+            && !tail.is_empty()
+            && secret_key.ends_with(tail)
+            && !api_key.ends_with(tail);
+        out.push_str(if is_secret { secret_key } else { api_key });
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Headers with secret values masked.
 pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
     headers
@@ -251,5 +291,29 @@ mod tests {
         let r = redact_headers(&h);
         assert_eq!(r[0].1, "Basic ••••cdef");
         assert_eq!(r[1].1, "application/json");
+    }
+
+    #[test]
+    fn restore_keys_undoes_redaction() {
+        let secret = "fedcba9876543210fedcba9876543210";
+        let req = HttpRequest {
+            method: "POST".into(),
+            url: format!("https://api2.amplitude.com/usermap?api_key={KEY}"),
+            headers: vec![("x-secret".into(), format!("k {secret}"))],
+            body: format!(r#"{{"api_key":"{KEY}","secret_key":"{secret}","n":1}}"#),
+        };
+        let redacted = redact_request(&req);
+        assert!(!redacted.body.contains(KEY));
+        let back = restore_keys(&redacted, KEY, secret);
+        assert_eq!(back.body, req.body);
+        assert_eq!(back.url, req.url);
+        // Without the original keys, the masked values become the keys given.
+        let other = restore_keys(&redacted, "NEWKEY", "");
+        assert!(
+            other.body.contains(r#""api_key":"NEWKEY""#),
+            "{}",
+            other.body
+        );
+        assert!(!other.body.contains(MASK));
     }
 }

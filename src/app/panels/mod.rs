@@ -1,11 +1,17 @@
 //! The panels of the window, each an `impl AmpscopeApp` block with `*_ui` functions.
 
+mod compare;
 mod coverage;
 mod events;
+mod history;
+mod migration;
 mod output;
 mod send;
 mod settings;
 mod subscription;
+
+pub use compare::SummaryFormat;
+pub use history::HistoryView;
 
 use super::AmpscopeApp;
 

@@ -108,15 +108,7 @@ impl AmpscopeApp {
                 if n > 1 {
                     ui.weak(format!("Request {} of {n}", k + 1));
                 }
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        egui::RichText::new(&req.method)
-                            .strong()
-                            .monospace()
-                            .color(widgets::ok_color(ui)),
-                    );
-                    ui.monospace(self.mask(&req.url));
-                });
+                widgets::request_line(ui, &req.method, &self.mask(&req.url));
                 egui::CollapsingHeader::new(format!("Headers ({})", req.headers.len()))
                     .id_salt(("headers", si, k))
                     .show(ui, |ui| {
