@@ -510,3 +510,32 @@ fn history_lists_opens_resends_compares_and_exports_redacted() {
     assert!(!exported.contains(CLASSIC_KEY));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn searching_many_events_fills_the_list_over_frames_and_finds_every_match() {
+    let mut app = AmpscopeApp::default();
+    let base = app.doc.events[0].value.clone();
+    let now = 0.0;
+    for i in 0..20_000 {
+        let mut v = base.clone();
+        if i % 1000 == 7 {
+            v["properties"]["needle"] = serde_json::json!(format!("Needle-{i}"));
+        }
+        let at = app.doc.events.len();
+        app.doc.insert_event(at, v, now);
+    }
+    app.search = "needle-".into();
+    let mut calls = 0;
+    loop {
+        let found = app.filtered().len();
+        calls += 1;
+        if app.filter_progress().is_none() {
+            assert_eq!(found, 20);
+            break;
+        }
+        assert!(calls < 10_000, "the search never finished");
+    }
+    let mut h = harness(app);
+    assert!(shows(&h, "20 of 20047 events"));
+    h.run();
+}

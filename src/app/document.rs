@@ -65,7 +65,24 @@ fn text_contains(hay: &str, needle: &str) -> bool {
     }
     if hay.is_ascii() && needle.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+        if h.len() < n.len() {
+            return false;
+        }
+        // Jump between the places where the first byte occurs (either case), then compare.
+        let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+        let last = h.len() - n.len();
+        let mut from = 0;
+        while let Some(p) = memchr::memchr2(lower, upper, &h[from..=last]) {
+            let at = from + p;
+            if h[at..at + n.len()].eq_ignore_ascii_case(n) {
+                return true;
+            }
+            from = at + 1;
+            if from > last {
+                break;
+            }
+        }
+        false
     } else {
         hay.to_lowercase().contains(needle)
     }

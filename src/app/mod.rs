@@ -132,6 +132,8 @@ pub struct AmpscopeApp {
     pub search: String,
     filtered: Vec<usize>,
     filter_key: (u64, Option<String>, String),
+    /// Next event the search looks at (the scan resumes there next frame).
+    filter_next: usize,
     pub event_buffer: JsonBuffer,
     event_buffer_rev: u64,
     pub trigger_view: TriggerView,
@@ -190,6 +192,7 @@ impl Default for AmpscopeApp {
             search: String::new(),
             filtered: Vec::new(),
             filter_key: (u64::MAX, None, String::new()),
+            filter_next: 0,
             event_buffer: JsonBuffer::default(),
             event_buffer_rev: 0,
             trigger_view: TriggerView::Raw,
@@ -302,7 +305,9 @@ impl AmpscopeApp {
         )
     }
 
-    /// Indices of events passing the filter and search (recomputed only when they change).
+    /// Indices of events passing the filter and search. Recomputed when they change, a slice
+    /// per call: with 100,000 events a full scan takes longer than a frame, so the list fills
+    /// over a few frames ([`AmpscopeApp::filter_progress`] says how far it got).
     pub fn filtered(&mut self) -> &[usize] {
         let key = (
             self.doc.events_rev,
@@ -310,23 +315,37 @@ impl AmpscopeApp {
             self.search.clone(),
         );
         if key != self.filter_key {
-            let q = self.search.to_lowercase();
-            self.filtered = self
-                .doc
-                .events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| self.kind_filter.as_ref().is_none_or(|k| &e.kind == k))
-                .filter(|(_, e)| {
-                    q.is_empty()
-                        || e.label.to_lowercase().contains(&q)
-                        || document::value_contains(&e.value, &q)
-                })
-                .map(|(i, _)| i)
-                .collect();
+            self.filtered.clear();
+            self.filter_next = 0;
             self.filter_key = key;
         }
+        let total = self.doc.events.len();
+        if self.filter_next < total {
+            let start = std::time::Instant::now();
+            let q = self.search.to_lowercase();
+            while self.filter_next < total {
+                let i = self.filter_next;
+                let e = &self.doc.events[i];
+                if self.kind_filter.as_ref().is_none_or(|k| &e.kind == k)
+                    && (q.is_empty()
+                        || e.label.to_lowercase().contains(&q)
+                        || document::value_contains(&e.value, &q))
+                {
+                    self.filtered.push(i);
+                }
+                self.filter_next += 1;
+                if self.filter_next.is_multiple_of(512) && start.elapsed() >= FILTER_BUDGET {
+                    break;
+                }
+            }
+        }
         &self.filtered
+    }
+
+    /// (events scanned, events in all) while the search is still scanning.
+    pub fn filter_progress(&self) -> Option<(usize, usize)> {
+        let total = self.doc.events.len();
+        (self.filter_next < total).then_some((self.filter_next, total))
     }
 
     fn notify(&mut self, text: impl Into<String>, error: bool) {
@@ -1027,6 +1046,9 @@ impl AmpscopeApp {
 
 /// The most mappings a destination may hold (Segment's limit).
 pub const MAX_SUBSCRIPTIONS: usize = 50;
+
+/// Time the events search may take per call before it resumes on the next frame.
+const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(6);
 
 impl eframe::App for AmpscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

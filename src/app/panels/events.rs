@@ -59,12 +59,22 @@ impl AmpscopeApp {
         let list_height = (ui.available_height() * 0.42).max(140.0);
         let filtered = self.filtered().to_vec();
         let total = self.doc.events.len();
+        let scanning = self.filter_progress();
         ui.horizontal(|ui| {
-            ui.weak(if filtered.len() == total {
-                format!("{total} events")
+            if let Some((done, all)) = scanning {
+                ui.spinner();
+                ui.weak(format!(
+                    "Searching… {} found in {done} of {all} events",
+                    filtered.len()
+                ));
+                ui.ctx().request_repaint();
             } else {
-                format!("{} of {total} events", filtered.len())
-            });
+                ui.weak(if filtered.len() == total {
+                    format!("{total} events")
+                } else {
+                    format!("{} of {total} events", filtered.len())
+                });
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let has = self.selected_event.is_some();
                 if ui
