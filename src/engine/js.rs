@@ -27,6 +27,13 @@ pub fn write_number(out: &mut String, x: f64) {
         out.push_str(if x < 0.0 { "-Infinity" } else { "Infinity" });
         return;
     }
+    // Integers a double holds exactly print as themselves (the common case: timestamps,
+    // counts), without going through the shortest-digits formatting.
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        use std::fmt::Write;
+        let _ = write!(out, "{}", x as i64);
+        return;
+    }
     if x < 0.0 {
         out.push('-');
     }
@@ -69,6 +76,10 @@ pub fn json_number_to_f64(n: &serde_json::Number) -> f64 {
 /// Is `key` an array index (a canonical integer below 2^32 - 1)? Such keys come first, in
 /// ascending numeric order, in every JavaScript object.
 pub fn is_array_index(key: &str) -> Option<u32> {
+    // Most keys start with a letter: rule them out before anything else.
+    if !key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     if key.is_empty() || key.len() > 10 || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
@@ -135,13 +146,25 @@ pub fn write_json(out: &mut String, value: &Value) {
         }
         Value::Object(map) => {
             out.push('{');
-            for (i, k) in ordered_keys(map).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            if map.keys().any(|k| is_array_index(k).is_some()) {
+                for (i, k) in ordered_keys(map).into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(out, k);
+                    out.push(':');
+                    write_json(out, &map[k.as_str()]);
                 }
-                write_json_string(out, k);
-                out.push(':');
-                write_json(out, &map[k.as_str()]);
+            } else {
+                // Insertion order is already JavaScript's order: no key list, no lookups.
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(out, k);
+                    out.push(':');
+                    write_json(out, v);
+                }
             }
             out.push('}');
         }
@@ -150,22 +173,36 @@ pub fn write_json(out: &mut String, value: &Value) {
 
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
 pub fn write_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
+    // Runs of bytes needing no escape are copied whole; only `"`, `\` and control characters
+    // (all ASCII, so never inside a multi-byte character) break a run.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
         }
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -199,6 +236,45 @@ mod tests {
         ];
         for (x, want) in cases {
             assert_eq!(number_to_string(*x), *want, "for {x:?}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_exactly_like_quote_json_string() {
+        // QuoteJSONString, character by character.
+        fn reference(s: &str) -> String {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\u{08}' => out.push_str("\\b"),
+                    '\u{0c}' => out.push_str("\\f"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        let mut all_ascii = String::new();
+        for b in 0u8..0x80 {
+            all_ascii.push(char::from(b));
+        }
+        for s in [
+            "",
+            "plain",
+            all_ascii.as_str(),
+            "é\u{1f600}\"x\\y\u{1f}\u{7f}\u{2028}",
+            "\n\nend",
+            "\u{0}",
+        ] {
+            let mut out = String::new();
+            write_json_string(&mut out, s);
+            assert_eq!(out, reference(s), "for {s:?}");
         }
     }
 
