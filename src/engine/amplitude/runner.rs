@@ -11,7 +11,7 @@ use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
+use crate::engine::mapping::schema::{Fields, Schema, process_owned};
 use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
@@ -146,6 +146,11 @@ impl<'a> Scan<'a> {
         self.eat(b'"')?;
         let start = self.i;
         loop {
+            // Skip the plain run in one go.
+            self.i += self.b[self.i..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(self.b.len() - self.i);
             match self.next()? {
                 b'"' => return Some(&self.b[start..self.i - 1]),
                 b'\\' => match self.next()? {
@@ -564,7 +569,7 @@ pub fn resolve_payload(
 ) -> Result<Map<String, Value>, ActionError> {
     let resolved = mapping.resolve(event).map_err(|e| mapping_error(&e))?;
     let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
-    match process_with_schema(schema, &resolved) {
+    match process_owned(schema, resolved) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Ok(Map::new()),
         Err(e) => Err(ActionError::validation(vec![e.message])),
