@@ -171,38 +171,61 @@ pub fn write_json(out: &mut String, value: &Value) {
     }
 }
 
+/// The length of the leading run of `bytes` that JSON writes as is: no `"`, no backslash, no
+/// control character. Looks at eight bytes at a time.
+pub fn plain_run_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Any byte below 0x20, equal to `"` or equal to a backslash.
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+        if below_space || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * 0x5c)) {
+            break;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(bytes.len() - i)
+}
+
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
 pub fn write_json_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
-    // Runs of bytes needing no escape are copied whole; only `"`, `\` and control characters
+    // Runs of bytes needing no escape are copied whole; only `"`, backslash and control characters
     // (all ASCII, so never inside a multi-byte character) break a run.
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..0x20 => "",
-            _ => continue,
-        };
+    loop {
+        let i = start + plain_run_len(&bytes[start..]);
         out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(escape);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -270,11 +293,29 @@ mod tests {
             all_ascii.as_str(),
             "é\u{1f600}\"x\\y\u{1f}\u{7f}\u{2028}",
             "\n\nend",
+            "a longer text of plain bytes, then a quote\" and more plain bytes after it\\",
+            "0123456789abcdef\u{1f}0123456789abcdef\u{7f}\u{80}\u{ff}ÿ",
             "\u{0}",
         ] {
             let mut out = String::new();
             write_json_string(&mut out, s);
             assert_eq!(out, reference(s), "for {s:?}");
+        }
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_byte_to_escape() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for p in 0..20 {
+                let mut bytes = vec![b'a'; p];
+                bytes.push(special);
+                bytes.extend_from_slice(b"\x7f\x80bcdefghij\"");
+                assert_eq!(plain_run_len(&bytes), p, "{special} at {p}");
+            }
+        }
+        for n in 0..20 {
+            let bytes = vec![0xffu8; n];
+            assert_eq!(plain_run_len(&bytes), n);
         }
     }
 

@@ -147,10 +147,7 @@ impl<'a> Scan<'a> {
         let start = self.i;
         loop {
             // Skip the plain run in one go.
-            self.i += self.b[self.i..]
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .unwrap_or(self.b.len() - self.i);
+            self.i += crate::engine::js::plain_run_len(&self.b[self.i..]);
             match self.next()? {
                 b'"' => return Some(&self.b[start..self.i - 1]),
                 b'\\' => match self.next()? {
