@@ -424,7 +424,8 @@ pub fn remove_empty_values(obj: JsValue, schema: &Schema, is_root: bool) -> JsVa
                 match cleaned {
                     JsValue::Undefined => {}
                     JsValue::String(s) if s.is_empty() && is_root => {}
-                    other => out.insert(k, other),
+                    // Keys come unique and in JavaScript order: no search needed.
+                    other => out.push_new(k, other),
                 }
             }
             JsValue::Object(out)
