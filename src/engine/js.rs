@@ -27,6 +27,13 @@ pub fn write_number(out: &mut String, x: f64) {
         out.push_str(if x < 0.0 { "-Infinity" } else { "Infinity" });
         return;
     }
+    // Integers a double holds exactly print as themselves (the common case: timestamps,
+    // counts), without going through the shortest-digits formatting.
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        use std::fmt::Write;
+        let _ = write!(out, "{}", x as i64);
+        return;
+    }
     if x < 0.0 {
         out.push('-');
     }
@@ -69,6 +76,10 @@ pub fn json_number_to_f64(n: &serde_json::Number) -> f64 {
 /// Is `key` an array index (a canonical integer below 2^32 - 1)? Such keys come first, in
 /// ascending numeric order, in every JavaScript object.
 pub fn is_array_index(key: &str) -> Option<u32> {
+    // Most keys start with a letter: rule them out before anything else.
+    if !key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     if key.is_empty() || key.len() > 10 || (key.len() > 1 && key.starts_with('0')) {
         return None;
     }
@@ -135,36 +146,85 @@ pub fn write_json(out: &mut String, value: &Value) {
         }
         Value::Object(map) => {
             out.push('{');
-            for (i, k) in ordered_keys(map).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            if map.keys().any(|k| is_array_index(k).is_some()) {
+                for (i, k) in ordered_keys(map).into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(out, k);
+                    out.push(':');
+                    write_json(out, &map[k.as_str()]);
                 }
-                write_json_string(out, k);
-                out.push(':');
-                write_json(out, &map[k.as_str()]);
+            } else {
+                // Insertion order is already JavaScript's order: no key list, no lookups.
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(out, k);
+                    out.push(':');
+                    write_json(out, v);
+                }
             }
             out.push('}');
         }
     }
 }
 
+/// The length of the leading run of `bytes` that JSON writes as is: no `"`, no backslash, no
+/// control character. Looks at eight bytes at a time.
+pub fn plain_run_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Any byte below 0x20, equal to `"` or equal to a backslash.
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+        if below_space || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * 0x5c)) {
+            break;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(bytes.len() - i)
+}
+
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
 pub fn write_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+    // Runs of bytes needing no escape are copied whole; only `"`, backslash and control characters
+    // (all ASCII, so never inside a multi-byte character) break a run.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    loop {
+        let i = start + plain_run_len(&bytes[start..]);
+        out.push_str(&s[start..i]);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
-            c => out.push(c),
         }
+        start = i + 1;
     }
     out.push('"');
 }
@@ -199,6 +259,63 @@ mod tests {
         ];
         for (x, want) in cases {
             assert_eq!(number_to_string(*x), *want, "for {x:?}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_exactly_like_quote_json_string() {
+        // QuoteJSONString, character by character.
+        fn reference(s: &str) -> String {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\u{08}' => out.push_str("\\b"),
+                    '\u{0c}' => out.push_str("\\f"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        let mut all_ascii = String::new();
+        for b in 0u8..0x80 {
+            all_ascii.push(char::from(b));
+        }
+        for s in [
+            "",
+            "plain",
+            all_ascii.as_str(),
+            "é\u{1f600}\"x\\y\u{1f}\u{7f}\u{2028}",
+            "\n\nend",
+            "a longer text of plain bytes, then a quote\" and more plain bytes after it\\",
+            "0123456789abcdef\u{1f}0123456789abcdef\u{7f}\u{80}\u{ff}ÿ",
+            "\u{0}",
+        ] {
+            let mut out = String::new();
+            write_json_string(&mut out, s);
+            assert_eq!(out, reference(s), "for {s:?}");
+        }
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_byte_to_escape() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for p in 0..20 {
+                let mut bytes = vec![b'a'; p];
+                bytes.push(special);
+                bytes.extend_from_slice(b"\x7f\x80bcdefghij\"");
+                assert_eq!(plain_run_len(&bytes), p, "{special} at {p}");
+            }
+        }
+        for n in 0..20 {
+            let bytes = vec![0xffu8; n];
+            assert_eq!(plain_run_len(&bytes), n);
         }
     }
 

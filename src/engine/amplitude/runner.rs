@@ -11,7 +11,7 @@ use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::schema::{Fields, Schema, process_with_schema};
+use crate::engine::mapping::schema::{Fields, Schema, process_owned};
 use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
@@ -41,9 +41,11 @@ impl DefaultResponder {
                 #[serde(default)]
                 events: Vec<serde::de::IgnoredAny>,
             }
-            let events = serde_json::from_str::<Body>(&request.body)
-                .map(|b| b.events.len())
-                .unwrap_or(0);
+            let events = count_events(&request.body).unwrap_or_else(|| {
+                serde_json::from_str::<Body>(&request.body)
+                    .map(|b| b.events.len())
+                    .unwrap_or(0)
+            });
             HttpResponse {
                 status: 200,
                 headers: vec![("content-type".to_string(), "application/json".to_string())],
@@ -65,6 +67,188 @@ impl DefaultResponder {
 impl Responder for DefaultResponder {
     fn respond(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
         Ok(DefaultResponder::answer(request))
+    }
+}
+
+/// The length of the top-level `events` array of a JSON object body (0 without one), read by
+/// a scanner that accepts only plain, well-formed JSON. `None` when anything is unusual
+/// (escapes other than the short ones, exponents, deep nesting, a repeated or non-array
+/// `events`, bad syntax): serde then decides, so the answer never differs from it.
+fn count_events(body: &str) -> Option<usize> {
+    let mut s = Scan {
+        b: body.as_bytes(),
+        i: 0,
+    };
+    s.ws();
+    s.eat(b'{')?;
+    s.ws();
+    let mut events = None;
+    if s.peek() == Some(b'}') {
+        s.i += 1;
+    } else {
+        loop {
+            s.ws();
+            let key = s.string()?;
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            if key == b"events" {
+                if events.is_some() || s.peek() != Some(b'[') {
+                    return None;
+                }
+                events = Some(s.array_len(1)?);
+            } else {
+                s.value(1)?;
+            }
+            s.ws();
+            match s.next()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    s.ws();
+    (s.i == s.b.len()).then_some(events.unwrap_or(0))
+}
+
+/// A cursor for [`count_events`].
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    const MAX_DEPTH: usize = 64;
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.i += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    /// A string's raw bytes (between the quotes).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            // Skip the plain run in one go.
+            self.i += crate::engine::js::plain_run_len(&self.b[self.i..]);
+            match self.next()? {
+                b'"' => return Some(&self.b[start..self.i - 1]),
+                b'\\' => match self.next()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    _ => return None,
+                },
+                0..0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        // Exponents (possibly out of range) are left to serde.
+        (!matches!(self.peek(), Some(b'e' | b'E'))).then_some(())
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Option<()> {
+        let end = self.i + lit.len();
+        (self.b.get(self.i..end)? == lit).then(|| self.i = end)
+    }
+
+    fn array_len(&mut self, depth: usize) -> Option<usize> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Some(0);
+        }
+        let mut n = 0;
+        loop {
+            self.ws();
+            self.value(depth + 1)?;
+            n += 1;
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b']' => return Some(n),
+                _ => return None,
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<()> {
+        if depth > Self::MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'[' => self.array_len(depth).map(|_| ()),
+            b'{' => {
+                self.i += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.ws();
+                    self.string()?;
+                    self.ws();
+                    self.eat(b':')?;
+                    self.ws();
+                    self.value(depth + 1)?;
+                    self.ws();
+                    match self.next()? {
+                        b',' => {}
+                        b'}' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.number(),
+        }
     }
 }
 
@@ -382,7 +566,7 @@ pub fn resolve_payload(
 ) -> Result<Map<String, Value>, ActionError> {
     let resolved = mapping.resolve(event).map_err(|e| mapping_error(&e))?;
     let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
-    match process_with_schema(schema, &resolved) {
+    match process_owned(schema, resolved) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Ok(Map::new()),
         Err(e) => Err(ActionError::validation(vec![e.message])),
@@ -415,6 +599,48 @@ mod tests {
         );
         let b = DefaultResponder::answer(&req("https://api.amplitude.com/usermap", "x"));
         assert_eq!((b.status, b.body.as_str()), (200, "success"));
+    }
+
+    #[test]
+    fn event_counting_agrees_with_serde() {
+        let bodies = [
+            r#"{"api_key":"k","events":[{},{}]}"#,
+            r#" { "events" : [ 1 , "a\"b" , [ [ ] ] , { "x" : null } , -0.5 , true ] } "#,
+            r#"{"events":[]}"#,
+            r#"{}"#,
+            r#"{"a":{"events":[1]}}"#,
+            r#"{"events":[1],"events":[1,2]}"#,
+            r#"{"events":{}}"#,
+            r#"{"events":null}"#,
+            r#"{"events":[1e400]}"#,
+            r#"{"events":[1,]}"#,
+            r#"{"events":[01]}"#,
+            r#"{"events":[1.]}"#,
+            r#"{"events":["\u0041"]}"#,
+            r#"{"events":["\x"]}"#,
+            r#"{"events":[tru]}"#,
+            r#"{"events":[1]} x"#,
+            r#"{"events":[1]"#,
+            r#"[1,2]"#,
+            "",
+        ];
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(default)]
+            events: Vec<serde::de::IgnoredAny>,
+        }
+        for body in bodies {
+            let by_serde = serde_json::from_str::<Body>(body).map_or(0, |b| b.events.len());
+            if let Some(n) = count_events(body) {
+                assert_eq!(n, by_serde, "for {body}");
+            }
+            let answer =
+                DefaultResponder::answer(&req("https://api2.amplitude.com/2/httpapi", body));
+            let want = format!("\"events_ingested\":{by_serde},");
+            assert!(answer.body.contains(&want), "for {body}: {}", answer.body);
+        }
+        assert_eq!(count_events(r#"{"events":[{},{}]}"#), Some(2));
+        assert_eq!(count_events(r#"{"events":[1],"events":[1]}"#), None);
     }
 
     #[test]

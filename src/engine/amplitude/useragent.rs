@@ -83,6 +83,30 @@ pub fn parse(ua: &str) -> ParsedUa {
     out
 }
 
+/// [`parse`] through a one-entry cache per thread: a stream of events mostly repeats the
+/// user agent of the event before (one client, one session), and parsing costs far more
+/// than comparing the text.
+pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(String, ParsedUa)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|cell| {
+        let Ok(mut last) = cell.try_borrow_mut() else {
+            return f(&parse(ua));
+        };
+        match &*last {
+            Some((text, parsed)) if text == ua => f(parsed),
+            _ => {
+                let parsed = parse(ua);
+                let out = f(&parsed);
+                *last = Some((ua.to_string(), parsed));
+                out
+            }
+        }
+    })
+}
+
 /// Browser rules: (token that must be present, name, token the version follows).
 const BROWSERS: &[(&str, &str, &str)] = &[
     ("opera mini/", "Opera Mini", "opera mini/"),
@@ -653,6 +677,19 @@ fn generic_android(u: &Ua) -> Option<Device> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_gives_what_parse_gives() {
+        let uas = [
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+            "",
+        ];
+        for ua in uas.iter().chain(uas.iter().rev()).chain(uas.iter()) {
+            assert_eq!(with_parsed(ua, Clone::clone), parse(ua), "for {ua}");
+            assert_eq!(with_parsed(ua, Clone::clone), parse(ua), "again for {ua}");
+        }
+    }
 
     #[test]
     fn parses_the_families_seen_in_the_corpus() {

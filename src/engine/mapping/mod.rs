@@ -157,6 +157,8 @@ enum Plan {
     IfExists {
         exists: Box<Plan>,
         then: Option<Box<Plan>>,
+        /// `then` is the same as `exists` (`exists: x, then: x`): its value is reused.
+        then_is_exists: bool,
         otherwise: Option<Box<Plan>>,
         /// The raw `else` is falsy: the reference ignores it.
         else_dropped: bool,
@@ -204,6 +206,7 @@ impl Plan {
                 Some(Plan::IfExists {
                     exists: Box::new(Plan::new(exists)),
                     then: o.get("then").map(|t| Box::new(Plan::new(t))),
+                    then_is_exists: o.get("then") == Some(exists),
                     otherwise: els
                         .filter(|e| path::json_truthy(e))
                         .map(|e| Box::new(Plan::new(e))),
@@ -221,10 +224,15 @@ impl Plan {
     ) -> Result<path::Got<'a>, MappingError> {
         Ok(match self {
             Plan::Object(fields) => {
-                let mut obj = JsObject::with_capacity(fields.len());
+                // `undefined` members are left out now rather than removed at the end (the
+                // object is only ever placed in the output, so nothing can tell the
+                // difference); most of a preset's fields are absent from most events.
+                let mut obj = JsObject::with_capacity(fields.len().min(16));
                 for (k, p) in fields {
                     let v = p.run(payload, cx)?.into_js();
-                    obj.push_new(Arc::clone(k), v);
+                    if !matches!(v, JsValue::Undefined) {
+                        obj.push_new(Arc::clone(k), v);
+                    }
                 }
                 path::Got::Owned(JsValue::Object(obj))
             }
@@ -242,11 +250,15 @@ impl Plan {
             Plan::IfExists {
                 exists,
                 then,
+                then_is_exists,
                 otherwise,
                 else_dropped,
             } => {
-                if !exists.run(payload, cx)?.is_nullish() {
+                let found = exists.run(payload, cx)?;
+                if !found.is_nullish() {
                     match then {
+                        // Same plan on the same payload: same value, same quirks.
+                        Some(_) if *then_is_exists => found,
                         Some(t) => t.run(payload, cx)?,
                         None => path::Got::UNDEFINED,
                     }

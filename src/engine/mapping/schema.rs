@@ -197,13 +197,40 @@ pub struct Schema {
     pub additional_properties: bool,
 }
 
-impl Schema {
-    fn property(&self, key: &str) -> Option<&Schema> {
-        self.properties
-            .as_ref()?
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, s)| s)
+/// Finds property schemas by key, starting each search after the previous hit: payload
+/// members mostly come in the schema's order (mappings are built from the field list), so
+/// most lookups compare a single key.
+#[derive(Default)]
+struct PropCursor {
+    next: usize,
+}
+
+impl PropCursor {
+    fn index(&mut self, props: &[(String, Schema)], key: &str) -> Option<usize> {
+        let n = props.len();
+        let start = self.next.min(n);
+        let hit = (start..n)
+            .chain(0..start)
+            .find(|&i| props[i].0.len() == key.len() && props[i].0 == key)?;
+        self.next = hit + 1;
+        Some(hit)
+    }
+}
+
+/// One step of the location of a value being validated (kept borrowed until an issue needs
+/// the text).
+#[derive(Clone, Copy)]
+enum Seg<'s> {
+    Key(&'s str),
+    Index(usize),
+}
+
+impl Seg<'_> {
+    fn text(self) -> String {
+        match self {
+            Seg::Key(k) => k.to_string(),
+            Seg::Index(i) => i.to_string(),
+        }
     }
 }
 
@@ -348,9 +375,14 @@ pub fn process(fields: &Fields, resolved: &JsValue) -> Result<Value, SchemaError
 /// [`process`] with a schema built beforehand (build it once per action with
 /// [`Fields::to_schema`] when processing many events).
 pub fn process_with_schema(schema: &Schema, resolved: &JsValue) -> Result<Value, SchemaError> {
-    let mut payload = remove_empty_values(resolved.clone(), schema, true);
+    process_owned(schema, resolved.clone())
+}
+
+/// [`process_with_schema`] consuming the resolved value (no copy of it is made).
+pub fn process_owned(schema: &Schema, resolved: JsValue) -> Result<Value, SchemaError> {
+    let mut payload = remove_empty_values(resolved, schema, true);
     validate_schema(schema, &mut payload)?;
-    Ok(payload.to_json().unwrap_or(Value::Null))
+    Ok(payload.into_json().unwrap_or(Value::Null))
 }
 
 /// `validateSettings`: the same ajv validation of the destination settings (no
@@ -374,32 +406,26 @@ pub fn remove_empty_values(obj: JsValue, schema: &Schema, is_root: bool) -> JsVa
                 return JsValue::Array(items);
             };
             // Items are only filtered, never replaced by their cleaned copies.
-            JsValue::Array(
-                items
-                    .into_iter()
-                    .filter(|it| {
-                        !matches!(
-                            remove_empty_values(it.clone(), item_schema, false),
-                            JsValue::Undefined
-                        )
-                    })
-                    .collect(),
-            )
+            let mut items = items;
+            items.retain(|it| !cleans_to_undefined(it, item_schema));
+            JsValue::Array(items)
         }
         JsValue::Object(obj) => {
-            if schema.properties.is_none() {
+            let Some(props) = schema.properties.as_deref() else {
                 return JsValue::Object(obj);
-            }
+            };
+            let mut cursor = PropCursor::default();
             let mut out = JsObject::with_capacity(obj.len());
             for (k, v) in obj {
-                let cleaned = match schema.property(&k) {
-                    Some(s) => remove_empty_values(v, s, false),
+                let cleaned = match cursor.index(props, &k) {
+                    Some(i) => remove_empty_values(v, &props[i].1, false),
                     None => v,
                 };
                 match cleaned {
                     JsValue::Undefined => {}
                     JsValue::String(s) if s.is_empty() && is_root => {}
-                    other => out.insert(k, other),
+                    // Keys come unique and in JavaScript order: no search needed.
+                    other => out.push_new(k, other),
                 }
             }
             JsValue::Object(out)
@@ -412,13 +438,26 @@ pub fn remove_empty_values(obj: JsValue, schema: &Schema, is_root: bool) -> JsVa
     }
 }
 
+/// Whether `remove_empty_values(v, schema, false)` is `undefined` (without building the
+/// cleaned copy).
+fn cleans_to_undefined(v: &JsValue, schema: &Schema) -> bool {
+    match v {
+        JsValue::Undefined => true,
+        _ if schema.types.is_empty() && schema.enum_values.is_none() => false,
+        JsValue::Null => !schema.types.contains(&JsonType::Null),
+        JsValue::String(s) => s.is_empty() && !schema.types.contains(&JsonType::String),
+        _ => false,
+    }
+}
+
 /// `validateSchema`: `arrifyFields`, then ajv (coercing and removing in place).
 pub fn validate_schema(schema: &Schema, payload: &mut JsValue) -> Result<(), SchemaError> {
-    if let JsValue::Object(obj) = payload {
+    if let (JsValue::Object(obj), Some(props)) = (&mut *payload, schema.properties.as_deref()) {
+        let mut cursor = PropCursor::default();
         for (k, v) in obj.iter_mut() {
-            if schema
-                .property(k)
-                .is_some_and(|s| s.types == [JsonType::Array])
+            if cursor
+                .index(props, k)
+                .is_some_and(|i| props[i].1.types == [JsonType::Array])
             {
                 match v {
                     JsValue::Undefined | JsValue::Null | JsValue::Array(_) => {}
@@ -437,7 +476,8 @@ pub fn validate_schema(schema: &Schema, payload: &mut JsValue) -> Result<(), Sch
     }
 }
 
-fn issue(schema: &Schema, pointer: &[String], message: String) -> SchemaIssue {
+fn issue(schema: &Schema, pointer: &[Seg<'_>], message: String) -> SchemaIssue {
+    let pointer: Vec<String> = pointer.iter().map(|s| s.text()).collect();
     let ptr: String = pointer
         .iter()
         .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
@@ -450,7 +490,7 @@ fn issue(schema: &Schema, pointer: &[String], message: String) -> SchemaIssue {
     let full = capitalize(&format!("{preamble} {message}")) + ".";
     SchemaIssue {
         message: full,
-        path: json_path(pointer),
+        path: json_path(&pointer),
         pointer: ptr,
     }
 }
@@ -501,10 +541,10 @@ fn humanize_type_of(v: &JsValue) -> &'static str {
     }
 }
 
-fn ajv_validate(
-    schema: &Schema,
+fn ajv_validate<'s>(
+    schema: &'s Schema,
     data: &mut JsValue,
-    pointer: &mut Vec<String>,
+    pointer: &mut Vec<Seg<'s>>,
     out: &mut Vec<SchemaIssue>,
 ) {
     // 1. Type, with coercion.
@@ -563,8 +603,12 @@ fn ajv_validate(
         JsValue::String(s) => {
             // ajv checks code points (`ucs2length`); the human message reports the UTF-16
             // `length`.
-            let len = s.chars().count() as f64;
-            let shown = super::value::utf16_len(s) as f64;
+            let lengths = || (s.chars().count() as f64, super::value::utf16_len(s) as f64);
+            let (len, shown) = if schema.min_length.is_some() || schema.max_length.is_some() {
+                lengths()
+            } else {
+                (0.0, 0.0)
+            };
             if let Some(min) = schema.min_length
                 && len < min
             {
@@ -600,7 +644,7 @@ fn ajv_validate(
         JsValue::Array(items) => {
             if let Some(item_schema) = &schema.items {
                 for (i, item) in items.iter_mut().enumerate() {
-                    pointer.push(i.to_string());
+                    pointer.push(Seg::Index(i));
                     ajv_validate(item_schema, item, pointer, out);
                     pointer.pop();
                 }
@@ -614,21 +658,31 @@ fn ajv_validate(
                 }
             }
             if let Some(props) = &schema.properties {
-                if !schema.additional_properties {
-                    obj.retain(|k, _| props.iter().any(|(p, _)| p == k));
-                }
-                for (key, prop_schema) in props {
-                    let present = obj
-                        .get(key)
-                        .is_some_and(|v| !matches!(v, JsValue::Undefined));
-                    if !present {
-                        continue;
+                // Each member's property, found once; unknown members removed unless allowed.
+                let mut cursor = PropCursor::default();
+                let mut order: Vec<(usize, usize)> = Vec::with_capacity(obj.len());
+                let mut member = 0;
+                obj.retain(|k, v| {
+                    let found = cursor.index(props, k);
+                    if let Some(p) = found
+                        && !matches!(v, JsValue::Undefined)
+                    {
+                        order.push((p, member));
                     }
-                    if let Some(v) = obj.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v) {
-                        pointer.push(key.clone());
-                        ajv_validate(prop_schema, v, pointer, out);
-                        pointer.pop();
+                    let keep = found.is_some() || schema.additional_properties;
+                    if keep {
+                        member += 1;
                     }
+                    keep
+                });
+                // ajv visits the properties in the schema's order.
+                order.sort_unstable();
+                let mut members: Vec<&mut JsValue> = obj.iter_mut().map(|(_, v)| v).collect();
+                for (p, m) in order {
+                    let (key, prop_schema) = &props[p];
+                    pointer.push(Seg::Key(key));
+                    ajv_validate(prop_schema, &mut *members[m], pointer, out);
+                    pointer.pop();
                 }
             }
         }

@@ -162,6 +162,34 @@ impl JsValue {
         }
     }
 
+    /// [`JsValue::to_json`], consuming the value: strings and arrays move instead of being
+    /// copied.
+    pub fn into_json(self) -> Option<Value> {
+        match self {
+            JsValue::Undefined => None,
+            other => Some(other.into_json_or_null()),
+        }
+    }
+
+    fn into_json_or_null(self) -> Value {
+        match self {
+            JsValue::String(s) => Value::String(s),
+            JsValue::Array(items) => {
+                Value::Array(items.into_iter().map(JsValue::into_json_or_null).collect())
+            }
+            JsValue::Object(obj) => {
+                let mut map = Map::with_capacity(obj.len());
+                for (k, v) in obj {
+                    if !matches!(v, JsValue::Undefined) {
+                        map.insert(String::from(&*k), v.into_json_or_null());
+                    }
+                }
+                Value::Object(map)
+            }
+            other => other.to_json_or_null(),
+        }
+    }
+
     fn to_json_or_null(&self) -> Value {
         match self {
             JsValue::Undefined | JsValue::Null => Value::Null,

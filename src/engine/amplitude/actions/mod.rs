@@ -313,34 +313,27 @@ fn user_agent_prefix(payload: &Map<String, Value>) -> Obj<'_> {
     {
         let data = payload.get("userAgentData").and_then(Value::as_object);
         let hint = |k: &str| data.and_then(|d| d.get(k)).filter(|v| !v.is_null());
-        let parsed = super::useragent::parse(s);
-        let text = |s: Option<String>| s.map_or(V::Undefined, |s| V::Str(s.into()));
-        let os_name = parsed
-            .os_name
-            .clone()
-            .or_else(|| parsed.browser_name.clone());
-        out.push("os_name", text(os_name));
-        out.push(
-            "os_version",
-            match hint("platformVersion") {
-                Some(v) => V::Ref(v),
-                None => text(parsed.browser_major.clone()),
-            },
-        );
-        out.push("device_manufacturer", text(parsed.device_vendor.clone()));
-        out.push(
-            "device_model",
-            match hint("model") {
-                Some(v) => V::Ref(v),
-                None => text(
-                    parsed
-                        .device_model
-                        .clone()
-                        .or_else(|| parsed.os_name.clone()),
-                ),
-            },
-        );
-        out.push("device_type", text(parsed.device_type));
+        super::useragent::with_parsed(s, |parsed| {
+            let text = |s: Option<&String>| s.map_or(V::Undefined, |s| V::Str(s.clone().into()));
+            let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());
+            out.push("os_name", text(os_name));
+            out.push(
+                "os_version",
+                match hint("platformVersion") {
+                    Some(v) => V::Ref(v),
+                    None => text(parsed.browser_major.as_ref()),
+                },
+            );
+            out.push("device_manufacturer", text(parsed.device_vendor.as_ref()));
+            out.push(
+                "device_model",
+                match hint("model") {
+                    Some(v) => V::Ref(v),
+                    None => text(parsed.device_model.as_ref().or(parsed.os_name.as_ref())),
+                },
+            );
+            out.push("device_type", text(parsed.device_type.as_ref()));
+        });
     }
     if payload
         .get("includeRawUserAgent")
