@@ -10,6 +10,8 @@ use egui_kittest::kittest::Queryable;
 fn harness(app: AmpscopeApp) -> Harness<'static, AmpscopeApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1440.0, 900.0))
+        // Scans (coverage, search, compare) spread work over frames: allow them to settle.
+        .with_max_steps(500)
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut AmpscopeApp| app.show(ui), app);
     h.run();

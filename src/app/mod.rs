@@ -173,6 +173,8 @@ pub struct AmpscopeApp {
     pub history_view: HistoryView,
     /// Classic settings, migration plan and comparisons (Compare and Migration views).
     pub classic: classic_view::ClassicState,
+    /// The coverage view's double-send scan.
+    coverage_scan: panels::CoverageScan,
 }
 
 impl Default for AmpscopeApp {
@@ -220,6 +222,7 @@ impl Default for AmpscopeApp {
             history: None,
             history_view: Default::default(),
             classic: Default::default(),
+            coverage_scan: Default::default(),
         };
         app.doc.dirty = false;
         app

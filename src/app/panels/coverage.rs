@@ -11,6 +11,18 @@ type Warning = (usize, Vec<usize>, Option<(usize, String)>);
 /// Events scanned for the warning summary (the matrix itself is virtualised and unbounded).
 const SCAN_LIMIT: usize = 2_000;
 
+/// Scanning time per frame.
+const SCAN_BUDGET: std::time::Duration = std::time::Duration::from_millis(6);
+
+/// The double-send scan, kept between frames: what it was computed from, how far it got.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageScan {
+    key: (u64, u64, u64),
+    next: usize,
+    warnings: Vec<Warning>,
+    unmatched: usize,
+}
+
 impl AmpscopeApp {
     pub(in crate::app) fn coverage_ui(&mut self, ui: &mut egui::Ui) {
         heading(ui, "Coverage");
@@ -26,19 +38,47 @@ impl AmpscopeApp {
             ui.label("Load events and add subscriptions to see the coverage matrix.");
             return;
         }
-        // Warnings: events sent more than once.
+        // Warnings: events sent more than once. Scanned a slice per frame (and kept) so that an
+        // edit with many events loaded never stalls a frame.
+        let key = (
+            self.doc.events_rev,
+            self.doc.subs_rev,
+            self.doc.settings_rev,
+        );
+        if self.coverage_scan.key != key {
+            self.coverage_scan = CoverageScan {
+                key,
+                ..Default::default()
+            };
+        }
         let scan = self.doc.events.len().min(SCAN_LIMIT);
-        let mut warnings: Vec<Warning> = Vec::new();
-        let mut unmatched = 0;
-        for i in 0..scan {
+        let start = std::time::Instant::now();
+        while self.coverage_scan.next < scan {
+            let i = self.coverage_scan.next;
+            self.coverage_scan.next += 1;
             let Some(o) = self.outcome(i) else { continue };
             if o.matched().next().is_none() {
-                unmatched += 1;
+                self.coverage_scan.unmatched += 1;
             }
             if let Some(d) = double_send(&self.doc.subscriptions, &self.doc.events[i].value, &o) {
-                warnings.push((i, d.subs, d.fix));
+                self.coverage_scan.warnings.push((i, d.subs, d.fix));
+            }
+            if start.elapsed() >= SCAN_BUDGET {
+                break;
             }
         }
+        let scanned = self.coverage_scan.next;
+        if scanned < scan {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(format!(
+                    "Looking for double sends… {scanned} of {scan} events"
+                ));
+            });
+            ui.ctx().request_repaint();
+        }
+        let warnings = self.coverage_scan.warnings.clone();
+        let unmatched = self.coverage_scan.unmatched;
         if warnings.is_empty() {
             ui.colored_label(
                 widgets::ok_color(ui),

@@ -11,6 +11,7 @@ mod settings;
 mod subscription;
 
 pub use compare::SummaryFormat;
+pub use coverage::CoverageScan;
 pub use history::HistoryView;
 
 use super::AmpscopeApp;
