@@ -95,6 +95,12 @@ impl Default for ClassicState {
 pub fn settings_text(settings: &ClassicSettings) -> String {
     let mut value = serde_json::to_value(settings).unwrap_or(Value::Null);
     if let Some(map) = value.as_object_mut() {
+        // The catalog's numbers are whole (30, 30000); show them as the Public API does.
+        for v in map.values_mut() {
+            if let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15) {
+                *v = Value::from(f as i64);
+            }
+        }
         for k in SECRET_KEYS {
             if let Some(Value::String(s)) = map.get_mut(k)
                 && !s.is_empty()
@@ -339,6 +345,11 @@ mod tests {
         assert!(s.settings().track_all_pages);
         assert!(!s.text.contains(KEY), "{}", s.text);
         assert!(s.text.contains("••••cdef"));
+        assert!(
+            s.text.contains("\"eventUploadThreshold\": 30,"),
+            "{}",
+            s.text
+        );
         // Editing another setting in the text keeps the stored key.
         s.text = s
             .text
