@@ -108,16 +108,17 @@ impl AmpscopeApp {
                 self.queued.push(super::super::command::Command::NextEvent);
             }
         });
-        let Some(sbs) = self.classic.compare_event(&self.doc, index).cloned() else {
+        let focus = self.classic.focus_path.clone();
+        let Some(sbs) = self.classic.compare_event(&self.doc, index) else {
             return;
         };
         ui.columns(2, |cols| {
-            classic_column(&mut cols[0], &sbs);
-            actions_column(&mut cols[1], &sbs);
+            classic_column(&mut cols[0], sbs);
+            actions_column(&mut cols[1], sbs);
         });
         ui.add_space(6.0);
         match &sbs.comparison {
-            Some(c) => self.differences_ui(ui, c),
+            Some(c) => differences_ui(ui, c, focus.as_deref()),
             None => {
                 ui.colored_label(
                     widgets::warn_color(ui),
@@ -125,69 +126,6 @@ impl AmpscopeApp {
                 );
             }
         }
-    }
-
-    fn differences_ui(&mut self, ui: &mut egui::Ui, c: &Comparison) {
-        let n = c.differences().count();
-        if n == 0 {
-            ui.colored_label(
-                widgets::ok_color(ui),
-                "No differences: both send the same objects with the same values.",
-            );
-            return;
-        }
-        ui.label(
-            egui::RichText::new(format!("Differences ({n})"))
-                .strong()
-                .size(14.0),
-        );
-        let focus = self.classic.focus_path.clone();
-        egui::Grid::new("compare-diff")
-            .striped(true)
-            .num_columns(6)
-            .min_col_width(40.0)
-            .show(ui, |ui| {
-                for h in [
-                    "Object",
-                    "Path",
-                    "Change",
-                    "Classic",
-                    "Actions",
-                    "Known reason",
-                ] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                for (pair, d) in c.differences() {
-                    ui.label(short(&pair.label.replace(" → ", " vs "), 36))
-                        .on_hover_text(pair.label.replace(" → ", " vs "));
-                    let path = if d.path.is_empty() {
-                        "(whole object)".to_string()
-                    } else {
-                        d.path.clone()
-                    };
-                    let path_text = match &d.from {
-                        Some(from) => format!("{from} moved to {path}"),
-                        None => path.clone(),
-                    };
-                    let focused = focus
-                        .as_deref()
-                        .is_some_and(|f| f == compare::summary_path(pair, d));
-                    let rich = egui::RichText::new(path_text).monospace();
-                    ui.label(if focused {
-                        rich.strong().underline()
-                    } else {
-                        rich
-                    });
-                    ui.colored_label(kind_color(ui, d.kind), d.kind.as_str());
-                    ui.monospace(value_text(&d.classic))
-                        .on_hover_text(value_hover(&d.classic));
-                    ui.monospace(value_text(&d.actions))
-                        .on_hover_text(value_hover(&d.actions));
-                    reason_label(ui, d.reason);
-                    ui.end_row();
-                }
-            });
     }
 
     fn compare_summary_ui(&mut self, ui: &mut egui::Ui) {
@@ -346,6 +284,67 @@ impl AmpscopeApp {
             self.export_summary(&p, format);
         }
     }
+}
+
+/// The differences of one event, the path picked in the summary (`focus`) emphasised.
+fn differences_ui(ui: &mut egui::Ui, c: &Comparison, focus: Option<&str>) {
+    let n = c.differences().count();
+    if n == 0 {
+        ui.colored_label(
+            widgets::ok_color(ui),
+            "No differences: both send the same objects with the same values.",
+        );
+        return;
+    }
+    ui.label(
+        egui::RichText::new(format!("Differences ({n})"))
+            .strong()
+            .size(14.0),
+    );
+    egui::Grid::new("compare-diff")
+        .striped(true)
+        .num_columns(6)
+        .min_col_width(40.0)
+        .show(ui, |ui| {
+            for h in [
+                "Object",
+                "Path",
+                "Change",
+                "Classic",
+                "Actions",
+                "Known reason",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (pair, d) in c.differences() {
+                ui.label(short(&pair.label.replace(" → ", " vs "), 36))
+                    .on_hover_text(pair.label.replace(" → ", " vs "));
+                let path = if d.path.is_empty() {
+                    "(whole object)".to_string()
+                } else {
+                    d.path.clone()
+                };
+                let path_text = match &d.from {
+                    Some(from) => format!("{from} moved to {path}"),
+                    None => path.clone(),
+                };
+                let focused = focus.is_some_and(|f| f == compare::summary_path(pair, d));
+                let rich = egui::RichText::new(path_text).monospace();
+                ui.label(if focused {
+                    rich.strong().underline()
+                } else {
+                    rich
+                });
+                ui.colored_label(kind_color(ui, d.kind), d.kind.as_str());
+                ui.monospace(value_text(&d.classic))
+                    .on_hover_text(value_hover(&d.classic));
+                ui.monospace(value_text(&d.actions))
+                    .on_hover_text(value_hover(&d.actions));
+                reason_label(ui, d.reason);
+                ui.end_row();
+            }
+        });
 }
 
 fn value_hover(v: &Option<Value>) -> String {

@@ -8,7 +8,7 @@ use super::super::widgets::{self, Lang};
 use super::super::{AmpscopeApp, Tab};
 use super::{heading, short};
 use crate::engine::classic::{CATALOG, SettingKind};
-use crate::engine::migration::Fate;
+use crate::engine::migration::{Fate, MigrationPlan};
 use crate::engine::project::Subscription;
 
 fn fate_text(f: &Fate) -> &'static str {
@@ -64,12 +64,13 @@ impl AmpscopeApp {
                 });
                 ui.label(format!("Settings from {}.", self.classic.source));
                 ui.separator();
+                let plan = self.classic.plan().clone();
                 ui.columns(2, |cols| {
                     self.classic_settings_input_ui(&mut cols[0]);
-                    self.generated_subscriptions_ui(&mut cols[1]);
+                    self.generated_subscriptions_ui(&mut cols[1], &plan);
                 });
                 ui.separator();
-                self.fates_ui(ui);
+                self.fates_ui(ui, &plan);
             });
     }
 
@@ -183,8 +184,7 @@ impl AmpscopeApp {
         }
     }
 
-    fn generated_subscriptions_ui(&mut self, ui: &mut egui::Ui) {
-        let plan = self.classic.plan().clone();
+    fn generated_subscriptions_ui(&mut self, ui: &mut egui::Ui, plan: &MigrationPlan) {
         let subs: Vec<Subscription> = plan
             .subscriptions
             .iter()
@@ -313,8 +313,7 @@ impl AmpscopeApp {
         }
     }
 
-    fn fates_ui(&mut self, ui: &mut egui::Ui) {
-        let plan = self.classic.plan().clone();
+    fn fates_ui(&mut self, ui: &mut egui::Ui, plan: &MigrationPlan) {
         heading(ui, "What happens to each classic setting");
         if !plan.unknown_settings.is_empty() {
             ui.colored_label(
