@@ -15,7 +15,8 @@ fn presets_over_corpus(c: &mut Criterion) {
     let events = common::corpus_events();
     let subs: Vec<Prepared> = presets::cloud_subscriptions()
         .iter()
-        .map(Prepared::new)
+        // As `ampscope replay` runs them: requests only, no payload copies.
+        .map(|s| Prepared::new(s).without_payload())
         .collect();
     let settings = Settings::new("amp-api-key-0123456789", "secret", Region::NorthAmerica);
     let mut group = c.benchmark_group("amplitude");

@@ -12,3 +12,9 @@ pub mod transport;
 
 #[cfg(feature = "gui")]
 pub mod app;
+
+/// mimalloc instead of the system allocator: the engine builds many small, short-lived values
+/// per event (mapping results, request bodies), and glibc's malloc/free were a quarter of the
+/// replay profile.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

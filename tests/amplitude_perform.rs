@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use ampscope::engine::amplitude::payload::ActionPayload;
 use ampscope::engine::amplitude::{ActionKind, Settings, perform};
 use serde_json::{Map, Value};
 
@@ -102,7 +103,7 @@ fn perform_matches_every_golden_payload() {
                 continue;
             };
             let settings = settings.clone().unwrap();
-            let performed = perform(action, &settings, payload, NOW);
+            let performed = perform(action, &settings, &ActionPayload::from_map(payload), NOW);
             let want = sub["requests"].as_array().unwrap();
             let where_ = format!("{} sub {i} ({})", golden["name"], sub["name"]);
             checked += 1;

@@ -2,20 +2,26 @@
 //! affects, and ordinary payloads get no notes.
 #![allow(clippy::unwrap_used)]
 
+use ampscope::engine::amplitude::payload::ActionPayload;
 use ampscope::engine::amplitude::{ActionKind, QuirkKind, Region, Settings, perform};
 use serde_json::{Map, Value, json};
 
 fn kinds(action: ActionKind, payload: Value) -> Vec<(QuirkKind, usize)> {
     let payload: Map<String, Value> = serde_json::from_value(payload).unwrap();
     let settings = Settings::new("KEY", "SECRET", Region::NorthAmerica);
-    let mut k: Vec<(QuirkKind, usize)> = perform(action, &settings, &payload, 1717245296789.0)
-        .notes
-        .into_iter()
-        .map(|n| {
-            assert!(n.message.starts_with(n.kind.explanation()));
-            (n.kind, n.request)
-        })
-        .collect();
+    let mut k: Vec<(QuirkKind, usize)> = perform(
+        action,
+        &settings,
+        &ActionPayload::from_map(&payload),
+        1717245296789.0,
+    )
+    .notes
+    .into_iter()
+    .map(|n| {
+        assert!(n.message.starts_with(n.kind.explanation()));
+        (n.kind, n.request)
+    })
+    .collect();
     k.dedup();
     k
 }

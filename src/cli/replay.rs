@@ -113,7 +113,8 @@ pub fn replay<W: Write>(
 ) -> std::io::Result<Summary> {
     let prepared: Vec<Prepared> = presets::cloud_subscriptions()
         .iter()
-        .map(Prepared::new)
+        // Only requests are reported: payloads stay borrowed from the events.
+        .map(|s| Prepared::new(s).without_payload())
         .collect();
     let mut summary = Summary {
         subs: prepared

@@ -11,8 +11,12 @@ use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::schema::{Fields, Schema, process_owned};
-use crate::engine::mapping::{MappingError, PreparedMapping};
+use std::borrow::Cow;
+
+use super::payload::ActionPayload;
+use crate::engine::mapping::path::Got;
+use crate::engine::mapping::schema::{Fields, Schema, process_direct, process_owned};
+use crate::engine::mapping::{JsValue, MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -20,6 +24,17 @@ use crate::engine::request::{HttpRequest, HttpResponse};
 pub trait Responder {
     /// The answer to `request`, or why there was none (timeout, connection refused…).
     fn respond(&mut self, request: &HttpRequest) -> Result<HttpResponse, String>;
+
+    /// [`Responder::respond`] for a request whose body is known to carry `events` events
+    /// (an HTTP API batch built here); responders that report the count may skip reading it.
+    fn respond_planned(
+        &mut self,
+        request: &HttpRequest,
+        events: Option<usize>,
+    ) -> Result<HttpResponse, String> {
+        let _ = events;
+        self.respond(request)
+    }
 }
 
 /// The answers the reference's test harness gives: `/2/httpapi` and `/batch` answer 200 with
@@ -33,6 +48,11 @@ const MOCK_UPLOAD_TIME: &str = "1717245296789";
 impl DefaultResponder {
     /// The default answer to one request.
     pub fn answer(request: &HttpRequest) -> HttpResponse {
+        DefaultResponder::answer_counted(request, None)
+    }
+
+    /// [`DefaultResponder::answer`] with the number of events in the body, when known.
+    pub fn answer_counted(request: &HttpRequest, known: Option<usize>) -> HttpResponse {
         let path = url_path(&request.url);
         if path == "/2/httpapi" || path == "/batch" {
             // Counts the events without building them (this runs once per replayed request).
@@ -41,11 +61,13 @@ impl DefaultResponder {
                 #[serde(default)]
                 events: Vec<serde::de::IgnoredAny>,
             }
-            let events = count_events(&request.body).unwrap_or_else(|| {
-                serde_json::from_str::<Body>(&request.body)
-                    .map(|b| b.events.len())
-                    .unwrap_or(0)
-            });
+            let events = known
+                .or_else(|| count_events(&request.body))
+                .unwrap_or_else(|| {
+                    serde_json::from_str::<Body>(&request.body)
+                        .map(|b| b.events.len())
+                        .unwrap_or(0)
+                });
             HttpResponse {
                 status: 200,
                 headers: vec![("content-type".to_string(), "application/json".to_string())],
@@ -67,6 +89,14 @@ impl DefaultResponder {
 impl Responder for DefaultResponder {
     fn respond(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
         Ok(DefaultResponder::answer(request))
+    }
+
+    fn respond_planned(
+        &mut self,
+        request: &HttpRequest,
+        events: Option<usize>,
+    ) -> Result<HttpResponse, String> {
+        Ok(DefaultResponder::answer_counted(request, events))
     }
 }
 
@@ -392,6 +422,8 @@ pub struct Prepared {
     trigger: TriggerState,
     /// The mapping validated once; its error is reported when an event reaches it.
     mapping: Result<PreparedMapping, ActionError>,
+    /// Whether outcomes carry the payload `perform()` received (a copy per event).
+    keep_payload: bool,
 }
 
 impl Prepared {
@@ -403,7 +435,15 @@ impl Prepared {
             trigger: TriggerState::parse(&sub.trigger),
             mapping: PreparedMapping::new(&Value::Object(sub.mapping.clone()))
                 .map_err(|e| mapping_error(&e)),
+            keep_payload: true,
         }
+    }
+
+    /// Outcomes leave [`SubscriptionOutcome::payload`] empty: for batch runs that only want
+    /// the requests (the payload is then never copied out of the event).
+    pub fn without_payload(mut self) -> Prepared {
+        self.keep_payload = false;
+        self
     }
 
     /// Runs on one event (see [`run_subscription_checked`]).
@@ -434,11 +474,28 @@ impl Prepared {
             Ok(m) => m,
             Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
+        if let Some(payload) = direct_payload(action, mapping, event) {
+            let mut out = execute_payload(action, settings, &payload, now_ms, responder);
+            if self.keep_payload {
+                out.payload = Some(payload.to_map());
+            }
+            return out;
+        }
         let payload = match resolve_payload(action, mapping, event) {
             Ok(p) => p,
             Err(e) => return SubscriptionOutcome::failed(matched, e),
         };
-        execute(action, settings, payload, now_ms, responder)
+        if self.keep_payload {
+            execute(action, settings, payload, now_ms, responder)
+        } else {
+            execute_payload(
+                action,
+                settings,
+                &ActionPayload::from_map(&payload),
+                now_ms,
+                responder,
+            )
+        }
     }
 }
 
@@ -461,12 +518,31 @@ pub fn execute(
     now_ms: f64,
     responder: &mut dyn Responder,
 ) -> SubscriptionOutcome {
-    let performed = perform(action, settings, &payload, now_ms);
-    let mut out = SubscriptionOutcome::new(true, Status::Ok);
+    let mut out = execute_payload(
+        action,
+        settings,
+        &ActionPayload::from_map(&payload),
+        now_ms,
+        responder,
+    );
     out.payload = Some(payload);
+    out
+}
+
+/// [`execute`] on a payload the caller keeps (the outcome's `payload` is left empty).
+pub fn execute_payload(
+    action: ActionKind,
+    settings: &Settings,
+    payload: &ActionPayload<'_>,
+    now_ms: f64,
+    responder: &mut dyn Responder,
+) -> SubscriptionOutcome {
+    let performed = perform(action, settings, payload, now_ms);
+    let mut out = SubscriptionOutcome::new(true, Status::Ok);
     out.notes = performed.notes;
-    for request in performed.requests {
-        let answer = responder.respond(&request);
+    for (i, request) in performed.requests.into_iter().enumerate() {
+        let events = performed.event_counts.get(i).copied().flatten();
+        let answer = responder.respond_planned(&request, events);
         out.requests.push(request);
         match answer {
             Ok(resp) => {
@@ -554,6 +630,53 @@ fn mapping_error(e: &MappingError) -> ActionError {
         message: e.reference_message(),
         status: None,
     }
+}
+
+/// [`resolve_payload`] without copies: the resolved members borrowed from the event (or the
+/// mapping) as they are, when the framework's clean-up and validation would only leave some
+/// out. `None` when anything else happens (an error, a coercion, a value cleaned inside):
+/// [`resolve_payload`] then does it all the general way, with the same result.
+pub fn direct_payload<'a>(
+    action: ActionKind,
+    mapping: &'a PreparedMapping,
+    event: &'a Value,
+) -> Option<ActionPayload<'a>> {
+    let schema = schema_for(action)?;
+    let resolved = mapping.resolve_members(event)?;
+    let mut members = Vec::with_capacity(resolved.len());
+    for (k, got) in resolved {
+        let v = match got {
+            Got::Json(v) => Cow::Borrowed(v),
+            Got::Js(v) => Cow::Owned(plain_json(v.clone())?),
+            Got::Owned(v) => Cow::Owned(plain_json(v)?),
+        };
+        members.push((k, v));
+    }
+    if !process_direct(schema, &mut members) {
+        return None;
+    }
+    let mut payload = ActionPayload::with_capacity(members.len());
+    for (k, v) in members {
+        payload.push(k, v);
+    }
+    Some(payload)
+}
+
+/// A computed value as JSON when that conversion is all the general path would do to it:
+/// no `undefined` array element (the schema may drop those) and no NaN or infinity (the
+/// schema rejects those, JSON would make them `null`).
+fn plain_json(v: JsValue) -> Option<Value> {
+    fn plain(v: &JsValue) -> bool {
+        match v {
+            JsValue::Number(x) => x.is_finite(),
+            JsValue::Array(items) => items
+                .iter()
+                .all(|it| !matches!(it, JsValue::Undefined) && plain(it)),
+            JsValue::Object(obj) => obj.iter().all(|(_, v)| plain(v)),
+            _ => true,
+        }
+    }
+    if plain(&v) { v.into_json() } else { None }
 }
 
 /// Mapping resolution, then the framework's clean-up and schema validation: the payload

@@ -299,6 +299,27 @@ impl PreparedMapping {
         self.plan.resolve(data, &mut directives::Ctx::default())
     }
 
+    /// The members of the resolved object, each still borrowed from `data` where the mapping
+    /// only read it, `undefined` ones left out: what [`PreparedMapping::resolve`] returns
+    /// before `removeUndefined` and the copy into a [`JsValue`]. `None` when the mapping's root
+    /// is not a plain object or resolution fails (`resolve` then gives the same result or
+    /// error the slow way).
+    pub fn resolve_members<'a>(&'a self, data: &'a Value) -> Option<Vec<(&'a str, path::Got<'a>)>> {
+        let Plan::Object(fields) = &self.plan else {
+            return None;
+        };
+        directives::check_data(Payload::Json(data)).ok()?;
+        let mut cx = directives::Ctx::default();
+        let mut out = Vec::with_capacity(fields.len());
+        for (k, p) in fields {
+            let got = p.run(Payload::Json(data), &mut cx).ok()?;
+            if !got.is_undefined() {
+                out.push((&**k, got));
+            }
+        }
+        Some(out)
+    }
+
     /// Same as [`resolve_with_report`] with the original mapping.
     pub fn resolve_with_report(&self, data: &Value) -> Result<Resolution, MappingError> {
         let mut cx = directives::Ctx {

@@ -162,6 +162,23 @@ impl JsonType {
         }
     }
 
+    /// [`JsonType::matches`] for the JSON value (as `JSON.parse` would give it).
+    fn matches_json(self, v: &Value) -> bool {
+        match (self, v) {
+            (JsonType::String, Value::String(_))
+            | (JsonType::Boolean, Value::Bool(_))
+            | (JsonType::Null, Value::Null)
+            | (JsonType::Array, Value::Array(_))
+            | (JsonType::Object, Value::Object(_)) => true,
+            (JsonType::Number, Value::Number(n)) => js::json_number_to_f64(n).is_finite(),
+            (JsonType::Integer, Value::Number(n)) => {
+                let x = js::json_number_to_f64(n);
+                x.is_finite() && x.fract() == 0.0
+            }
+            _ => false,
+        }
+    }
+
     fn matches(self, v: &JsValue) -> bool {
         match (self, v) {
             (JsonType::String, JsValue::String(_))
@@ -383,6 +400,138 @@ pub fn process_owned(schema: &Schema, resolved: JsValue) -> Result<Value, Schema
     let mut payload = remove_empty_values(resolved, schema, true);
     validate_schema(schema, &mut payload)?;
     Ok(payload.into_json().unwrap_or(Value::Null))
+}
+
+/// [`process_owned`] on a root object given as its members (unique keys, JSON values) when
+/// all it does is leave members out: removes them from `members` and returns true. False when
+/// a value would be cleaned inside, wrapped, coerced or fail validation (members are then
+/// unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
+/// values to `perform()` without copying them.
+pub fn process_direct(
+    schema: &Schema,
+    members: &mut Vec<(&str, std::borrow::Cow<'_, Value>)>,
+) -> bool {
+    let Some(props) = schema.properties.as_deref() else {
+        return false;
+    };
+    if schema.enum_values.is_some() || !schema.types.contains(&JsonType::Object) {
+        return false;
+    }
+    let mut cursor = PropCursor::default();
+    let mut ok = true;
+    members.retain(|(k, v)| {
+        let v: &Value = v;
+        let prop = cursor.index(props, k).map(|i| &props[i].1);
+        // removeEmptyValues: a member cleaned to undefined, or an empty string at the root.
+        if prop.is_some_and(|p| cleans_away_json(v, p))
+            || matches!(v, Value::String(s) if s.is_empty())
+        {
+            return false;
+        }
+        match prop {
+            // ajv's removeAdditional.
+            None => schema.additional_properties,
+            Some(p) => {
+                let arrified =
+                    p.types == [JsonType::Array] && !matches!(v, Value::Null | Value::Array(_));
+                ok &= !arrified && clean_unchanged(p, v) && ajv_unchanged(p, v);
+                true
+            }
+        }
+    });
+    ok && schema
+        .required
+        .iter()
+        .all(|r| members.iter().any(|(k, _)| *k == r.as_str()))
+}
+
+/// [`cleans_to_undefined`] for a JSON value.
+fn cleans_away_json(v: &Value, schema: &Schema) -> bool {
+    if schema.types.is_empty() && schema.enum_values.is_none() {
+        return false;
+    }
+    match v {
+        Value::Null => !schema.types.contains(&JsonType::Null),
+        Value::String(s) => s.is_empty() && !schema.types.contains(&JsonType::String),
+        _ => false,
+    }
+}
+
+/// Whether `remove_empty_values(v, schema, false)` gives `v` back unchanged (`v` itself kept).
+fn clean_unchanged(schema: &Schema, v: &Value) -> bool {
+    if schema.types.is_empty() && schema.enum_values.is_none() {
+        return true;
+    }
+    match v {
+        Value::Array(items) => schema
+            .items
+            .as_deref()
+            .is_none_or(|is| !items.iter().any(|it| cleans_away_json(it, is))),
+        Value::Object(m) => match schema.properties.as_deref() {
+            None => true,
+            Some(props) => {
+                let mut cursor = PropCursor::default();
+                m.iter().all(|(k, mv)| match cursor.index(props, k) {
+                    None => true,
+                    Some(i) => {
+                        !cleans_away_json(mv, &props[i].1) && clean_unchanged(&props[i].1, mv)
+                    }
+                })
+            }
+        },
+        _ => true,
+    }
+}
+
+/// Whether [`ajv_validate`] leaves `v` unchanged (no coercion, no removal) and reports nothing.
+fn ajv_unchanged(schema: &Schema, v: &Value) -> bool {
+    if !schema.types.is_empty() && !schema.types.iter().any(|t| t.matches_json(v)) {
+        return false;
+    }
+    if let Some(allowed) = &schema.enum_values {
+        let js = JsValue::from_json(v);
+        if !allowed.iter().any(|a| js_deep_equal(&js, a)) {
+            return false;
+        }
+    }
+    match v {
+        Value::Number(n) => {
+            let x = js::json_number_to_f64(n);
+            !(x.is_finite()
+                && (schema.minimum.is_some_and(|m| x < m) || schema.maximum.is_some_and(|m| x > m)))
+        }
+        Value::String(s) => {
+            if schema.min_length.is_some() || schema.max_length.is_some() {
+                let len = s.chars().count() as f64;
+                if schema.min_length.is_some_and(|m| len < m)
+                    || schema.max_length.is_some_and(|m| len > m)
+                {
+                    return false;
+                }
+            }
+            schema.format.as_deref() != Some("date-like") || is_date_like(s)
+        }
+        Value::Array(items) => schema
+            .items
+            .as_deref()
+            .is_none_or(|is| items.iter().all(|it| ajv_unchanged(is, it))),
+        Value::Object(m) => {
+            if !schema.required.iter().all(|r| m.contains_key(r.as_str())) {
+                return false;
+            }
+            match schema.properties.as_deref() {
+                None => true,
+                Some(props) => {
+                    let mut cursor = PropCursor::default();
+                    m.iter().all(|(k, mv)| match cursor.index(props, k) {
+                        None => schema.additional_properties,
+                        Some(i) => ajv_unchanged(&props[i].1, mv),
+                    })
+                }
+            }
+        }
+        _ => true,
+    }
 }
 
 /// `validateSettings`: the same ajv validation of the destination settings (no

@@ -9,6 +9,7 @@ use super::{
     user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
+use crate::engine::amplitude::payload::{ActionPayload, Members};
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
 use crate::engine::amplitude::settings::Settings;
 use crate::engine::amplitude::time::{dayjs_utc, format_session_id, truthy};
@@ -33,7 +34,7 @@ const TAKEN_OUT: [&str; 11] = [
 pub(super) fn perform(
     action: ActionKind,
     settings: &Settings,
-    payload: &Map<String, Value>,
+    payload: &ActionPayload<'_>,
     now_ms: f64,
 ) -> Performed {
     let mut notes = Vec::new();
@@ -43,13 +44,12 @@ pub(super) fn perform(
         _ => &[],
     };
     let mut props = Obj::with_capacity(payload.len() + 4);
-    for (k, v) in payload {
-        let k = k.as_str();
+    for (k, v) in payload.iter() {
         if !REVENUE_KEYS.contains(&k) && !TAKEN_OUT.contains(&k) && !extra.contains(&k) {
             props.push(k, V::Ref(v));
         }
     }
-    if action != ActionKind::LogPurchase && REVENUE_KEYS.iter().any(|k| payload.contains_key(*k)) {
+    if action != ActionKind::LogPurchase && REVENUE_KEYS.iter().any(|k| payload.contains_key(k)) {
         notes.push(QuirkNote::new(QuirkKind::RevenueDropped, 0, None));
     }
 
@@ -202,12 +202,13 @@ pub(super) fn perform(
     Performed {
         requests: vec![json_request(endpoint.url(settings.endpoint), body)],
         notes,
+        event_counts: vec![Some(1 + products.len())],
     }
 }
 
 /// `library2?.behavior === 'use_mapping' ? library2.mapping : 'segment'` (`None` when the
 /// mapping is missing: the key is then not sent).
-fn library_value(payload: &Map<String, Value>) -> Option<V<'_>> {
+fn library_value<'p>(payload: &'p ActionPayload<'_>) -> Option<V<'p>> {
     match payload.get("library2") {
         Some(Value::Object(l))
             if l.get("behavior").and_then(Value::as_str) == Some("use_mapping") =>
@@ -254,13 +255,13 @@ fn js_round(x: f64) -> f64 {
 }
 
 /// `getRevenueProperties(x)` spread into `ev`.
-fn add_revenue<'a>(ev: &mut Obj<'a>, x: &'a Map<String, Value>, notes: &mut Vec<QuirkNote>) {
-    let quantity = as_number(x.get("quantity"));
-    let price = as_number(x.get("price"));
-    let mut revenue = x.get("revenue").map(V::Ref);
+fn add_revenue<'a, M: Members + ?Sized>(ev: &mut Obj<'a>, x: &'a M, notes: &mut Vec<QuirkNote>) {
+    let quantity = as_number(x.member("quantity"));
+    let price = as_number(x.member("price"));
+    let mut revenue = x.member("revenue").map(V::Ref);
     if let (Some(q), Some(p)) = (quantity, price) {
         let product = q * p;
-        if let Some(r) = as_number(x.get("revenue"))
+        if let Some(r) = as_number(x.member("revenue"))
             && r != product
         {
             notes.push(QuirkNote::new(
@@ -279,7 +280,7 @@ fn add_revenue<'a>(ev: &mut Obj<'a>, x: &'a Map<String, Value>, notes: &mut Vec<
         return;
     };
     ev.set("revenue", revenue);
-    let revenue_type = match x.get("revenueType") {
+    let revenue_type = match x.member("revenueType") {
         Some(v) if !v.is_null() => V::Ref(v),
         _ => V::Str("Purchase".into()),
     };
@@ -288,6 +289,9 @@ fn add_revenue<'a>(ev: &mut Obj<'a>, x: &'a Map<String, Value>, notes: &mut Vec<
         "quantity",
         quantity.map_or(V::Undefined, |q| V::Num(js_round(q))),
     );
-    ev.set("price", x.get("price").map_or(V::Undefined, V::Ref));
-    ev.set("productId", x.get("productId").map_or(V::Undefined, V::Ref));
+    ev.set("price", x.member("price").map_or(V::Undefined, V::Ref));
+    ev.set(
+        "productId",
+        x.member("productId").map_or(V::Undefined, V::Ref),
+    );
 }

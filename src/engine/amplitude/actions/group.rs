@@ -3,13 +3,15 @@
 
 use serde_json::{Map, Value};
 
+use crate::engine::amplitude::payload::ActionPayload;
+
 use super::{Performed, form_request, min_id_length, number, options_text};
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
 use crate::engine::amplitude::settings::Settings;
 use crate::engine::amplitude::time::{dayjs_utc, truthy};
 
-pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>, now_ms: f64) -> Performed {
+pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>, now_ms: f64) -> Performed {
     let mut notes = Vec::new();
     let mut requests = Vec::new();
     let group_type = js_property_key(payload.get("group_type"));
@@ -88,7 +90,11 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>, now_ms:
     if undefined_options {
         notes.push(QuirkNote::new(QuirkKind::OptionsUndefined, index, None));
     }
-    Performed { requests, notes }
+    Performed {
+        requests,
+        notes,
+        event_counts: Vec::new(),
+    }
 }
 
 /// A value used as a computed property key (`String(value)`).

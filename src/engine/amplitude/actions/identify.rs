@@ -1,6 +1,8 @@
 //! identifyUser: one form request to the Identify API.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::engine::amplitude::payload::ActionPayload;
 
 use super::obj::{Obj, V};
 use super::{
@@ -22,12 +24,12 @@ const TAKEN_OUT: [&str; 8] = [
     "library",
 ];
 
-pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Performed {
+pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
     let mut notes = Vec::new();
     let mut props = Obj::with_capacity(payload.len() + 2);
-    for (k, v) in payload {
-        if !TAKEN_OUT.contains(&k.as_str()) {
-            props.push(k.as_str(), V::Ref(v));
+    for (k, v) in payload.iter() {
+        if !TAKEN_OUT.contains(&k) {
+            props.push(k, V::Ref(v));
         }
     }
     if apply_platform(&mut props, payload.get("library")) {
@@ -80,5 +82,6 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Perf
     Performed {
         requests: vec![request],
         notes,
+        event_counts: Vec::new(),
     }
 }

@@ -1,13 +1,16 @@
 //! mapUser: one form request to the User Mapping API with the whole payload as the mapping.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::engine::amplitude::payload::ActionPayload;
 
 use super::{Performed, form_request, min_id_length, options_text};
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::settings::Settings;
 
-pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Performed {
-    let mapping = crate::engine::js::stringify(&Value::Array(vec![Value::Object(payload.clone())]));
+pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
+    let mapping =
+        crate::engine::js::stringify(&Value::Array(vec![Value::Object(payload.to_map())]));
     let url = Endpoint::UserMap.url(settings.endpoint);
     // Unlike identify, `options` is only sent when it is set.
     let request = match min_id_length(payload) {
@@ -30,5 +33,6 @@ pub(super) fn perform(settings: &Settings, payload: &Map<String, Value>) -> Perf
     Performed {
         requests: vec![request],
         notes: Vec::new(),
+        event_counts: Vec::new(),
     }
 }

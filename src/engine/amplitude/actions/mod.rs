@@ -11,6 +11,7 @@ use obj::{Obj, V};
 
 use serde_json::{Map, Value};
 
+use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
 use crate::engine::request::HttpRequest;
@@ -65,6 +66,9 @@ impl ActionKind {
 pub struct Performed {
     pub requests: Vec<HttpRequest>,
     pub notes: Vec<QuirkNote>,
+    /// For each request whose body is an HTTP API event batch, how many events it carries
+    /// (answers report it; knowing it spares reading the body back). Missing: unknown.
+    pub event_counts: Vec<Option<usize>>,
 }
 
 /// The reference's `perform(request, {payload, settings})`: the requests it sends, assuming
@@ -73,7 +77,7 @@ pub struct Performed {
 pub fn perform(
     action: ActionKind,
     settings: &Settings,
-    payload: &Map<String, Value>,
+    payload: &ActionPayload<'_>,
     now_ms: f64,
 ) -> Performed {
     match action {
@@ -133,7 +137,7 @@ fn as_number(v: Option<&Value>) -> Option<f64> {
 }
 
 /// `min_id_length && min_id_length > 0`.
-fn min_id_length(payload: &Map<String, Value>) -> Option<f64> {
+fn min_id_length(payload: &ActionPayload<'_>) -> Option<f64> {
     as_number(payload.get("min_id_length")).filter(|n| *n > 0.0)
 }
 
@@ -253,7 +257,10 @@ fn utm_part(utm: Option<&Value>) -> Map<String, Value> {
     let mut set_ = Map::new();
     let mut once = Map::new();
     if let Value::Object(m) = v {
-        for (k, v) in m {
+        // JavaScript property order: `initial_0` is not an index key, so the order the
+        // reference reads the members in shows in the output.
+        for k in crate::engine::js::ordered_keys(m) {
+            let v = &m[k.as_str()];
             set_.insert(k.clone(), v.clone());
             once.insert(format!("initial_{k}"), v.clone());
         }
@@ -291,7 +298,7 @@ fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
 
 /// Whether UTM or referrer data asks for a user-properties merge:
 /// `Object.keys(utm_properties ?? {}).length || referrer`.
-fn has_utm_or_referrer(payload: &Map<String, Value>) -> bool {
+fn has_utm_or_referrer(payload: &ActionPayload<'_>) -> bool {
     let utm = match payload.get("utm_properties") {
         Some(Value::Object(m)) => !m.is_empty(),
         _ => false,
@@ -303,7 +310,7 @@ fn has_utm_or_referrer(payload: &Map<String, Value>) -> bool {
 /// `includeRawUserAgent`): the lowest-precedence members of an event / identification.
 /// JavaScript keeps the position of a member spread with the value `undefined`, so a later
 /// payload key of the same name lands there; such members are kept as [`V::Undefined`].
-fn user_agent_prefix(payload: &Map<String, Value>) -> Obj<'_> {
+fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>) -> Obj<'p> {
     let mut out = Obj::with_capacity(payload.len() + 8);
     let ua = payload.get("userAgent");
     if payload

@@ -1,0 +1,210 @@
+//! The direct payload path (members borrowed from the event, no copies) against the general
+//! one (resolve into a JavaScript value, clean, coerce, validate, convert): for every
+//! subscription and event of the corpus, and for crafted events that must leave the direct
+//! path, both give the same payload, member by member and byte for byte.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use ampscope::cli::run_case::subscription_of;
+use ampscope::engine::amplitude::payload::ActionPayload;
+use ampscope::engine::amplitude::runner::{direct_payload, resolve_payload};
+use ampscope::engine::amplitude::{ActionKind, Region, Settings, perform};
+use ampscope::engine::mapping::PreparedMapping;
+use serde_json::{Map, Value, json};
+
+const NOW: f64 = 1717245296789.0;
+
+fn cases() -> Vec<(PathBuf, Value)> {
+    let mut out = Vec::new();
+    for set in ["tests/conformance/cases", "tests/extra-cases/cases"] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(set);
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            let case: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            out.push((p, case));
+        }
+    }
+    out
+}
+
+/// `None`: the direct path declined. Otherwise whether it agreed with the general path.
+fn agree(
+    action: ActionKind,
+    mapping: &PreparedMapping,
+    event: &Value,
+) -> Option<Result<(), String>> {
+    let direct = direct_payload(action, mapping, event)?;
+    let general = resolve_payload(action, mapping, event);
+    Some(match general {
+        Ok(g) => {
+            let d = serde_json::to_string(&direct.to_map()).unwrap();
+            let g = serde_json::to_string(&g).unwrap();
+            if d != g {
+                return Some(Err(format!("direct  {d}\n      general {g}")));
+            }
+            // The actions read nested objects in the event's order on the direct path:
+            // the requests must not show it.
+            let settings = Settings::new("KEY", "SECRET", Region::NorthAmerica);
+            let from_direct = perform(action, &settings, &direct, NOW);
+            let general: Map<String, Value> = serde_json::from_str(&g).unwrap();
+            let from_general = perform(action, &settings, &ActionPayload::from_map(&general), NOW);
+            if from_direct == from_general {
+                Ok(())
+            } else {
+                Err(format!(
+                    "requests differ:\n      direct  {:?}\n      general {:?}",
+                    from_direct.requests, from_general.requests
+                ))
+            }
+        }
+        Err(e) => Err(format!(
+            "general path failed ({e}) but the direct path did not"
+        )),
+    })
+}
+
+#[test]
+fn direct_payloads_equal_general_ones_on_the_whole_corpus() {
+    let mut direct = 0;
+    let mut declined = 0;
+    let mut failures = Vec::new();
+    for (path, case) in cases() {
+        let event = &case["event"];
+        for sub in case["subscriptions"].as_array().unwrap() {
+            let Ok(sub) = subscription_of(sub) else {
+                continue;
+            };
+            let Some(action) = ActionKind::from_key(&sub.action) else {
+                continue;
+            };
+            let Ok(mapping) = PreparedMapping::new(&Value::Object(sub.mapping.clone())) else {
+                continue;
+            };
+            match agree(action, &mapping, event) {
+                None => declined += 1,
+                Some(Ok(())) => direct += 1,
+                Some(Err(e)) => failures.push(format!("{} ({}): {e}", path.display(), sub.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The point of the direct path: most real payloads take it.
+    assert!(
+        direct > 3 * declined,
+        "direct {direct}, declined {declined}"
+    );
+}
+
+/// Events that the direct path must hand to the general path (or get exactly right).
+#[test]
+fn coercions_cleanups_and_errors_agree() {
+    let mapping = |action: &str| {
+        let sub = subscription_of(&json!({
+            "name": "x", "subscribe": "type = \"track\"", "partnerAction": action, "mapping": "defaults"
+        }))
+        .unwrap();
+        PreparedMapping::new(&Value::Object(sub.mapping)).unwrap()
+    };
+    let base = json!({
+        "type": "track", "event": "Viewed", "userId": "u-1", "anonymousId": "a-1",
+        "messageId": "m-1", "timestamp": "2024-03-15T14:22:33.456Z",
+        "properties": {"revenue": 10, "quantity": 2, "price": 5, "products": [{"price": 1, "quantity": 3}]},
+        "context": {"ip": "203.0.113.1", "location": {"latitude": 1.5, "longitude": 2},
+                    "device": {"id": "d-1", "type": "ios"}, "library": {"name": "analytics.js"}},
+        "integrations": {"Actions Amplitude": {"session_id": 1717245296789i64}}
+    });
+    let variants: Vec<(&str, Value)> = vec![
+        ("as is", json!({})),
+        (
+            "string latitude (coerced)",
+            json!({"context": {"location": {"latitude": "1.5"}}}),
+        ),
+        (
+            "bad latitude",
+            json!({"context": {"location": {"latitude": "north"}}}),
+        ),
+        ("null user id", json!({"userId": null})),
+        ("empty user id", json!({"userId": ""})),
+        ("number user id", json!({"userId": 42})),
+        ("no event name", json!({"event": null})),
+        ("numeric string time", json!({"timestamp": "1717245296789"})),
+        ("bad time", json!({"timestamp": "yesterday"})),
+        (
+            "fractional quantity",
+            json!({"properties": {"quantity": 1.5}}),
+        ),
+        ("string quantity", json!({"properties": {"quantity": "2"}})),
+        (
+            "null inside products",
+            json!({"properties": {"products": [{"price": null, "name": ""}]}}),
+        ),
+        (
+            "products not an array",
+            json!({"properties": {"products": {"a": 1}}}),
+        ),
+        (
+            "numeric keys",
+            json!({"properties": {"b": 1, "2": 2, "1": 1}, "context": {"traits": {"z": 1, "0": 0}}}),
+        ),
+        (
+            "utm with numeric keys",
+            json!({"context": {"campaign": {"source": "s", "7": "x"}}}),
+        ),
+        (
+            "huge integer",
+            json!({"properties": {"n": 18446744073709551615u64}}),
+        ),
+        (
+            "session id string",
+            json!({"integrations": {"Actions Amplitude": {"session_id": "1717245296789"}}}),
+        ),
+        (
+            "session id object",
+            json!({"integrations": {"Actions Amplitude": {"session_id": {}}}}),
+        ),
+    ];
+    let mut direct = 0;
+    for action in [
+        "logEvent",
+        "logEventV2",
+        "logPurchase",
+        "identifyUser",
+        "mapUser",
+        "groupIdentifyUser",
+    ] {
+        let kind = ActionKind::from_key(action).unwrap();
+        let m = mapping(action);
+        for (name, patch) in &variants {
+            let mut event = base.clone();
+            merge(&mut event, patch);
+            match agree(kind, &m, &event) {
+                None => {}
+                Some(Ok(())) => direct += 1,
+                Some(Err(e)) => panic!("{action}, {name}: {e}"),
+            }
+        }
+    }
+    assert!(direct > 0);
+}
+
+/// A JSON merge patch (`null` sets null rather than deleting: the variants want nulls).
+fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                match t.get_mut(k) {
+                    Some(slot) if v.is_object() && slot.is_object() => merge(slot, v),
+                    _ => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
