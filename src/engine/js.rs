@@ -13,6 +13,27 @@ pub fn number_to_string(x: f64) -> String {
     out
 }
 
+/// Decimal digits of an integer (no formatting machinery: request bodies are full of them).
+fn write_integer(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut v = n.unsigned_abs();
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &buf[i..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Appends `Number.prototype.toString()` of `x` to `out`.
 pub fn write_number(out: &mut String, x: f64) {
     if x.is_nan() {
@@ -30,8 +51,7 @@ pub fn write_number(out: &mut String, x: f64) {
     // Integers a double holds exactly print as themselves (the common case: timestamps,
     // counts), without going through the shortest-digits formatting.
     if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
-        use std::fmt::Write;
-        let _ = write!(out, "{}", x as i64);
+        write_integer(out, x as i64);
         return;
     }
     if x < 0.0 {
@@ -233,6 +253,24 @@ pub fn write_json_string(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn integers_print_like_number_to_string() {
+        let cases: &[(f64, &str)] = &[
+            (1.0, "1"),
+            (-1.0, "-1"),
+            (10.0, "10"),
+            (-0.0, "0"),
+            (1717245296789.0, "1717245296789"),
+            (9_007_199_254_740_991.0, "9007199254740991"),
+            (-9_007_199_254_740_991.0, "-9007199254740991"),
+            (9_007_199_254_740_992.0, "9007199254740992"),
+            (1e21, "1e+21"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(number_to_string(*x), *want, "for {x}");
+        }
+    }
 
     #[test]
     fn numbers_print_as_javascript_prints_them() {

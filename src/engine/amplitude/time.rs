@@ -264,8 +264,7 @@ fn parse_iso(s: &str) -> Option<f64> {
             if n == 0 {
                 return None;
             }
-            let frac: String = s[p..p + n].chars().take(3).collect();
-            ms = format!("{frac:0<3}").parse().ok()?;
+            ms = frac_ms(s.as_bytes()[p..p + n].iter().copied());
             p += n;
         }
     }
@@ -382,8 +381,7 @@ fn parse_legacy(s: &str) -> Option<f64> {
                     while i < chars.len() && chars[i].is_ascii_digit() {
                         i += 1;
                     }
-                    let frac: String = chars[st..i].iter().take(3).collect();
-                    ms = format!("{frac:0<3}").parse().unwrap_or(0.0);
+                    ms = frac_ms(chars[st..i].iter().map(|c| *c as u8));
                 }
                 time = Some((parts[0], parts[1], parts.get(2).copied().unwrap_or(0.0), ms));
             } else {
@@ -449,10 +447,33 @@ pub fn truthy(v: &Value) -> bool {
     }
 }
 
+/// Milliseconds from the digits of a fraction of a second: the first three, right-padded
+/// with zeros (`"5"` is 500, `"123456"` is 123). The digits are ASCII.
+fn frac_ms(digits: impl Iterator<Item = u8>) -> f64 {
+    let mut ms = 0.0;
+    let mut scale = 100.0;
+    for d in digits.take(3) {
+        ms += f64::from(d - b'0') * scale;
+        scale /= 10.0;
+    }
+    ms
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn fractions_of_a_second_take_three_digits() {
+        let ms = |s: &str| frac_ms(s.bytes());
+        assert_eq!(ms("5"), 500.0);
+        assert_eq!(ms("45"), 450.0);
+        assert_eq!(ms("456"), 456.0);
+        assert_eq!(ms("456789"), 456.0);
+        assert_eq!(ms("007"), 7.0);
+        assert_eq!(ms(""), 0.0);
+    }
 
     const NOW: f64 = 1717245296789.0;
 

@@ -83,29 +83,34 @@ pub fn parse(ua: &str) -> ParsedUa {
     out
 }
 
-/// [`parse`] through a one-entry cache per thread: a stream of events mostly repeats the
-/// user agent of the event before (one client, one session), and parsing costs far more
-/// than comparing the text.
+/// [`parse`] through a bounded cache per thread: event streams repeat a modest set of user
+/// agents (a few browser builds make up most traffic), and parsing costs far more than a
+/// lookup. The cache is emptied when it reaches [`UA_CACHE_SIZE`] entries.
 pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
     use std::cell::RefCell;
+    use std::collections::HashMap;
     thread_local! {
-        static LAST: RefCell<Option<(String, ParsedUa)>> = const { RefCell::new(None) };
+        static SEEN: RefCell<HashMap<String, ParsedUa>> = RefCell::new(HashMap::new());
     }
-    LAST.with(|cell| {
-        let Ok(mut last) = cell.try_borrow_mut() else {
+    SEEN.with(|cell| {
+        let Ok(mut seen) = cell.try_borrow_mut() else {
             return f(&parse(ua));
         };
-        match &*last {
-            Some((text, parsed)) if text == ua => f(parsed),
-            _ => {
-                let parsed = parse(ua);
-                let out = f(&parsed);
-                *last = Some((ua.to_string(), parsed));
-                out
-            }
+        if let Some(parsed) = seen.get(ua) {
+            return f(parsed);
         }
+        if seen.len() >= UA_CACHE_SIZE {
+            seen.clear();
+        }
+        let parsed = parse(ua);
+        let out = f(&parsed);
+        seen.insert(ua.to_string(), parsed);
+        out
     })
 }
+
+/// How many parsed user agents [`with_parsed`] keeps per thread.
+pub const UA_CACHE_SIZE: usize = 512;
 
 /// Browser rules: (token that must be present, name, token the version follows).
 const BROWSERS: &[(&str, &str, &str)] = &[

@@ -17,19 +17,22 @@ use crate::engine::amplitude::time::{dayjs_utc, format_session_id, truthy};
 const REVENUE_KEYS: [&str; 5] = ["revenue", "price", "productId", "quantity", "revenueType"];
 
 /// Keys every event action takes out of the payload before the rest becomes the event.
-const TAKEN_OUT: [&str; 11] = [
-    "time",
-    "session_id",
-    "userAgent",
-    "userAgentParsing",
-    "includeRawUserAgent",
-    "userAgentData",
-    "utm_properties",
-    "referrer",
-    "min_id_length",
-    "library",
-    "library2",
-];
+fn taken_out(key: &str) -> bool {
+    matches!(
+        key,
+        "time"
+            | "session_id"
+            | "userAgent"
+            | "userAgentParsing"
+            | "includeRawUserAgent"
+            | "userAgentData"
+            | "utm_properties"
+            | "referrer"
+            | "min_id_length"
+            | "library"
+            | "library2"
+    )
+}
 
 pub(super) fn perform(
     action: ActionKind,
@@ -45,7 +48,7 @@ pub(super) fn perform(
     };
     let mut props = Obj::with_capacity(payload.len() + 4);
     for (k, v) in payload.iter() {
-        if !REVENUE_KEYS.contains(&k) && !TAKEN_OUT.contains(&k) && !extra.contains(&k) {
+        if !taken_out(k) && !REVENUE_KEYS.contains(&k) && !extra.contains(&k) {
             props.push(k, V::Ref(v));
         }
     }
@@ -126,9 +129,7 @@ pub(super) fn perform(
         ));
     }
     let mut main = user_agent_prefix(payload);
-    for (k, v) in &props.entries {
-        main.set(k.as_ref(), v.view());
-    }
+    main.assign_from(&props);
     if main.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,

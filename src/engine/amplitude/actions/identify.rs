@@ -45,9 +45,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
         props.set("user_properties", V::Own(Value::Object(merged)));
     }
     let mut ident = user_agent_prefix(payload);
-    for (k, v) in &props.entries {
-        ident.set(k.as_ref(), v.view());
-    }
+    ident.assign_from(&props);
     if ident.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,

@@ -88,6 +88,22 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// `Object.assign(this, other)` for an `other` whose keys are unique: only the members
+    /// present before can share a key with it, so only those are searched (a linear `set`
+    /// per member made the merge quadratic in the payload's size).
+    pub(super) fn assign_from<'b: 'a>(&mut self, other: &'b Obj<'_>) {
+        let before = self.entries.len();
+        for (k, v) in &other.entries {
+            match self.entries[..before]
+                .iter_mut()
+                .find(|(mine, _)| mine == k)
+            {
+                Some(slot) => slot.1 = v.view(),
+                None => self.entries.push((Cow::Borrowed(k.as_ref()), v.view())),
+            }
+        }
+    }
+
     /// Appends without looking for an existing key (the caller knows it is new).
     pub(super) fn push(&mut self, key: impl Into<Cow<'a, str>>, value: V<'a>) {
         self.entries.push((key.into(), value));
