@@ -841,6 +841,24 @@ impl Splitter {
     }
 
     fn step_in_piece(&mut self, b: u8, out: &mut Vec<Piece>) {
+        let plain_string = self
+            .cur
+            .as_ref()
+            .is_some_and(|c| c.in_string && !c.escape && c.call.is_none() && !c.scalar);
+        if plain_string && !matches!(b, b'\\' | b'"' | b'\n') {
+            // Most of an event's bytes are string contents that only move the position:
+            // skip to the next byte that matters in one go.
+            let rest = &self.buf[self.scan..];
+            let n = memchr::memchr3(b'\\', b'"', b'\n', rest).unwrap_or(rest.len());
+            let run = &rest[..n];
+            self.pos.offset += n as u64;
+            self.pos.column += run.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+            if run.iter().any(|c| !matches!(c, b' ' | b'\t' | b'\r')) {
+                self.line_blank = false;
+            }
+            self.scan += n;
+            return;
+        }
         let outer = self.outer;
         let at_line_start = self.line_blank && b != b'\n' && !matches!(b, b' ' | b'\t' | b'\r');
         let column = self.pos.column;
@@ -1148,6 +1166,34 @@ mod tests {
 
     const T: &str = r#"{"type":"track","event":"A"}"#;
     const P: &str = r#"{"type":"page","name":"Home"}"#;
+
+    #[test]
+    fn piece_positions_count_characters_across_strings() {
+        // Multi-byte characters, escapes and spaces inside strings, fed in small chunks.
+        let text = "{\"a\":\"h\u{e9}llo \\\" w\u{f6}rld\"}  {\"b\":\"\u{1F600}\"}\n{\"c\":1}";
+        let mut s = Splitter::new();
+        let mut pieces = Vec::new();
+        for chunk in text.as_bytes().chunks(3) {
+            pieces.extend(s.push(chunk));
+        }
+        pieces.extend(s.finish());
+        let starts: Vec<(usize, usize, u64)> = pieces
+            .iter()
+            .map(|p| (p.start.line, p.start.column, p.start.offset))
+            .collect();
+        let second = text.find("{\"b").unwrap();
+        let third = text.find("{\"c").unwrap();
+        let col = |at: usize| text[..at].chars().count() + 1;
+        assert_eq!(
+            starts,
+            vec![
+                (1, 1, 0),
+                (1, col(second), second as u64),
+                (2, 1, third as u64)
+            ]
+        );
+        assert!(pieces.iter().all(|p| !p.broken && !p.unterminated));
+    }
 
     fn cases() -> Vec<(&'static str, String, Expected)> {
         vec![

@@ -6,6 +6,22 @@
 
 use serde_json::Value;
 
+/// `map[key]` for a JSON object. Event objects are small: comparing keys (length and first
+/// byte first) beats hashing them, which a `serde_json::Map` lookup does.
+#[inline]
+pub fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 16 {
+        let first = key.as_bytes().first();
+        map.iter()
+            .find(|(k, _)| {
+                k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
+            })
+            .map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
 /// `Number.prototype.toString()` (radix 10) for an `f64`.
 pub fn number_to_string(x: f64) -> String {
     let mut out = String::new();

@@ -115,6 +115,6 @@ impl Members for ActionPayload<'_> {
 
 impl Members for Map<String, Value> {
     fn member(&self, key: &str) -> Option<&Value> {
-        self.get(key)
+        crate::engine::js::member(self, key)
     }
 }

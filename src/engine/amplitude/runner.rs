@@ -424,17 +424,22 @@ pub struct Prepared {
     mapping: Result<PreparedMapping, ActionError>,
     /// Whether outcomes carry the payload `perform()` received (a copy per event).
     keep_payload: bool,
+    /// For each top-level field of the mapping, its property in the action's schema.
+    field_props: Vec<Option<usize>>,
 }
 
 impl Prepared {
     /// Parses the trigger and looks up the action.
     pub fn new(sub: &Subscription) -> Prepared {
+        let action = ActionKind::from_key(&sub.action);
+        let mapping = PreparedMapping::new(&Value::Object(sub.mapping.clone()))
+            .map_err(|e| mapping_error(&e));
         Prepared {
             name: sub.name.clone(),
-            action: ActionKind::from_key(&sub.action),
+            action,
             trigger: TriggerState::parse(&sub.trigger),
-            mapping: PreparedMapping::new(&Value::Object(sub.mapping.clone()))
-                .map_err(|e| mapping_error(&e)),
+            field_props: field_props(action, mapping.as_ref().ok()),
+            mapping,
             keep_payload: true,
         }
     }
@@ -474,7 +479,7 @@ impl Prepared {
             Ok(m) => m,
             Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
-        if let Some(payload) = direct_payload(action, mapping, event) {
+        if let Some(payload) = direct_payload_with(action, mapping, &self.field_props, event) {
             let mut out = execute_payload(action, settings, &payload, now_ms, responder);
             if self.keep_payload {
                 out.payload = Some(payload.to_map());
@@ -641,22 +646,50 @@ pub fn direct_payload<'a>(
     mapping: &'a PreparedMapping,
     event: &'a Value,
 ) -> Option<ActionPayload<'a>> {
+    direct_payload_with(
+        action,
+        mapping,
+        &field_props(Some(action), Some(mapping)),
+        event,
+    )
+}
+
+/// The schema property of each top-level field of `mapping` (see [`Prepared`]).
+fn field_props(
+    action: Option<ActionKind>,
+    mapping: Option<&PreparedMapping>,
+) -> Vec<Option<usize>> {
+    let (Some(schema), Some(keys)) = (
+        action.and_then(schema_for),
+        mapping.and_then(PreparedMapping::field_keys),
+    ) else {
+        return Vec::new();
+    };
+    keys.iter().map(|k| schema.property_index(k)).collect()
+}
+
+fn direct_payload_with<'a>(
+    action: ActionKind,
+    mapping: &'a PreparedMapping,
+    field_props: &[Option<usize>],
+    event: &'a Value,
+) -> Option<ActionPayload<'a>> {
     let schema = schema_for(action)?;
     let resolved = mapping.resolve_members(event)?;
     let mut members = Vec::with_capacity(resolved.len());
-    for (k, got) in resolved {
+    for (field, k, got) in resolved {
         let v = match got {
             Got::Json(v) => Cow::Borrowed(v),
             Got::Js(v) => Cow::Owned(plain_json(v.clone())?),
             Got::Owned(v) => Cow::Owned(plain_json(v)?),
         };
-        members.push((k, v));
+        members.push((k, *field_props.get(field)?, v));
     }
     if !process_direct(schema, &mut members) {
         return None;
     }
     let mut payload = ActionPayload::with_capacity(members.len());
-    for (k, v) in members {
+    for (k, _, v) in members {
         payload.push(k, v);
     }
     Some(payload)

@@ -304,20 +304,33 @@ impl PreparedMapping {
     /// before `removeUndefined` and the copy into a [`JsValue`]. `None` when the mapping's root
     /// is not a plain object or resolution fails (`resolve` then gives the same result or
     /// error the slow way).
-    pub fn resolve_members<'a>(&'a self, data: &'a Value) -> Option<Vec<(&'a str, path::Got<'a>)>> {
+    /// Each member comes with the index of its field in [`PreparedMapping::field_keys`].
+    pub fn resolve_members<'a>(
+        &'a self,
+        data: &'a Value,
+    ) -> Option<Vec<(usize, &'a str, path::Got<'a>)>> {
         let Plan::Object(fields) = &self.plan else {
             return None;
         };
         directives::check_data(Payload::Json(data)).ok()?;
         let mut cx = directives::Ctx::default();
         let mut out = Vec::with_capacity(fields.len());
-        for (k, p) in fields {
+        for (i, (k, p)) in fields.iter().enumerate() {
             let got = p.run(Payload::Json(data), &mut cx).ok()?;
             if !got.is_undefined() {
-                out.push((&**k, got));
+                out.push((i, &**k, got));
             }
         }
         Some(out)
+    }
+
+    /// The keys of the resolved object, in resolution order, when the mapping's root is a
+    /// plain object.
+    pub fn field_keys(&self) -> Option<Vec<&str>> {
+        match &self.plan {
+            Plan::Object(fields) => Some(fields.iter().map(|(k, _)| &**k).collect()),
+            _ => None,
+        }
     }
 
     /// Same as [`resolve_with_report`] with the original mapping.

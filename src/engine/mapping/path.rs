@@ -349,21 +349,7 @@ pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
 
 fn property_json<'a>(v: &'a Value, key: &str) -> Got<'a> {
     match v {
-        Value::Object(map) => {
-            // Event objects are small: comparing keys beats hashing them.
-            let found = if map.len() <= 16 {
-                let first = key.as_bytes().first();
-                map.iter()
-                    .find(|(k, _)| {
-                        // Length and first byte rule out most keys without a `memcmp` call.
-                        k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key
-                    })
-                    .map(|(_, v)| v)
-            } else {
-                map.get(key)
-            };
-            found.map_or(Got::UNDEFINED, Got::Json)
-        }
+        Value::Object(map) => js::member(map, key).map_or(Got::UNDEFINED, Got::Json),
         Value::Array(items) => {
             if key == "length" {
                 return Got::Owned(JsValue::Number(items.len() as f64));

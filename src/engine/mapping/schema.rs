@@ -234,6 +234,16 @@ impl PropCursor {
     }
 }
 
+impl Schema {
+    /// The index of property `key` in [`Schema::properties`].
+    pub fn property_index(&self, key: &str) -> Option<usize> {
+        self.properties
+            .as_deref()?
+            .iter()
+            .position(|(k, _)| k == key)
+    }
+}
+
 /// One step of the location of a value being validated (kept borrowed until an issue needs
 /// the text).
 #[derive(Clone, Copy)]
@@ -402,14 +412,15 @@ pub fn process_owned(schema: &Schema, resolved: JsValue) -> Result<Value, Schema
     Ok(payload.into_json().unwrap_or(Value::Null))
 }
 
-/// [`process_owned`] on a root object given as its members (unique keys, JSON values) when
-/// all it does is leave members out: removes them from `members` and returns true. False when
-/// a value would be cleaned inside, wrapped, coerced or fail validation (members are then
+/// [`process_owned`] on a root object given as its members (unique keys, JSON values, each
+/// with the index of its property in `schema.properties`, see [`Schema::property_index`])
+/// when all it does is leave members out: removes them from `members` and returns true. False
+/// when a value would be cleaned inside, wrapped, coerced or fail validation (members are then
 /// unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
 /// values to `perform()` without copying them.
 pub fn process_direct(
     schema: &Schema,
-    members: &mut Vec<(&str, std::borrow::Cow<'_, Value>)>,
+    members: &mut Vec<(&str, Option<usize>, std::borrow::Cow<'_, Value>)>,
 ) -> bool {
     let Some(props) = schema.properties.as_deref() else {
         return false;
@@ -417,11 +428,10 @@ pub fn process_direct(
     if schema.enum_values.is_some() || !schema.types.contains(&JsonType::Object) {
         return false;
     }
-    let mut cursor = PropCursor::default();
     let mut ok = true;
-    members.retain(|(k, v)| {
+    members.retain(|(_, index, v)| {
         let v: &Value = v;
-        let prop = cursor.index(props, k).map(|i| &props[i].1);
+        let prop = index.and_then(|i| props.get(i)).map(|(_, s)| s);
         // removeEmptyValues: a member cleaned to undefined, or an empty string at the root.
         if prop.is_some_and(|p| cleans_away_json(v, p))
             || matches!(v, Value::String(s) if s.is_empty())
@@ -442,7 +452,7 @@ pub fn process_direct(
     ok && schema
         .required
         .iter()
-        .all(|r| members.iter().any(|(k, _)| *k == r.as_str()))
+        .all(|r| members.iter().any(|(k, _, _)| *k == r.as_str()))
 }
 
 /// [`cleans_to_undefined`] for a JSON value.

@@ -63,7 +63,7 @@ impl<'a> Actual<'a> {
     /// `this[key]` (no short-circuit).
     fn member(&self, key: &str) -> Actual<'a> {
         match self {
-            Actual::Object(m) => match m.get(key) {
+            Actual::Object(m) => match js::member(m, key) {
                 Some(v) => Actual::of(v),
                 None => proto(key, &[]),
             },
