@@ -163,6 +163,8 @@ enum Plan {
         /// The raw `else` is falsy: the reference ignores it.
         else_dropped: bool,
     },
+    /// A string, number, boolean or null.
+    Literal(Value),
     Resolve(Value),
 }
 
@@ -184,7 +186,8 @@ impl Plan {
             }
             Value::Object(map) => Plan::directive(map).unwrap_or_else(|| Plan::Resolve(v.clone())),
             Value::Array(items) => Plan::Array(items.iter().map(Plan::new).collect()),
-            other => Plan::Resolve(other.clone()),
+            // A literal resolves to itself: hand it out borrowed from the plan.
+            other => Plan::Literal(other.clone()),
         }
     }
 
@@ -218,7 +221,7 @@ impl Plan {
     }
 
     fn run<'a>(
-        &self,
+        &'a self,
         payload: Payload<'a>,
         cx: &mut directives::Ctx,
     ) -> Result<path::Got<'a>, MappingError> {
@@ -271,6 +274,7 @@ impl Plan {
                     path::Got::UNDEFINED
                 }
             }
+            Plan::Literal(v) => path::Got::Json(v),
             Plan::Resolve(v) => directives::resolve(v, payload, cx)?,
         })
     }
