@@ -453,6 +453,9 @@ fn frac_ms(digits: impl Iterator<Item = u8>) -> f64 {
     let mut ms = 0.0;
     let mut scale = 100.0;
     for d in digits.take(3) {
+        if !d.is_ascii_digit() {
+            break;
+        }
         ms += f64::from(d - b'0') * scale;
         scale /= 10.0;
     }
