@@ -13,8 +13,7 @@ use serde_json::{Map, Value};
 /// A payload: members in the order `perform()` sees them, no key twice.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionPayload<'a> {
-    members: Vec<(Cow<'a, str>, Cow<'a, Value>)>,
-    borrowed: bool,
+    members: Vec<(&'a str, Cow<'a, Value>)>,
 }
 
 impl<'a> ActionPayload<'a> {
@@ -22,13 +21,12 @@ impl<'a> ActionPayload<'a> {
     pub(crate) fn with_capacity(n: usize) -> ActionPayload<'a> {
         ActionPayload {
             members: Vec::with_capacity(n),
-            borrowed: true,
         }
     }
 
     /// Adds a member whose key is not present yet.
     pub(crate) fn push(&mut self, key: &'a str, value: Cow<'a, Value>) {
-        self.members.push((Cow::Borrowed(key), value));
+        self.members.push((key, value));
     }
 
     /// A payload that borrows every member of `map`.
@@ -36,20 +34,8 @@ impl<'a> ActionPayload<'a> {
         ActionPayload {
             members: map
                 .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v)))
+                .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
                 .collect(),
-            borrowed: false,
-        }
-    }
-
-    /// A payload that owns the members of `map`.
-    pub fn from_owned_map(map: Map<String, Value>) -> ActionPayload<'static> {
-        ActionPayload {
-            members: map
-                .into_iter()
-                .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
-                .collect(),
-            borrowed: false,
         }
     }
 
@@ -57,7 +43,7 @@ impl<'a> ActionPayload<'a> {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members
             .iter()
-            .find(|(k, _)| k.len() == key.len() && k == key)
+            .find(|(k, _)| k.len() == key.len() && *k == key)
             .map(|(_, v)| &**v)
     }
 
@@ -68,7 +54,7 @@ impl<'a> ActionPayload<'a> {
 
     /// Members in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.members.iter().map(|(k, v)| (&**k, &**v))
+        self.members.iter().map(|(k, v)| (*k, &**v))
     }
 
     /// Number of members.
@@ -79,12 +65,6 @@ impl<'a> ActionPayload<'a> {
     /// True when there is no member.
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
-    }
-
-    /// Whether this payload was built by the direct path (members borrowed from the event)
-    /// rather than converted from a map.
-    pub fn is_direct(&self) -> bool {
-        self.borrowed
     }
 
     /// The payload as a JSON object (copies every member), objects in JavaScript property
