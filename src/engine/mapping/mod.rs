@@ -141,7 +141,14 @@ pub fn resolve_with_report(mapping: &Value, data: &Value) -> Result<Resolution, 
 pub struct PreparedMapping {
     plan: Plan,
     quirks: QuirkSet,
+    /// Every prefix of the plan's `@path`s once, parents first: `(parent, key)`, the parent
+    /// [`ROOT`] for first segments. Resolving an event looks each prefix up once (the presets'
+    /// 140-odd path steps share about 50 prefixes such as `context.device`).
+    trie: Vec<(usize, Box<str>)>,
 }
+
+/// The parent of a first path segment in [`PreparedMapping`]'s trie.
+const ROOT: usize = usize::MAX;
 
 /// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
 /// their keys split, and coalescing `@if`s; everything else runs through the general resolver
@@ -152,7 +159,7 @@ enum Plan {
     Array(Vec<Plan>),
     /// `{"@path": "<string>"}`: keys after `$.` stripping (`None`: the root), and the quirks
     /// its text implies.
-    Path(Option<Vec<Box<str>>>, QuirkSet),
+    Path(Option<Vec<Box<str>>>, QuirkSet, usize),
     /// `{"@if": {"exists": <object>, "then"?, "else"?}}`.
     IfExists {
         exists: Box<Plan>,
@@ -199,7 +206,7 @@ impl Plan {
                 let mut quirks = QuirkSet::default();
                 let p = path::strip_dollar_dot(p, &mut quirks);
                 let keys = path::split_path(&p, &mut quirks);
-                Some(Plan::Path(keys, quirks))
+                Some(Plan::Path(keys, quirks, ROOT))
             }
             ("@if", Value::Object(o)) => {
                 let exists @ Value::Object(_) = o.get("exists")? else {
@@ -220,9 +227,44 @@ impl Plan {
         }
     }
 
+    /// Gives each `@path` its node in `trie` (see [`PreparedMapping`]).
+    fn index_paths(&mut self, trie: &mut Vec<(usize, Box<str>)>) {
+        match self {
+            Plan::Object(fields) => fields.iter_mut().for_each(|(_, p)| p.index_paths(trie)),
+            Plan::Array(items) => items.iter_mut().for_each(|p| p.index_paths(trie)),
+            Plan::Path(Some(keys), _, node) => {
+                let mut at = ROOT;
+                for key in keys.iter() {
+                    at = match trie.iter().position(|(p, k)| *p == at && k == key) {
+                        Some(i) => i,
+                        None => {
+                            trie.push((at, key.clone()));
+                            trie.len() - 1
+                        }
+                    };
+                }
+                *node = at;
+            }
+            Plan::IfExists {
+                exists,
+                then,
+                otherwise,
+                ..
+            } => {
+                exists.index_paths(trie);
+                for p in [then, otherwise].into_iter().flatten() {
+                    p.index_paths(trie);
+                }
+            }
+            Plan::Path(None, ..) | Plan::Literal(_) | Plan::Resolve(_) => {}
+        }
+    }
+
+    /// `slots`: the value of every trie node for this payload, when known.
     fn run<'a>(
         &'a self,
         payload: Payload<'a>,
+        slots: Option<&[path::Got<'a>]>,
         cx: &mut directives::Ctx,
     ) -> Result<path::Got<'a>, MappingError> {
         Ok(match self {
@@ -232,7 +274,7 @@ impl Plan {
                 // difference); most of a preset's fields are absent from most events.
                 let mut obj = JsObject::with_capacity(fields.len().min(16));
                 for (k, p) in fields {
-                    let v = p.run(payload, cx)?.into_js();
+                    let v = p.run(payload, slots, cx)?.into_js();
                     if !matches!(v, JsValue::Undefined) {
                         obj.push_new(Arc::clone(k), v);
                     }
@@ -242,13 +284,16 @@ impl Plan {
             Plan::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for p in items {
-                    out.push(p.run(payload, cx)?.into_js());
+                    out.push(p.run(payload, slots, cx)?.into_js());
                 }
                 path::Got::Owned(JsValue::Array(out))
             }
-            Plan::Path(keys, quirks) => {
+            Plan::Path(keys, quirks, node) => {
                 cx.quirks.merge(*quirks);
-                path::get_split(payload, keys.as_deref(), &mut cx.quirks)
+                match (slots, keys) {
+                    (Some(slots), Some(_)) => slots[*node].clone(),
+                    _ => path::get_split(payload, keys.as_deref(), &mut cx.quirks),
+                }
             }
             Plan::IfExists {
                 exists,
@@ -257,16 +302,16 @@ impl Plan {
                 otherwise,
                 else_dropped,
             } => {
-                let found = exists.run(payload, cx)?;
+                let found = exists.run(payload, slots, cx)?;
                 if !found.is_nullish() {
                     match then {
                         // Same plan on the same payload: same value, same quirks.
                         Some(_) if *then_is_exists => found,
-                        Some(t) => t.run(payload, cx)?,
+                        Some(t) => t.run(payload, slots, cx)?,
                         None => path::Got::UNDEFINED,
                     }
                 } else if let Some(e) = otherwise {
-                    e.run(payload, cx)?
+                    e.run(payload, slots, cx)?
                 } else {
                     if *else_dropped {
                         cx.quirks.hit(MappingQuirk::IfFalsyElseDropped);
@@ -281,7 +326,7 @@ impl Plan {
 
     fn resolve(&self, data: &Value, cx: &mut directives::Ctx) -> Result<JsValue, MappingError> {
         directives::check_data(Payload::Json(data))?;
-        let mut out = self.run(Payload::Json(data), cx)?.into_js();
+        let mut out = self.run(Payload::Json(data), None, cx)?.into_js();
         out.remove_undefined();
         Ok(out)
     }
@@ -292,9 +337,13 @@ impl PreparedMapping {
     pub fn new(mapping: &Value) -> Result<PreparedMapping, MappingError> {
         let mut cx = directives::Ctx::default();
         let prepared = directives::prepare(mapping, &mut cx)?;
+        let mut plan = Plan::new(&prepared);
+        let mut trie = Vec::new();
+        plan.index_paths(&mut trie);
         Ok(PreparedMapping {
-            plan: Plan::new(&prepared),
+            plan,
             quirks: cx.quirks,
+            trie,
         })
     }
 
@@ -317,10 +366,23 @@ impl PreparedMapping {
             return None;
         };
         directives::check_data(Payload::Json(data)).ok()?;
+        // `get`'s walk, one step per prefix: a step from a falsy value gives that value.
+        let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(self.trie.len());
+        for (parent, key) in &self.trie {
+            let cur = match *parent {
+                ROOT => path::Got::Json(data),
+                p => slots[p].clone(),
+            };
+            slots.push(if cur.truthy() {
+                path::property(cur, key)
+            } else {
+                cur
+            });
+        }
         let mut cx = directives::Ctx::default();
         let mut out = Vec::with_capacity(fields.len());
         for (i, (k, p)) in fields.iter().enumerate() {
-            let got = p.run(Payload::Json(data), &mut cx).ok()?;
+            let got = p.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
             if !got.is_undefined() {
                 out.push((i, &**k, got));
             }
