@@ -17,16 +17,9 @@ pub struct ActionPayload<'a> {
 }
 
 impl<'a> ActionPayload<'a> {
-    /// An empty payload with room for `n` members.
-    pub(crate) fn with_capacity(n: usize) -> ActionPayload<'a> {
-        ActionPayload {
-            members: Vec::with_capacity(n),
-        }
-    }
-
-    /// Adds a member whose key is not present yet.
-    pub(crate) fn push(&mut self, key: &'a str, value: Cow<'a, Value>) {
-        self.members.push((key, value));
+    /// A payload of `members` (keys unique, in order).
+    pub(crate) fn from_members(members: Vec<(&'a str, Cow<'a, Value>)>) -> ActionPayload<'a> {
+        ActionPayload { members }
     }
 
     /// A payload that borrows every member of `map`.
@@ -43,7 +36,7 @@ impl<'a> ActionPayload<'a> {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members
             .iter()
-            .find(|(k, _)| k.len() == key.len() && *k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, v)| &**v)
     }
 

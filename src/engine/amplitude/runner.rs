@@ -4,16 +4,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::ActionError;
 use super::actions::{ActionKind, perform};
 use super::definitions::DEFINITIONS_JSON;
+use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use std::borrow::Cow;
-
-use super::payload::ActionPayload;
 use crate::engine::mapping::path::Got;
 use crate::engine::mapping::schema::{Fields, Schema, process_direct, process_owned};
 use crate::engine::mapping::{JsValue, MappingError, PreparedMapping};
@@ -688,11 +687,9 @@ fn direct_payload_with<'a>(
     if !process_direct(schema, &mut members) {
         return None;
     }
-    let mut payload = ActionPayload::with_capacity(members.len());
-    for (k, _, v) in members {
-        payload.push(k, v);
-    }
-    Some(payload)
+    Some(ActionPayload::from_members(
+        members.into_iter().map(|(k, _, v)| (k, v)).collect(),
+    ))
 }
 
 /// A computed value as JSON when that conversion is all the general path would do to it:

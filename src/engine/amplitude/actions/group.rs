@@ -3,10 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::engine::amplitude::payload::ActionPayload;
-
 use super::{Performed, form_request, min_id_length, number, options_text};
 use crate::engine::amplitude::endpoints::Endpoint;
+use crate::engine::amplitude::payload::ActionPayload;
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
 use crate::engine::amplitude::settings::Settings;
 use crate::engine::amplitude::time::{dayjs_utc, truthy};

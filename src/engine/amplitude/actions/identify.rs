@@ -2,14 +2,13 @@
 
 use serde_json::Value;
 
-use crate::engine::amplitude::payload::ActionPayload;
-
 use super::obj::{Obj, V};
 use super::{
     Performed, apply_platform, form_request, has_utm_or_referrer, merge_user_properties,
     min_id_length, options_text, referrer_part, traits_without_utm, user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
+use crate::engine::amplitude::payload::ActionPayload;
 use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
 use crate::engine::amplitude::settings::Settings;
 

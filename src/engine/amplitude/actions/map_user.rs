@@ -2,10 +2,9 @@
 
 use serde_json::Value;
 
-use crate::engine::amplitude::payload::ActionPayload;
-
 use super::{Performed, form_request, min_id_length, options_text};
 use crate::engine::amplitude::endpoints::Endpoint;
+use crate::engine::amplitude::payload::ActionPayload;
 use crate::engine::amplitude::settings::Settings;
 
 pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
