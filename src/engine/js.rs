@@ -30,7 +30,7 @@ pub fn number_to_string(x: f64) -> String {
 }
 
 /// Decimal digits of an integer (no formatting machinery: request bodies are full of them).
-fn write_integer(out: &mut String, n: i64) {
+pub fn write_integer(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
@@ -45,8 +45,25 @@ fn write_integer(out: &mut String, n: i64) {
             break;
         }
     }
-    for &d in &buf[i..] {
-        out.push(char::from(d));
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+/// A fixed buffer `{:e}` writes into: the shortest digits of an `f64` never need more than
+/// 17 digits, a point, `e` and a four-character exponent.
+struct SciBuf {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl std::fmt::Write for SciBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -74,14 +91,33 @@ pub fn write_number(out: &mut String, x: f64) {
         out.push('-');
     }
     // Rust's `{:e}` prints the shortest digits that round-trip, as ECMAScript requires.
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let mut sci = SciBuf {
+        buf: [0; 32],
+        len: 0,
+    };
+    let owned;
+    let sci: &str = if std::fmt::Write::write_fmt(&mut sci, format_args!("{:e}", x.abs())).is_ok() {
+        std::str::from_utf8(&sci.buf[..sci.len]).unwrap_or_default()
+    } else {
+        owned = format!("{:e}", x.abs());
+        &owned
+    };
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let k = digits.len() as i32;
+    let mut digit_buf = [0u8; 32];
+    let mut k = 0;
+    for (slot, b) in digit_buf
+        .iter_mut()
+        .zip(mantissa.bytes().filter(|b| *b != b'.'))
+    {
+        *slot = b;
+        k += 1;
+    }
+    let digits = std::str::from_utf8(&digit_buf[..k]).unwrap_or_default();
+    let k = k as i32;
     let n = exp + 1;
     if k <= n && n <= 21 {
-        out.push_str(&digits);
+        out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if 0 < n && n <= 21 {
         out.push_str(&digits[..n as usize]);
@@ -90,7 +126,7 @@ pub fn write_number(out: &mut String, x: f64) {
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
         let e = n - 1;
         out.push_str(&digits[..1]);
@@ -100,7 +136,7 @@ pub fn write_number(out: &mut String, x: f64) {
         }
         out.push('e');
         out.push(if e < 0 { '-' } else { '+' });
-        out.push_str(&e.abs().to_string());
+        write_integer(out, i64::from(e.abs()));
     }
 }
 
@@ -207,28 +243,58 @@ pub fn write_json(out: &mut String, value: &Value) {
     }
 }
 
+/// A mask with the high bit set in the byte lanes of `x` that JSON escapes (`"`, backslash,
+/// control characters). Lanes above the first flagged one may be flagged wrongly (borrows
+/// carry upward), so only the lowest set bit is meaningful.
+fn escape_lanes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_lanes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+        | zero_lanes(x ^ (ONES * u64::from(b'"')))
+        | zero_lanes(x ^ (ONES * u64::from(b'\\')))
+}
+
+/// Eight bytes of `bytes` from `at` as a little-endian word; past the end, spaces (which
+/// need no escape) fill the lanes.
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    if let Some(whole) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        return u64::from_le_bytes(whole);
+    }
+    // Lane by lane into a word of spaces (a copy of variable length would call memcpy).
+    let mut w = u64::from_le_bytes([b' '; 8]);
+    for (i, &b) in bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take(8)
+        .enumerate()
+    {
+        let shift = 8 * i;
+        w = (w & !(0xff << shift)) | (u64::from(b) << shift);
+    }
+    w
+}
+
+/// Where the first byte JSON escapes is at or after `from` (or `bytes.len()`).
+fn next_escape(bytes: &[u8], mut from: usize) -> usize {
+    while from < bytes.len() {
+        let lanes = escape_lanes(word_at(bytes, from));
+        if lanes != 0 {
+            return (from + (lanes.trailing_zeros() / 8) as usize).min(bytes.len());
+        }
+        from += 8;
+    }
+    bytes.len()
+}
+
 /// The length of the leading run of `bytes` that JSON writes as is: no `"`, no backslash, no
 /// control character. Looks at eight bytes at a time.
 pub fn plain_run_len(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
-    let mut i = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Any byte below 0x20, equal to `"` or equal to a backslash.
-        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
-        if below_space || has_zero(x ^ (ONES * u64::from(b'"'))) || has_zero(x ^ (ONES * 0x5c)) {
-            break;
-        }
-        i += 8;
-    }
-    i + bytes[i..]
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .unwrap_or(bytes.len() - i)
+    next_escape(bytes, 0)
 }
 
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
@@ -240,7 +306,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
     loop {
-        let i = start + plain_run_len(&bytes[start..]);
+        let i = next_escape(bytes, start);
         out.push_str(&s[start..i]);
         let Some(&b) = bytes.get(i) else {
             break;

@@ -70,10 +70,18 @@ impl DefaultResponder {
             HttpResponse {
                 status: 200,
                 headers: vec![("content-type".to_string(), "application/json".to_string())],
-                body: format!(
-                    "{{\"code\":200,\"events_ingested\":{events},\"payload_size_bytes\":{},\"server_upload_time\":{MOCK_UPLOAD_TIME}}}",
-                    request.body.len()
-                ),
+                body: {
+                    // Built by hand: this runs once per replayed request.
+                    let mut body = String::with_capacity(112);
+                    body.push_str("{\"code\":200,\"events_ingested\":");
+                    crate::engine::js::write_integer(&mut body, events as i64);
+                    body.push_str(",\"payload_size_bytes\":");
+                    crate::engine::js::write_integer(&mut body, request.body.len() as i64);
+                    body.push_str(",\"server_upload_time\":");
+                    body.push_str(MOCK_UPLOAD_TIME);
+                    body.push('}');
+                    body
+                },
             }
         } else {
             HttpResponse {

@@ -89,8 +89,10 @@ pub fn parse(ua: &str) -> ParsedUa {
 pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::hash::BuildHasherDefault;
     thread_local! {
-        static SEEN: RefCell<HashMap<String, ParsedUa>> = RefCell::new(HashMap::new());
+        static SEEN: RefCell<HashMap<String, ParsedUa, BuildHasherDefault<WordHasher>>> =
+            RefCell::new(HashMap::default());
     }
     SEEN.with(|cell| {
         let Ok(mut seen) = cell.try_borrow_mut() else {
@@ -107,6 +109,31 @@ pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
         seen.insert(ua.to_string(), parsed);
         out
     })
+}
+
+/// A multiply-rotate hash eight bytes at a time for the cache's keys: user agents are long
+/// (100+ bytes), the cache is bounded and local, so SipHash's flooding resistance buys
+/// nothing and costs a fifth of a cached lookup's time.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// How many parsed user agents [`with_parsed`] keeps per thread.

@@ -15,8 +15,19 @@ use crate::engine::js;
 
 /// Is `s` accepted by the `date-like` format?
 pub fn is_date_like(s: &str) -> bool {
-    let n = super::js_to_number(s);
-    if js::number_to_string(n) == s {
+    // `String(n)` starts with a digit, `-`, `I`(nfinity) or `N`(aN) and never holds `:` or
+    // `T`: other strings (ISO dates among them) cannot be their number's text.
+    let may_be_number = s
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'I' | b'N'))
+        && !s.contains([':', 'T']);
+    let n = if may_be_number {
+        super::js_to_number(s)
+    } else {
+        f64::NAN
+    };
+    if may_be_number && js::number_to_string(n) == s {
         // dayjs.unix(n): new Date(n * 1000), valid while within ±8.64e15 ms.
         let ms = n * 1000.0;
         return ms.is_finite() && ms.abs() <= 8.64e15;
@@ -60,6 +71,13 @@ fn matches_dayjs_pattern(s: &str) -> bool {
         Tok::Opt(".:"),
         Tok::Digits(0, usize::MAX),
     ];
+    // Only digits, `-`, `/`, `:`, `.`, `T`, `t` and white space can match: anything else (a
+    // zone such as `Z` or `+02:00`) rules the pattern out without the backtracking search.
+    if !s.chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't') || is_js_space(c)
+    }) {
+        return false;
+    }
     let chars: Vec<char> = s.chars().collect();
     match_from(PATTERN, &chars)
 }
@@ -309,6 +327,10 @@ mod tests {
             "2024-13-45T00:00:00Z",
             "",
             "15 Mar 2024 foo",
+            // Their own number's text, out of dayjs.unix's range.
+            "NaN",
+            "Infinity",
+            "1e+21",
         ];
         for s in bad {
             assert!(!is_date_like(s), "{s} should not be date-like");
