@@ -4,6 +4,8 @@
 /// everything else `%XX` with upper-case hex.
 pub fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // Identification bodies are JSON text, a third of it punctuation (three bytes each).
+    out.reserve(s.len() * 2);
     for &b in s.as_bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {

@@ -100,6 +100,13 @@ fn match_dayjs_regex(s: &str) -> Option<[Option<&str>; 7]> {
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
+    // Only digits, `-`, `/`, `:`, `.`, `T`, `t` and white space can match: a zone (`Z`,
+    // `+02:00`) rules the pattern out without the backtracking search.
+    if !s.chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't') || is_js_space(c)
+    }) {
+        return None;
+    }
     let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
     groups[0] = Some((0, 4));
     if step(s, 4, 0, &mut groups) {
@@ -217,7 +224,11 @@ fn parse_iso(s: &str) -> Option<f64> {
             return None;
         }
         *p += n;
-        std::str::from_utf8(part).ok()?.parse().ok()
+        // At most six digits: exact in an f64 (no float parsing needed).
+        Some(
+            part.iter()
+                .fold(0.0, |acc, d| acc * 10.0 + f64::from(d - b'0')),
+        )
     };
     let year = match b.first() {
         Some(b'+') | Some(b'-') => {

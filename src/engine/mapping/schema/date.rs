@@ -128,7 +128,10 @@ fn iso_valid(s: &str) -> Option<bool> {
             return None;
         }
         *i += n;
-        std::str::from_utf8(part).ok()?.parse().ok()
+        Some(
+            part.iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
+        )
     };
     if matches!(b.first(), Some(b'+' | b'-')) {
         i += 1;
