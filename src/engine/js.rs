@@ -279,6 +279,19 @@ fn word_at(bytes: &[u8], at: usize) -> u64 {
     w
 }
 
+/// Bytes JSON.stringify escapes: control characters, `"` and backslash.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Where the first byte JSON escapes is at or after `from` (or `bytes.len()`).
 fn next_escape(bytes: &[u8], mut from: usize) -> usize {
     while from < bytes.len() {
@@ -301,6 +314,16 @@ pub fn plain_run_len(bytes: &[u8]) -> usize {
 pub fn write_json_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    // Almost every string needs no escape (keys, ids, names): one branch-free pass over the
+    // bytes, then a single copy.
+    if !s
+        .bytes()
+        .fold(false, |any, b| any | NEEDS_ESCAPE[usize::from(b)])
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // Runs of bytes needing no escape are copied whole; only `"`, backslash and control characters
     // (all ASCII, so never inside a multi-byte character) break a run.
     let bytes = s.as_bytes();

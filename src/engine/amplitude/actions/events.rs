@@ -84,6 +84,9 @@ pub(super) fn perform(
     }
     match action {
         ActionKind::LogEventV2 => {
+            // `user_properties = {...user_properties, [name]: obj}` per operation: the copy
+            // is made once and each operation adds to it.
+            let mut up: Option<Map<String, Value>> = None;
             for (name, field) in [
                 ("$setOnce", "setOnce"),
                 ("$set", "setAlways"),
@@ -92,16 +95,16 @@ pub(super) fn perform(
                 let Some(obj) = payload.get(field).filter(|o| compact(Some(o))) else {
                     continue;
                 };
-                let mut up = Map::new();
-                if let Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) =
-                    props.get("user_properties")
-                {
-                    if m.contains_key(name) {
-                        notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
-                    }
-                    up.clone_from(m);
+                let up = up.get_or_insert_with(|| match props.get("user_properties") {
+                    Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) => m.clone(),
+                    _ => Map::new(),
+                });
+                if up.contains_key(name) {
+                    notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
                 }
-                set(&mut up, name, obj.clone());
+                set(up, name, obj.clone());
+            }
+            if let Some(up) = up {
                 props.set("user_properties", V::Own(Value::Object(up)));
             }
         }
