@@ -99,7 +99,7 @@ pub(super) fn perform(
                     Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) => m.clone(),
                     _ => Map::new(),
                 });
-                if up.contains_key(name) {
+                if crate::engine::js::member(up, name).is_some() {
                     notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
                 }
                 set(up, name, obj.clone());
@@ -110,7 +110,7 @@ pub(super) fn perform(
         }
         _ => {
             if has_utm_or_referrer(payload) {
-                let merged = merge_user_properties(&[
+                let merged = merge_user_properties([
                     utm_part(payload.get("utm_properties")),
                     referrer_part(payload.get("referrer")),
                     traits_without_utm(props.get("user_properties")),
@@ -215,9 +215,10 @@ pub(super) fn perform(
 fn library_value<'p>(payload: &'p ActionPayload<'_>) -> Option<V<'p>> {
     match payload.get("library2") {
         Some(Value::Object(l))
-            if l.get("behavior").and_then(Value::as_str) == Some("use_mapping") =>
+            if crate::engine::js::member(l, "behavior").and_then(Value::as_str)
+                == Some("use_mapping") =>
         {
-            l.get("mapping").map(V::Ref)
+            crate::engine::js::member(l, "mapping").map(V::Ref)
         }
         _ => Some(V::Str("segment".into())),
     }

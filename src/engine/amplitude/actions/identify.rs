@@ -36,7 +36,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     }
     if has_utm_or_referrer(payload) {
         // Traits first here (unlike logEvent), so UTM / referrer values win.
-        let merged = merge_user_properties(&[
+        let merged = merge_user_properties([
             traits_without_utm(props.get("user_properties")),
             utm_part(payload.get("utm_properties")),
             referrer_part(payload.get("referrer")),

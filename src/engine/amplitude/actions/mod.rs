@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
+use crate::engine::js;
 use crate::engine::request::HttpRequest;
 
 /// The six cloud actions.
@@ -156,10 +157,20 @@ fn options_text(min_id_length: Option<f64>) -> String {
 
 /// `obj[key] = value` on a JavaScript object: an existing key keeps its position.
 fn set(obj: &mut Map<String, Value>, key: &str, value: Value) {
-    if let Some(slot) = obj.get_mut(key) {
-        *slot = value;
+    // Small maps: a scan, then one hash for a new key (not a hashed lookup and a hashed
+    // insert).
+    let slot = if obj.len() <= 16 {
+        obj.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
     } else {
-        obj.insert(key.to_string(), value);
+        obj.get_mut(key)
+    };
+    match slot {
+        Some(slot) => *slot = value,
+        None => {
+            obj.insert(key.to_string(), value);
+        }
     }
 }
 
@@ -224,28 +235,49 @@ fn apply_platform(props: &mut Obj<'_>, library: Option<&Value>) -> bool {
 }
 
 /// `mergeUserProperties(...parts)`: a left fold of `{...prev, ...cur}` where `$set` and
-/// `$setOnce` are merged one level deep.
-fn merge_user_properties(parts: &[Map<String, Value>]) -> Map<String, Value> {
-    let mut prev = Map::new();
+/// `$setOnce` are merged one level deep. Folded in place, each part's members moved in (the
+/// reference's copies per step would only be thrown away).
+fn merge_user_properties(parts: [Map<String, Value>; 3]) -> Map<String, Value> {
+    let mut acc = Map::new();
     for cur in parts {
-        let truthy = |m: &Map<String, Value>, k: &str| m.get(k).is_some_and(super::time::truthy);
-        let has_set = truthy(&prev, "$set") || truthy(cur, "$set");
-        let has_set_once = truthy(&prev, "$setOnce") || truthy(cur, "$setOnce");
-        let mut next = prev.clone();
+        let truthy =
+            |m: &Map<String, Value>, k: &str| js::member(m, k).is_some_and(super::time::truthy);
+        let has_set = truthy(&acc, "$set") || truthy(&cur, "$set");
+        let has_set_once = truthy(&acc, "$setOnce") || truthy(&cur, "$setOnce");
+        // The previous `$set`/`$setOnce`, taken out for the deep merge: the slot keeps its
+        // position and is overwritten below.
+        let mut take =
+            |flag: bool, key: &str| flag.then(|| acc.get_mut(key).map(std::mem::take)).flatten();
+        let prev_set = take(has_set, "$set");
+        let prev_set_once = take(has_set_once, "$setOnce");
+        let cur_has = ["$set", "$setOnce"].map(|k| js::member(&cur, k).is_some());
         for (k, v) in cur {
-            set(&mut next, k, v.clone());
+            set_owned(&mut acc, k, v);
         }
-        for (flag, key) in [(has_set, "$set"), (has_set_once, "$setOnce")] {
+        for ((flag, key, prev), cur_has) in [
+            (has_set, "$set", prev_set),
+            (has_set_once, "$setOnce", prev_set_once),
+        ]
+        .into_iter()
+        .zip(cur_has)
+        {
             if flag {
                 let mut merged = Map::new();
-                spread(&mut merged, prev.get(key));
-                spread(&mut merged, cur.get(key));
-                set(&mut next, key, Value::Object(merged));
+                spread(&mut merged, prev.as_ref());
+                if cur_has {
+                    spread(&mut merged, js::member(&acc, key));
+                }
+                set(&mut acc, key, Value::Object(merged));
             }
         }
-        prev = next;
     }
-    prev
+    acc
+}
+
+/// [`set`] with an owned key (no copy when the key is new).
+fn set_owned(obj: &mut Map<String, Value>, key: String, value: Value) {
+    // `insert` keeps an existing key's position, as assignment does.
+    obj.insert(key, value);
 }
 
 /// `convertUTMProperties` + `convertReferrerProperty`: `($set, $setOnce)` parts.
@@ -319,7 +351,7 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>) -> Obj<'p> {
         && let Some(Value::String(s)) = ua.filter(|v| super::time::truthy(v))
     {
         let data = payload.get("userAgentData").and_then(Value::as_object);
-        let hint = |k: &str| data.and_then(|d| d.get(k)).filter(|v| !v.is_null());
+        let hint = |k: &str| data.and_then(|d| js::member(d, k)).filter(|v| !v.is_null());
         super::useragent::with_parsed(s, |parsed| {
             let text = |s: Option<&String>| s.map_or(V::Undefined, |s| V::Str(s.clone().into()));
             let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());
