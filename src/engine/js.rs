@@ -31,40 +31,7 @@ pub fn number_to_string(x: f64) -> String {
 
 /// Decimal digits of an integer (no formatting machinery: request bodies are full of them).
 pub fn write_integer(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut v = n.unsigned_abs();
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
-}
-
-/// A fixed buffer `{:e}` writes into: the shortest digits of an `f64` never need more than
-/// 17 digits, a point, `e` and a four-character exponent.
-struct SciBuf {
-    buf: [u8; 32],
-    len: usize,
-}
-
-impl std::fmt::Write for SciBuf {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(std::fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `Number.prototype.toString()` of `x` to `out`.
@@ -90,32 +57,13 @@ pub fn write_number(out: &mut String, x: f64) {
     if x < 0.0 {
         out.push('-');
     }
-    // Rust's `{:e}` prints the shortest digits that round-trip, as ECMAScript requires.
-    let mut sci = SciBuf {
-        buf: [0; 32],
-        len: 0,
-    };
-    let owned;
-    let sci: &str = if std::fmt::Write::write_fmt(&mut sci, format_args!("{:e}", x.abs())).is_ok() {
-        std::str::from_utf8(&sci.buf[..sci.len]).unwrap_or_default()
-    } else {
-        owned = format!("{:e}", x.abs());
-        &owned
-    };
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let mut digit_buf = [0u8; 32];
-    let mut k = 0;
-    for (slot, b) in digit_buf
-        .iter_mut()
-        .zip(mantissa.bytes().filter(|b| *b != b'.'))
-    {
-        *slot = b;
-        k += 1;
-    }
-    let digits = std::str::from_utf8(&digit_buf[..k]).unwrap_or_default();
-    let k = k as i32;
-    let n = exp + 1;
+    // zmij (serde_json's own float printer) gives the shortest digits that round-trip,
+    // the closest of them when there is a choice, as ECMAScript's Number::toString requires;
+    // only the layout differs, so the digits and the point's position are read back out.
+    let (digits, n) = shortest_digits(zmij::Buffer::new().format_finite(x.abs()));
+    let digits = &digits.buf[..digits.len];
+    let digits = std::str::from_utf8(digits).unwrap_or_default();
+    let k = digits.len() as i32;
     if k <= n && n <= 21 {
         out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
@@ -138,6 +86,39 @@ pub fn write_number(out: &mut String, x: f64) {
         out.push(if e < 0 { '-' } else { '+' });
         write_integer(out, i64::from(e.abs()));
     }
+}
+
+/// Up to 17 significant digits (an `f64`'s shortest form never needs more).
+struct Digits {
+    buf: [u8; 24],
+    len: usize,
+}
+
+/// The significant digits of a positive decimal text (`123.45`, `1.5e-7`, `1e21`, `0.001`)
+/// without leading or trailing zeros, and `n`: the value is `0.digits × 10^n`.
+fn shortest_digits(text: &str) -> (Digits, i32) {
+    let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut n = int_part.len() as i32 + exp;
+    let mut d = Digits {
+        buf: [0; 24],
+        len: 0,
+    };
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if b == b'0' && d.len == 0 {
+            n -= 1;
+            continue;
+        }
+        if let Some(slot) = d.buf.get_mut(d.len) {
+            *slot = b;
+            d.len += 1;
+        }
+    }
+    while d.len > 0 && d.buf[d.len - 1] == b'0' {
+        d.len -= 1;
+    }
+    (d, n)
 }
 
 /// A JSON number as JavaScript sees it (every number is an `f64`).
@@ -358,6 +339,24 @@ pub fn write_json_string(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn numbers_print_as_v8_prints_them() {
+        // `String(x)` from node for 10,000 doubles: random bit patterns, short decimals
+        // (prices, coordinates) and halfway cases, where the last digit is a choice.
+        let goldens = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/js_number_strings.txt"
+        ));
+        let mut checked = 0;
+        for line in goldens.lines() {
+            let (bits, want) = line.split_once(' ').unwrap();
+            let x = f64::from_bits(u64::from_str_radix(bits, 16).unwrap());
+            assert_eq!(number_to_string(x), want, "bits {bits}");
+            checked += 1;
+        }
+        assert!(checked > 10_000);
+    }
 
     #[test]
     fn integers_print_like_number_to_string() {
