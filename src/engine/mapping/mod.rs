@@ -368,16 +368,18 @@ impl PreparedMapping {
         directives::check_data(Payload::Json(data)).ok()?;
         // `get`'s walk, one step per prefix: a step from a falsy value gives that value.
         let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(self.trie.len());
+        let root = path::Got::Json(data);
         for (parent, key) in &self.trie {
             let cur = match *parent {
-                ROOT => path::Got::Json(data),
-                p => slots[p].clone(),
+                ROOT => &root,
+                p => &slots[p],
             };
-            slots.push(if cur.truthy() {
-                path::property(cur, key)
+            let next = if cur.truthy() {
+                path::property_of(cur, key)
             } else {
-                cur
-            });
+                cur.clone()
+            };
+            slots.push(next);
         }
         let mut cx = directives::Ctx::default();
         let mut out = Vec::with_capacity(fields.len());

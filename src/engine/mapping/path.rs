@@ -340,10 +340,16 @@ pub fn split_path(path: &str, quirks: &mut QuirkSet) -> Option<Vec<Box<str>>> {
 /// `cur[key]` for a truthy `cur`. Inherited prototype members (`constructor`, `toFixed`, …)
 /// are JavaScript functions in the reference; here they are `undefined`.
 pub fn property<'a>(cur: Got<'a>, key: &str) -> Got<'a> {
+    property_of(&cur, key)
+}
+
+/// [`property`] of a value that stays where it is (a prepared mapping's table of path
+/// prefixes): nothing is moved in or dropped for the common borrowed case.
+pub fn property_of<'a>(cur: &Got<'a>, key: &str) -> Got<'a> {
     match cur {
         Got::Json(v) => property_json(v, key),
         Got::Js(v) => property_js(v, key),
-        Got::Owned(v) => Got::Owned(property_js(&v, key).into_js()),
+        Got::Owned(v) => Got::Owned(property_js(v, key).into_js()),
     }
 }
 
