@@ -22,6 +22,21 @@ pub fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<
     }
 }
 
+/// `map[key] = …`'s slot when the key is there: the same scan as [`member`] for small maps.
+#[inline]
+pub fn member_mut<'a>(
+    map: &'a mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut Value> {
+    if map.len() <= 16 {
+        map.iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    } else {
+        map.get_mut(key)
+    }
+}
+
 /// `Number.prototype.toString()` (radix 10) for an `f64`.
 pub fn number_to_string(x: f64) -> String {
     let mut out = String::new();
@@ -88,9 +103,10 @@ pub fn write_number(out: &mut String, x: f64) {
     }
 }
 
-/// Up to 17 significant digits (an `f64`'s shortest form never needs more).
+/// Significant digits: an `f64`'s shortest form has at most 17, plus room for zeros a
+/// printer might write before its exponent switch (they are dropped at the end).
 struct Digits {
-    buf: [u8; 24],
+    buf: [u8; 40],
     len: usize,
 }
 
@@ -102,7 +118,7 @@ fn shortest_digits(text: &str) -> (Digits, i32) {
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut n = int_part.len() as i32 + exp;
     let mut d = Digits {
-        buf: [0; 24],
+        buf: [0; 40],
         len: 0,
     };
     for b in int_part.bytes().chain(frac_part.bytes()) {

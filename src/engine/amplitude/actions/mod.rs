@@ -159,14 +159,7 @@ fn options_text(min_id_length: Option<f64>) -> String {
 fn set(obj: &mut Map<String, Value>, key: &str, value: Value) {
     // Small maps: a scan, then one hash for a new key (not a hashed lookup and a hashed
     // insert).
-    let slot = if obj.len() <= 16 {
-        obj.iter_mut()
-            .find(|(k, _)| k.as_str() == key)
-            .map(|(_, v)| v)
-    } else {
-        obj.get_mut(key)
-    };
-    match slot {
+    match js::member_mut(obj, key) {
         Some(slot) => *slot = value,
         None => {
             obj.insert(key.to_string(), value);
@@ -246,8 +239,10 @@ fn merge_user_properties(parts: [Map<String, Value>; 3]) -> Map<String, Value> {
         let has_set_once = truthy(&acc, "$setOnce") || truthy(&cur, "$setOnce");
         // The previous `$set`/`$setOnce`, taken out for the deep merge: the slot keeps its
         // position and is overwritten below.
-        let mut take =
-            |flag: bool, key: &str| flag.then(|| acc.get_mut(key).map(std::mem::take)).flatten();
+        let mut take = |flag: bool, key: &str| {
+            flag.then(|| js::member_mut(&mut acc, key).map(std::mem::take))
+                .flatten()
+        };
         let prev_set = take(has_set, "$set");
         let prev_set_once = take(has_set_once, "$setOnce");
         let cur_has = ["$set", "$setOnce"].map(|k| js::member(&cur, k).is_some());
