@@ -240,42 +240,6 @@ pub fn write_json(out: &mut String, value: &Value) {
     }
 }
 
-/// A mask with the high bit set in the byte lanes of `x` that JSON escapes (`"`, backslash,
-/// control characters). Lanes above the first flagged one may be flagged wrongly (borrows
-/// carry upward), so only the lowest set bit is meaningful.
-fn escape_lanes(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_lanes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-        | zero_lanes(x ^ (ONES * u64::from(b'"')))
-        | zero_lanes(x ^ (ONES * u64::from(b'\\')))
-}
-
-/// Eight bytes of `bytes` from `at` as a little-endian word; past the end, spaces (which
-/// need no escape) fill the lanes.
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    if let Some(whole) = bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        return u64::from_le_bytes(whole);
-    }
-    // Lane by lane into a word of spaces (a copy of variable length would call memcpy).
-    let mut w = u64::from_le_bytes([b' '; 8]);
-    for (i, &b) in bytes
-        .get(at..)
-        .unwrap_or_default()
-        .iter()
-        .take(8)
-        .enumerate()
-    {
-        let shift = 8 * i;
-        w = (w & !(0xff << shift)) | (u64::from(b) << shift);
-    }
-    w
-}
-
 /// Bytes JSON.stringify escapes: control characters, `"` and backslash.
 static NEEDS_ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
@@ -289,22 +253,13 @@ static NEEDS_ESCAPE: [bool; 256] = {
     t
 };
 
-/// Where the first byte JSON escapes is at or after `from` (or `bytes.len()`).
-fn next_escape(bytes: &[u8], mut from: usize) -> usize {
-    while from < bytes.len() {
-        let lanes = escape_lanes(word_at(bytes, from));
-        if lanes != 0 {
-            return (from + (lanes.trailing_zeros() / 8) as usize).min(bytes.len());
-        }
-        from += 8;
-    }
-    bytes.len()
-}
-
 /// The length of the leading run of `bytes` that JSON writes as is: no `"`, no backslash, no
-/// control character. Looks at eight bytes at a time.
+/// control character.
 pub fn plain_run_len(bytes: &[u8]) -> usize {
-    next_escape(bytes, 0)
+    bytes
+        .iter()
+        .position(|&b| NEEDS_ESCAPE[usize::from(b)])
+        .unwrap_or(bytes.len())
 }
 
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
@@ -326,7 +281,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
     loop {
-        let i = next_escape(bytes, start);
+        let i = start + plain_run_len(&bytes[start..]);
         out.push_str(&s[start..i]);
         let Some(&b) = bytes.get(i) else {
             break;

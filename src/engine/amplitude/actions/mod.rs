@@ -247,7 +247,8 @@ fn merge_user_properties(parts: [Map<String, Value>; 3]) -> Map<String, Value> {
         let prev_set_once = take(has_set_once, "$setOnce");
         let cur_has = ["$set", "$setOnce"].map(|k| js::member(&cur, k).is_some());
         for (k, v) in cur {
-            set_owned(&mut acc, k, v);
+            // `insert` keeps an existing key's position, as assignment does.
+            acc.insert(k, v);
         }
         for ((flag, key, prev), cur_has) in [
             (has_set, "$set", prev_set),
@@ -267,12 +268,6 @@ fn merge_user_properties(parts: [Map<String, Value>; 3]) -> Map<String, Value> {
         }
     }
     acc
-}
-
-/// [`set`] with an owned key (no copy when the key is new).
-fn set_owned(obj: &mut Map<String, Value>, key: String, value: Value) {
-    // `insert` keeps an existing key's position, as assignment does.
-    obj.insert(key, value);
 }
 
 /// `convertUTMProperties` + `convertReferrerProperty`: `($set, $setOnce)` parts.
