@@ -306,6 +306,30 @@ pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// JavaScript's WhiteSpace and LineTerminator code points (`\s`, what `String#trim` removes).
+/// Not Rust's `char::is_whitespace`: JavaScript has U+FEFF and lacks U+0085.
+pub fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0009}'
+            | '\u{000A}'
+            | '\u{000B}'
+            | '\u{000C}'
+            | '\u{000D}'
+            | '\u{0020}'
+            | '\u{00A0}'
+            | '\u{1680}'
+            | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

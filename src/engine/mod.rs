@@ -6,6 +6,7 @@ pub mod classic;
 pub mod compare;
 pub mod event;
 pub mod js;
+pub mod jsdate;
 pub mod mapping;
 pub mod migration;
 pub mod project;

@@ -147,6 +147,11 @@ TIMES = {
     "hour-minute-only": "2024-03-15T14:22Z",
     "negative-epoch-ms": -86400000,
     "float-epoch-ms": 1710512553456.789,
+    # Separators: JavaScript's white space has U+00A0 and U+FEFF but not U+0085 (NEL), which
+    # Rust's `char::is_whitespace` does have.
+    "nel-separator": "2024-03-15\u008514:22:33",
+    "nbsp-separator": "2024-03-15\u00a014:22:33",
+    "bom-separator": "2024-03-15\ufeff14:22:33",
 }
 for key, ts in TIMES.items():
     add("time-" + key, "timestamp %r through logEventV2 and groupIdentifyUser" % (ts,),

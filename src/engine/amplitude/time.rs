@@ -4,31 +4,7 @@
 
 use serde_json::Value;
 
-/// Largest absolute time value a JavaScript `Date` holds (`TimeClip`).
-const MAX_TIME: f64 = 8.64e15;
-
-/// `TimeClip`: out of range or not finite → NaN, otherwise truncated towards zero.
-fn time_clip(t: f64) -> f64 {
-    if !t.is_finite() || t.abs() > MAX_TIME {
-        f64::NAN
-    } else {
-        t.trunc() + 0.0
-    }
-}
-
-/// Days from 1970-01-01 to the first day of `month` (0-based, any integer) of `year`.
-fn days_from_civil(year: f64, month: f64) -> f64 {
-    let y = year + (month / 12.0).floor();
-    let m = month.rem_euclid(12.0) + 1.0; // 1..=12
-    // Howard Hinnant's days_from_civil, in f64 so huge years stay finite.
-    let y = if m <= 2.0 { y - 1.0 } else { y };
-    let era = (y / 400.0).floor();
-    let yoe = y - era * 400.0;
-    let mp = (m + 9.0).rem_euclid(12.0);
-    let doy = ((153.0 * mp + 2.0) / 5.0).floor();
-    let doe = yoe * 365.0 + (yoe / 4.0).floor() - (yoe / 100.0).floor() + doy;
-    era * 146097.0 + doe - 719468.0
-}
+use crate::engine::jsdate::{days_from_civil, time_clip};
 
 /// `Date.UTC(year, month, day, h, mi, s, ms)` on numbers already converted by `ToNumber`.
 pub fn date_utc(year: f64, month: f64, day: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
@@ -103,7 +79,9 @@ fn match_dayjs_regex(s: &str) -> Option<[Option<&str>; 7]> {
     // Only digits, `-`, `/`, `:`, `.`, `T`, `t` and white space can match: a zone (`Z`,
     // `+02:00`) rules the pattern out without the backtracking search.
     if !s.chars().all(|c| {
-        c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't') || is_js_space(c)
+        c.is_ascii_digit()
+            || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't')
+            || crate::engine::js::is_js_space(c)
     }) {
         return None;
     }
@@ -179,7 +157,7 @@ fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) 
             let mut ends = vec![pos];
             let mut p = pos;
             for c in s[pos..].chars() {
-                if c == 'T' || c == 't' || is_js_space(c) {
+                if c == 'T' || c == 't' || crate::engine::js::is_js_space(c) {
                     p += c.len_utf8();
                     ends.push(p);
                 } else {
@@ -199,238 +177,10 @@ fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) 
     }
 }
 
-/// JavaScript's `\s`.
-fn is_js_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
-}
-
-/// `Date.parse(s)` as V8 does it: the ECMAScript ISO format first, then a legacy parser for
-/// forms like `Fri, 15 Mar 2024 14:22:33 GMT`. Times without a zone are taken as UTC (the
-/// reference ran with a UTC clock).
+/// `Date.parse(s)` as V8 does it (see [`crate::engine::jsdate`]); times without a zone are UTC
+/// (the reference ran with a UTC clock).
 pub fn js_date_parse(s: &str) -> f64 {
-    let t = s.trim();
-    if let Some(v) = parse_iso(t) {
-        return v;
-    }
-    parse_legacy(t).unwrap_or(f64::NAN)
-}
-
-fn parse_iso(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut p = 0;
-    let num = |p: &mut usize, n: usize| -> Option<f64> {
-        let part = b.get(*p..*p + n)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        *p += n;
-        // At most six digits: exact in an f64 (no float parsing needed).
-        Some(
-            part.iter()
-                .fold(0.0, |acc, d| acc * 10.0 + f64::from(d - b'0')),
-        )
-    };
-    let year = match b.first() {
-        Some(b'+') | Some(b'-') => {
-            let neg = b[0] == b'-';
-            p = 1;
-            let y = num(&mut p, 6)?;
-            if neg { -y } else { y }
-        }
-        _ => num(&mut p, 4)?,
-    };
-    let (mut month, mut day) = (1.0, 1.0);
-    if b.get(p) == Some(&b'-') {
-        p += 1;
-        month = num(&mut p, 2)?;
-        if b.get(p) == Some(&b'-') {
-            p += 1;
-            day = num(&mut p, 2)?;
-        }
-    }
-    if !(1.0..=12.0).contains(&month) || !(1.0..=31.0).contains(&day) {
-        return None;
-    }
-    let (mut h, mut mi, mut sec, mut ms) = (0.0, 0.0, 0.0, 0.0);
-    let mut offset_min: f64 = 0.0;
-    if p == b.len() {
-        return Some(date_utc_full(year, month - 1.0, day, h, mi, sec, ms));
-    }
-    if b.get(p) != Some(&b'T') && b.get(p) != Some(&b't') {
-        return None;
-    }
-    p += 1;
-    h = num(&mut p, 2)?;
-    if b.get(p) != Some(&b':') {
-        return None;
-    }
-    p += 1;
-    mi = num(&mut p, 2)?;
-    if b.get(p) == Some(&b':') {
-        p += 1;
-        sec = num(&mut p, 2)?;
-        if b.get(p) == Some(&b'.') || b.get(p) == Some(&b',') {
-            p += 1;
-            let n = digits_at(s, p);
-            if n == 0 {
-                return None;
-            }
-            ms = frac_ms(s.as_bytes()[p..p + n].iter().copied());
-            p += n;
-        }
-    }
-    if h > 24.0 || mi > 59.0 || sec > 59.0 || (h == 24.0 && (mi > 0.0 || sec > 0.0 || ms > 0.0)) {
-        return None;
-    }
-    match b.get(p) {
-        None => {}
-        Some(b'Z') | Some(b'z') if p + 1 == b.len() => {}
-        Some(&c @ (b'+' | b'-')) => {
-            p += 1;
-            let oh = num(&mut p, 2)?;
-            if b.get(p) == Some(&b':') {
-                p += 1;
-            }
-            let om = num(&mut p, 2)?;
-            if p != b.len() || oh > 23.0 || om > 59.0 {
-                return None;
-            }
-            offset_min = (oh * 60.0 + om) * if c == b'-' { -1.0 } else { 1.0 };
-        }
-        _ => return None,
-    }
-    let t = date_utc_full(year, month - 1.0, day, h, mi, sec, ms);
-    Some(time_clip(t - offset_min * 60_000.0))
-}
-
-/// `Date.UTC` without the 0..99 → 19xx year mapping (the string parsers do not apply it).
-fn date_utc_full(year: f64, month: f64, day: f64, h: f64, mi: f64, s: f64, ms: f64) -> f64 {
-    let days = days_from_civil(year, month) + day - 1.0;
-    time_clip(days * 86_400_000.0 + h * 3_600_000.0 + mi * 60_000.0 + s * 1000.0 + ms)
-}
-
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-/// A small version of V8's legacy date parser: day and month names, `hh:mm[:ss[.mmm]]`,
-/// `AM`/`PM`, `GMT`/`UTC`/`Z` and numeric offsets, day/month/year numbers.
-fn parse_legacy(s: &str) -> Option<f64> {
-    let mut month: Option<f64> = None;
-    let mut numbers: Vec<f64> = Vec::new();
-    let mut time: Option<(f64, f64, f64, f64)> = None;
-    let mut pm: Option<bool> = None;
-    let mut offset: Option<f64> = None;
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '(' {
-            while i < chars.len() && chars[i] != ')' {
-                i += 1;
-            }
-            i += 1;
-        } else if c.is_ascii_alphabetic() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            let w: String = chars[start..i].iter().collect::<String>().to_lowercase();
-            if w == "am" || w == "pm" {
-                pm = Some(w == "pm");
-            } else if w == "gmt" || w == "utc" || w == "ut" || w == "z" {
-                offset.get_or_insert(0.0);
-            } else if w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) {
-                month = MONTHS
-                    .iter()
-                    .position(|m| w.starts_with(m))
-                    .map(|p| p as f64);
-            } else if w.len() >= 3 && DAYS.iter().any(|d| w.starts_with(d)) || w == "t" {
-                // Day names are ignored, as V8 does.
-            } else {
-                return None;
-            }
-        } else if (c == '+' || c == '-')
-            && time.is_some()
-            && i + 1 < chars.len()
-            && chars[i + 1].is_ascii_digit()
-        {
-            let start = i + 1;
-            i = start;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == ':') {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().filter(|c| **c != ':').collect();
-            let v: f64 = text.parse().ok()?;
-            let minutes = if text.len() <= 2 {
-                v * 60.0
-            } else {
-                (v / 100.0).floor() * 60.0 + v % 100.0
-            };
-            offset = Some(if c == '-' { -minutes } else { minutes });
-        } else if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let v: f64 = chars[start..i].iter().collect::<String>().parse().ok()?;
-            if i < chars.len() && chars[i] == ':' && time.is_none() {
-                let mut parts = vec![v];
-                let mut ms = 0.0;
-                while i < chars.len() && chars[i] == ':' {
-                    i += 1;
-                    let st = i;
-                    while i < chars.len() && chars[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                    parts.push(chars[st..i].iter().collect::<String>().parse().ok()?);
-                }
-                if i < chars.len() && chars[i] == '.' {
-                    i += 1;
-                    let st = i;
-                    while i < chars.len() && chars[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                    ms = frac_ms(chars[st..i].iter().map(|c| *c as u8));
-                }
-                time = Some((parts[0], parts[1], parts.get(2).copied().unwrap_or(0.0), ms));
-            } else {
-                numbers.push(v);
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let (day, mon, year) = match (month, numbers.as_slice()) {
-        (Some(m), [d, y]) => (*d, m, *y),
-        (Some(m), [d]) => (*d, m, 2001.0),
-        (None, [m, d, y]) => (*d, *m - 1.0, *y),
-        _ => return None,
-    };
-    let year = if year < 50.0 {
-        year + 2000.0
-    } else if year < 100.0 {
-        year + 1900.0
-    } else {
-        year
-    };
-    let (mut h, mi, sec, ms) = time.unwrap_or((0.0, 0.0, 0.0, 0.0));
-    match pm {
-        Some(true) if h < 12.0 => h += 12.0,
-        Some(false) if h == 12.0 => h = 0.0,
-        _ => {}
-    }
-    if !(0.0..12.0).contains(&mon)
-        || !(1.0..=31.0).contains(&day)
-        || h > 24.0
-        || mi > 59.0
-        || sec > 59.0
-    {
-        return None;
-    }
-    let t = date_utc_full(year, mon, day, h, mi, sec, ms);
-    Some(time_clip(t - offset.unwrap_or(0.0) * 60_000.0))
+    crate::engine::jsdate::parse(s)
 }
 
 /// `formatSessionId`: a string of digits is `Number(string)`, anything else `dayjs.utc`.
@@ -458,36 +208,10 @@ pub fn truthy(v: &Value) -> bool {
     }
 }
 
-/// Milliseconds from the digits of a fraction of a second: the first three, right-padded
-/// with zeros (`"5"` is 500, `"123456"` is 123). The digits are ASCII.
-fn frac_ms(digits: impl Iterator<Item = u8>) -> f64 {
-    let mut ms = 0.0;
-    let mut scale = 100.0;
-    for d in digits.take(3) {
-        if !d.is_ascii_digit() {
-            break;
-        }
-        ms += f64::from(d - b'0') * scale;
-        scale /= 10.0;
-    }
-    ms
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn fractions_of_a_second_take_three_digits() {
-        let ms = |s: &str| frac_ms(s.bytes());
-        assert_eq!(ms("5"), 500.0);
-        assert_eq!(ms("45"), 450.0);
-        assert_eq!(ms("456"), 456.0);
-        assert_eq!(ms("456789"), 456.0);
-        assert_eq!(ms("007"), 7.0);
-        assert_eq!(ms(""), 0.0);
-    }
 
     const NOW: f64 = 1717245296789.0;
 
@@ -541,5 +265,36 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(format_session_id(input, NOW), *want, "{input}");
         }
+    }
+
+    /// `tests/data/dayjs_strings.txt`: `[string, date-like, dayjs.utc(string) or null]` from
+    /// node 20 with the reference's actions-core and dayjs (`TZ=UTC`): the schema's
+    /// `date-like` check and the actions' time conversion, string by string.
+    #[test]
+    fn strings_validate_and_convert_as_the_reference_does() {
+        let text = include_str!("../../../tests/data/dayjs_strings.txt");
+        let mut failures = Vec::new();
+        for line in text.lines() {
+            let (s, date_like, want): (String, bool, Option<f64>) =
+                serde_json::from_str(line).unwrap();
+            if crate::engine::mapping::schema::date::is_date_like(&s) != date_like {
+                failures.push(format!("{s:?}: date-like should be {date_like}"));
+            }
+            let got = dayjs_utc_str(&s);
+            let same = match want {
+                None => got.is_nan(),
+                Some(w) => got == w,
+            };
+            if !same {
+                failures.push(format!("{s:?}: got {got}, node {want:?}"));
+            }
+        }
+        assert!(text.lines().count() > 10_000);
+        assert!(
+            failures.is_empty(),
+            "{} differ:\n{}",
+            failures.len(),
+            failures[..failures.len().min(40)].join("\n")
+        );
     }
 }

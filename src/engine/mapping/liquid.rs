@@ -1131,7 +1131,7 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         "strip" | "lstrip" | "rstrip" => {
             arity(name, args, 0, 0)?;
             let text = s();
-            let ws = super::template::is_js_whitespace;
+            let ws = crate::engine::js::is_js_space;
             JsValue::String(match name {
                 "strip" => text.trim_matches(ws).to_string(),
                 "lstrip" => text.trim_start_matches(ws).to_string(),

@@ -13,7 +13,7 @@ use super::validate::article;
 use super::value::{JsObject, JsValue};
 use crate::engine::js;
 
-mod date;
+pub(crate) mod date;
 
 pub use date::is_date_like;
 

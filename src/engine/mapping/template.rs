@@ -75,30 +75,7 @@ fn replace_pass(s: &str, n: usize, payload: Payload<'_>, quirks: &mut QuirkSet) 
 /// `String.prototype.trim`: JavaScript's WhiteSpace and LineTerminator code points (which
 /// differ from Rust's `trim` at U+FEFF and U+0085).
 pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_whitespace)
-}
-
-/// JavaScript WhiteSpace or LineTerminator.
-pub(crate) fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0009}'
-            | '\u{000A}'
-            | '\u{000B}'
-            | '\u{000C}'
-            | '\u{000D}'
-            | '\u{0020}'
-            | '\u{00A0}'
-            | '\u{1680}'
-            | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
-    )
+    s.trim_matches(crate::engine::js::is_js_space)
 }
 
 #[cfg(test)]

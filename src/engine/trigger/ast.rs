@@ -316,7 +316,7 @@ pub(crate) fn number_json(n: f64) -> Value {
 /// JavaScript `Number(string)` (StringToNumber): trimmed decimal literal, `0x`/`0o`/`0b`,
 /// `Infinity`, empty → 0, anything else → NaN.
 pub fn to_number(s: &str) -> f64 {
-    let t = s.trim_matches(is_js_space);
+    let t = s.trim_matches(crate::engine::js::is_js_space);
     if t.is_empty() {
         return 0.0;
     }
@@ -378,21 +378,6 @@ pub fn to_number(s: &str) -> f64 {
     }
     // Validated above, so Rust's parser (which also takes `.5` and `5.`) agrees.
     body.parse::<f64>().map_or(f64::NAN, |v| sign * v)
-}
-
-/// JavaScript's WhiteSpace and LineTerminator characters (what `String#trim` removes).
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}' | '\u{A}' | '\u{B}' | '\u{C}' | '\u{D}' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200A}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
-    )
 }
 
 /// One comparison: `field operator value`.
