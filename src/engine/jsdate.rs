@@ -102,15 +102,6 @@ impl<I: Iterator<Item = u16>> Reader<I> {
     fn is_digit(&self) -> bool {
         (u32::from(b'0')..=u32::from(b'9')).contains(&self.ch)
     }
-
-    fn skip(&mut self, c: u8) -> bool {
-        if self.ch == u32::from(c) {
-            self.advance();
-            true
-        } else {
-            false
-        }
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -257,10 +248,9 @@ fn scan<I: Iterator<Item = u16>>(r: &mut Reader<I>) -> Token {
             len: r.position - start,
         };
     }
-    for c in [b':', b'-', b'+', b'.', b')'] {
-        if r.skip(c) {
-            return Token::Symbol(c);
-        }
+    if let Ok(c @ (b':' | b'-' | b'+' | b'.' | b')')) = u8::try_from(r.ch) {
+        r.advance();
+        return Token::Symbol(c);
     }
     if is_word_unit(r.ch) {
         let mut prefix = [0u8; 3];
@@ -274,9 +264,6 @@ fn scan<I: Iterator<Item = u16>>(r: &mut Reader<I>) -> Token {
             len += 1;
             r.advance();
         }
-        let found = KEYWORDS
-            .iter()
-            .find(|(p, kind, _)| *p == prefix && (len <= 3 || *kind == Word::Month));
         if prefix == *b"t\0\0" {
             return Token::Word {
                 kind: Word::TimeSeparator,
@@ -284,6 +271,9 @@ fn scan<I: Iterator<Item = u16>>(r: &mut Reader<I>) -> Token {
                 len,
             };
         }
+        let found = KEYWORDS
+            .iter()
+            .find(|(p, kind, _)| *p == prefix && (len <= 3 || *kind == Word::Month));
         return match found {
             Some((_, kind, value)) => Token::Word {
                 kind: *kind,
@@ -323,7 +313,7 @@ fn scan<I: Iterator<Item = u16>>(r: &mut Reader<I>) -> Token {
 /// A unit of a "word": anything from `A` up that is not white space (the line separators
 /// U+2028 and U+2029 are not white space: they are word units).
 fn is_word_unit(ch: u32) -> bool {
-    ch >= u32::from(b'A') && (matches!(ch, 0x2028 | 0x2029) || !is_space_unit(ch))
+    ch >= u32::from(b'A') && (ch < 0xa0 || matches!(ch, 0x2028 | 0x2029) || !is_space_unit(ch))
 }
 
 fn is_space_unit(ch: u32) -> bool {
@@ -508,7 +498,16 @@ impl ZoneParts {
 }
 
 fn parse_fields(s: &str) -> Option<Fields> {
-    let mut sc = Scanner::new(s.encode_utf16());
+    // ASCII text is its own UTF-16 (and the byte iterator is cheaper).
+    if s.is_ascii() {
+        parse_units(s.bytes().map(u16::from))
+    } else {
+        parse_units(s.encode_utf16())
+    }
+}
+
+fn parse_units<I: Iterator<Item = u16>>(units: I) -> Option<Fields> {
+    let mut sc = Scanner::new(units);
     let mut day = DayParts::default();
     let mut time = TimeParts {
         comp: [0; 4],
