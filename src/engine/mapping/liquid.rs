@@ -232,7 +232,7 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
         let end_text = next.unwrap_or(src.len());
         let mut text = &src[i..end_text];
         if trim_next {
-            text = text.trim_start_matches(is_liquid_space);
+            text = text.trim_start_matches(is_liquid_blank);
             trim_next = false;
         }
         let Some(open) = next else {
@@ -253,7 +253,7 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
         let mut inner = &src[open + 2..close];
         if let Some(rest) = inner.strip_prefix('-') {
             inner = rest;
-            text = text.trim_end_matches(is_liquid_space);
+            text = text.trim_end_matches(is_liquid_blank);
         }
         if let Some(rest) = inner.strip_suffix('-') {
             inner = rest;
@@ -267,10 +267,15 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
             toks.push(Tok::Output { inner, pos: open });
             continue;
         }
-        let trimmed = inner.trim_matches(is_liquid_space);
-        let name_len = trimmed
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(trimmed.len());
+        let trimmed = inner.trim_matches(is_liquid_blank);
+        // LiquidJS reads `#` or an identifier as the tag's name; the rest are its arguments.
+        let name_len = if trimmed.starts_with('#') {
+            1
+        } else {
+            trimmed
+                .find(|c: char| !is_ident_char(c))
+                .unwrap_or(trimmed.len())
+        };
         let (name, args) = trimmed.split_at(name_len);
         if name == "raw" {
             // Everything up to `{% endraw %}` is text.
@@ -287,7 +292,7 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
         }
         toks.push(Tok::Tag {
             name,
-            args: args.trim(),
+            args: args.trim_matches(is_liquid_blank),
             pos: open,
             raw: &src[open..close + 2],
         });
@@ -295,8 +300,22 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
     Ok(toks)
 }
 
-fn is_liquid_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}')
+/// LiquidJS' blank characters (its `BLANK` class): ASCII white space and the Unicode space
+/// separators, U+180E included; not U+0085 or U+FEFF, which are word characters to it.
+fn is_liquid_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\r'
+            | ' '
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{180e}'
+            | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
 }
 
 /// Finds `{% endraw %}` (with optional `-`): (length of the raw body, offset after the tag).
@@ -305,7 +324,9 @@ fn find_endraw(s: &str) -> Option<(usize, usize)> {
     while let Some(rel) = s[from..].find("{%") {
         let start = from + rel;
         let close = s[start..].find("%}")? + start;
-        let inner = s[start + 2..close].trim_matches('-').trim();
+        let inner = s[start + 2..close]
+            .trim_matches('-')
+            .trim_matches(is_liquid_blank);
         if inner == "endraw" {
             return Some((start, close + 2));
         }
@@ -457,7 +478,7 @@ impl<'t> Parser<'t> {
                 let Some((var, expr)) = args.split_once('=') else {
                     return Err(unsupported(format!("assign \"{args}\"")));
                 };
-                let var = var.trim();
+                let var = var.trim_matches(is_liquid_blank);
                 if var.is_empty() || !var.chars().all(is_ident_char) {
                     return Err(unsupported(format!("assign \"{args}\"")));
                 }
@@ -467,7 +488,9 @@ impl<'t> Parser<'t> {
                 )))
             }
             "capture" => {
-                let var = args.trim().trim_matches(|c| c == '"' || c == '\'');
+                let var = args
+                    .trim_matches(is_liquid_blank)
+                    .trim_matches(|c| c == '"' || c == '\'');
                 let (body, end) = self.block(&["endcapture"])?;
                 if end.is_none() {
                     return Err(not_closed(self));
@@ -504,8 +527,14 @@ impl<'t> Parser<'t> {
     }
 }
 
+/// LiquidJS' word characters: ASCII letters, digits, `_`, `-` and `?`, and every other
+/// character that is neither blank nor a curly double quote.
 fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-' || c == '?'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '?'
+    } else {
+        !is_liquid_blank(c) && c != '\u{201c}' && c != '\u{201d}'
+    }
 }
 
 /// Tokens of an expression: operands, `|`, `:`, `,` and operators.
@@ -523,7 +552,7 @@ fn lex_expr(s: &str) -> Result<Vec<ETok>, MappingError> {
     let mut out = Vec::new();
     while i < chars.len() {
         let c = chars[i];
-        if c.is_whitespace() {
+        if is_liquid_blank(c) {
             i += 1;
             continue;
         }
@@ -570,7 +599,7 @@ fn lex_expr(s: &str) -> Result<Vec<ETok>, MappingError> {
             } else if d == ']' {
                 depth -= 1;
             } else if depth == 0
-                && (d.is_whitespace() || matches!(d, '|' | ':' | ',' | '=' | '!' | '<' | '>'))
+                && (is_liquid_blank(d) || matches!(d, '|' | ':' | ',' | '=' | '!' | '<' | '>'))
             {
                 break;
             } else if depth > 0 && (d == '"' || d == '\'') {
@@ -640,7 +669,7 @@ fn parse_var(word: &str) -> Result<Vec<Key>, MappingError> {
             '[' => {
                 let close = chars[i..].iter().position(|c| *c == ']').ok_or_else(bad)? + i;
                 let inner: String = chars[i + 1..close].iter().collect();
-                let inner = inner.trim();
+                let inner = inner.trim_matches(is_liquid_blank);
                 if let Some(q) = inner
                     .strip_prefix('"')
                     .and_then(|s| s.strip_suffix('"'))
