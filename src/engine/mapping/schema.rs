@@ -921,77 +921,7 @@ fn js_string_to_number(s: &str) -> Option<f64> {
     (!x.is_nan()).then_some(x)
 }
 
-/// JavaScript `Number(string)` (`StringToNumber`).
-pub fn js_to_number(s: &str) -> f64 {
-    let t = super::template::js_trim(s);
-    if t.is_empty() {
-        return 0.0;
-    }
-    let radix = |prefix_len: usize, radix: u32| -> f64 {
-        let digits = &t[prefix_len..];
-        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-            return f64::NAN;
-        }
-        digits.chars().fold(0.0, |acc, c| {
-            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
-        })
-    };
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("0x") {
-        return radix(2, 16);
-    }
-    if lower.starts_with("0o") {
-        return radix(2, 8);
-    }
-    if lower.starts_with("0b") {
-        return radix(2, 2);
-    }
-    let (sign, body) = match t.as_bytes()[0] {
-        b'+' => (1.0, &t[1..]),
-        b'-' => (-1.0, &t[1..]),
-        _ => (1.0, t),
-    };
-    if body == "Infinity" {
-        return sign * f64::INFINITY;
-    }
-    // StrUnsignedDecimalLiteral: digits [. digits] [e[+-]digits] | . digits [exponent].
-    let b = body.as_bytes();
-    let mut i = 0;
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    let mut frac_digits = 0;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let fs = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        frac_digits = i - fs;
-    }
-    if int_digits + frac_digits == 0 {
-        return f64::NAN;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let es = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == es {
-            return f64::NAN;
-        }
-    }
-    if i != b.len() {
-        return f64::NAN;
-    }
-    body.parse::<f64>().map_or(f64::NAN, |x| sign * x)
-}
+pub use crate::engine::js::string_to_number as js_to_number;
 
 /// `fast-deep-equal` between a (coerced) value and a schema constant.
 fn js_deep_equal(a: &JsValue, b: &Value) -> bool {

@@ -313,72 +313,7 @@ pub(crate) fn number_json(n: f64) -> Value {
     json!(n)
 }
 
-/// JavaScript `Number(string)` (StringToNumber): trimmed decimal literal, `0x`/`0o`/`0b`,
-/// `Infinity`, empty → 0, anything else → NaN.
-pub fn to_number(s: &str) -> f64 {
-    let t = s.trim_matches(crate::engine::js::is_js_space);
-    if t.is_empty() {
-        return 0.0;
-    }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
-        if let Some(digits) = t.strip_prefix(prefix) {
-            if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-                return f64::NAN;
-            }
-            return digits.chars().fold(0.0, |acc, c| {
-                acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
-            });
-        }
-    }
-    let (sign, body) = match t.as_bytes()[0] {
-        b'-' => (-1.0, &t[1..]),
-        b'+' => (1.0, &t[1..]),
-        _ => (1.0, t),
-    };
-    if body == "Infinity" {
-        return sign * f64::INFINITY;
-    }
-    // A StrDecimalLiteral: digits, optional fraction, optional exponent; nothing else.
-    let b = body.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    let int = digits(&mut i);
-    let mut frac = 0;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        frac = digits(&mut i);
-    }
-    if int + frac == 0 {
-        return f64::NAN;
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return f64::NAN;
-        }
-    }
-    if i != b.len() {
-        return f64::NAN;
-    }
-    // Validated above, so Rust's parser (which also takes `.5` and `5.`) agrees.
-    body.parse::<f64>().map_or(f64::NAN, |v| sign * v)
-}
+pub use crate::engine::js::string_to_number as to_number;
 
 /// One comparison: `field operator value`.
 #[derive(Debug, Clone, PartialEq)]
