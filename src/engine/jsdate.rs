@@ -39,7 +39,7 @@ pub fn days_from_civil(year: f64, month: f64) -> f64 {
 
 /// `Date.parse(s)`: milliseconds since the epoch, NaN when V8 cannot read `s`.
 pub fn parse(s: &str) -> f64 {
-    let Some(f) = parse_fields(s) else {
+    let Some(f) = canonical_fields(s.as_bytes()).or_else(|| parse_fields(s)) else {
         return f64::NAN;
     };
     let day = days_from_civil(f.year as f64, f.month as f64) + f.day as f64 - 1.0;
@@ -53,6 +53,51 @@ pub fn parse(s: &str) -> f64 {
     }
     // A local time (no zone) is UTC here; either way the result must be a valid time value.
     time_clip(date)
+}
+
+/// The fields of the one shape nearly every event timestamp has, `YYYY-MM-DDTHH:mm:ss[.s[s[s]]]Z`
+/// with every field in range, read directly (what the general parser gives for it, at a tenth
+/// of the cost); `None` for anything else, which the general parser then reads.
+fn canonical_fields(b: &[u8]) -> Option<Fields> {
+    if !(20..=24).contains(&b.len())
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[b.len() - 1] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i32> {
+        b[from..to].iter().try_fold(0i32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + i32::from(d - b'0'))
+        })
+    };
+    let millisecond = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', digits @ ..] if !digits.is_empty() => {
+            // One to three digits: tenths, hundredths, thousandths.
+            num(20, b.len() - 1)? * [100, 10, 1][digits.len() - 1]
+        }
+        _ => return None,
+    };
+    let fields = Fields {
+        year: num(0, 4)?,
+        month: num(5, 7)? - 1,
+        day: num(8, 10)?,
+        hour: num(11, 13)?,
+        minute: num(14, 16)?,
+        second: num(17, 19)?,
+        millisecond,
+        utc_offset_s: Some(0),
+    };
+    (between(fields.month, 0, 11)
+        && DayParts::is_day(fields.day)
+        && between(fields.hour, 0, 23)
+        && is_minute(fields.minute)
+        && is_minute(fields.second))
+    .then_some(fields)
 }
 
 /// Missing value (V8's `kNone`).

@@ -66,6 +66,11 @@ for (let i = 0; i < 3000; i++) {
     : form === 3 ? y + ' ' + m + ' ' + d + t : form === 4 ? mn + '-' + d + '-' + y + t : d + '.' + mn + '.' + y + t;
   out.add(s);
 }
+// Canonical event timestamps (YYYY-MM-DDTHH:mm:ss[.sss]Z) with fields in and out of range.
+for (let i = 0; i < 3000; i++) {
+  const frac = pick(['', '.' + pad(rnd(10), 1), '.' + pad(rnd(100), 2), '.' + pad(rnd(1000), 3), '.' + pad(rnd(10000), 4), '.']);
+  out.add(pad(rnd(10000), 4) + '-' + pad(rnd(14), 2) + '-' + pad(rnd(33), 2) + 'T' + pad(rnd(26), 2) + ':' + pad(rnd(61), 2) + ':' + pad(rnd(61), 2) + frac + pick(['Z', 'Z', 'Z', 'z', '']));
+}
 const lines = [];
 for (const s of out) { const v = Date.parse(s); lines.push(JSON.stringify([s, Number.isNaN(v) ? null : v])); }
 process.stdout.write(lines.join('\n') + '\n');
