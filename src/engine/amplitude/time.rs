@@ -1,5 +1,5 @@
 //! Time and session-id conversion with the semantics of `dayjs.utc(x).valueOf()` (dayjs
-//! 1.10.7 on V8's `Date`), including its surprises: strings of digits are read as dates
+//! 1.11.23 on V8's `Date`, [`crate::engine::jsdate`]), including its surprises: strings of digits are read as dates
 //! (`"1710512553456"` → year 1710, month 51, …), ISO strings without a zone are UTC.
 
 use serde_json::Value;
@@ -44,7 +44,7 @@ pub fn dayjs_utc(value: Option<&Value>, now_ms: f64) -> f64 {
 /// components; everything else goes to `new Date(string)`.
 pub fn dayjs_utc_str(s: &str) -> f64 {
     let ends_with_z = s.ends_with('Z') || s.ends_with('z');
-    if !ends_with_z && let Some(g) = match_dayjs_regex(s) {
+    if !ends_with_z && let Some(g) = crate::engine::jsdate::match_dayjs_regex(s) {
         let num = |x: Option<&str>| x.map(|t| t.parse::<f64>().unwrap_or(f64::NAN));
         // `d[2] - 1 || 0`: NaN (group missing) and 0 both become 0.
         let month = match num(g[1]) {
@@ -66,115 +66,6 @@ pub fn dayjs_utc_str(s: &str) -> f64 {
         return date_utc(year, month, day, or0(g[3]), or0(g[4]), or0(g[5]), ms);
     }
     js_date_parse(s)
-}
-
-/// Matches dayjs 1.10.7's
-/// `^(\d{4})[-/]?(\d{1,2})?[-/]?(\d{0,2})[Tt\s]*(\d{1,2})?:?(\d{1,2})?:?(\d{1,2})?[.:]?(\d+)?$`
-/// with JavaScript's greedy backtracking; returns the seven groups (`None` = not taking part).
-fn match_dayjs_regex(s: &str) -> Option<[Option<&str>; 7]> {
-    let b = s.as_bytes();
-    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    // Only digits, `-`, `/`, `:`, `.`, `T`, `t` and white space can match: a zone (`Z`,
-    // `+02:00`) rules the pattern out without the backtracking search.
-    if !s.chars().all(|c| {
-        c.is_ascii_digit()
-            || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't')
-            || crate::engine::js::is_js_space(c)
-    }) {
-        return None;
-    }
-    let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
-    groups[0] = Some((0, 4));
-    if step(s, 4, 0, &mut groups) {
-        let mut out: [Option<&str>; 7] = [None; 7];
-        for (o, g) in out.iter_mut().zip(groups.iter()) {
-            *o = g.map(|(a, e)| &s[a..e]);
-        }
-        Some(out)
-    } else {
-        None
-    }
-}
-
-fn digits_at(s: &str, pos: usize) -> usize {
-    s.as_bytes()[pos..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count()
-}
-
-/// The regex after `(\d{4})`, as a sequence of tokens tried in order; `state` says which.
-fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) -> bool {
-    let b = s.as_bytes();
-    let opt_char = |pos: usize, set: &[u8]| -> Vec<usize> {
-        if pos < b.len() && set.contains(&b[pos]) {
-            vec![pos + 1, pos]
-        } else {
-            vec![pos]
-        }
-    };
-    // Optional capture of `min..=max` digits (greedy), or not taking part at all.
-    let digit_group = |pos: usize,
-                       idx: usize,
-                       min: usize,
-                       max: usize,
-                       optional: bool,
-                       next: usize,
-                       g: &mut [Option<(usize, usize)>; 7]|
-     -> bool {
-        let avail = digits_at(s, pos).min(max);
-        let mut n = avail;
-        loop {
-            if n >= min {
-                g[idx] = Some((pos, pos + n));
-                if step(s, pos + n, next, g) {
-                    return true;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-            n -= 1;
-        }
-        if optional {
-            g[idx] = None;
-            if step(s, pos, next, g) {
-                return true;
-            }
-        }
-        g[idx] = None;
-        false
-    };
-    match state {
-        0 => opt_char(pos, b"-/").into_iter().any(|p| step(s, p, 1, g)),
-        1 => digit_group(pos, 1, 1, 2, true, 2, g),
-        2 => opt_char(pos, b"-/").into_iter().any(|p| step(s, p, 3, g)),
-        3 => digit_group(pos, 2, 0, 2, false, 4, g),
-        4 => {
-            // [Tt\s]* greedy
-            let mut ends = vec![pos];
-            let mut p = pos;
-            for c in s[pos..].chars() {
-                if c == 'T' || c == 't' || crate::engine::js::is_js_space(c) {
-                    p += c.len_utf8();
-                    ends.push(p);
-                } else {
-                    break;
-                }
-            }
-            ends.into_iter().rev().any(|p| step(s, p, 5, g))
-        }
-        5 => digit_group(pos, 3, 1, 2, true, 6, g),
-        6 => opt_char(pos, b":").into_iter().any(|p| step(s, p, 7, g)),
-        7 => digit_group(pos, 4, 1, 2, true, 8, g),
-        8 => opt_char(pos, b":").into_iter().any(|p| step(s, p, 9, g)),
-        9 => digit_group(pos, 5, 1, 2, true, 10, g),
-        10 => opt_char(pos, b".:").into_iter().any(|p| step(s, p, 11, g)),
-        11 => digit_group(pos, 6, 1, usize::MAX, true, 12, g),
-        _ => pos == s.len(),
-    }
 }
 
 /// `Date.parse(s)` as V8 does it (see [`crate::engine::jsdate`]); times without a zone are UTC

@@ -36,76 +36,10 @@ pub fn is_date_like(s: &str) -> bool {
 
 fn dayjs_valid(s: &str) -> bool {
     let ends_with_z = s.ends_with('Z') || s.ends_with('z');
-    if !ends_with_z && matches_dayjs_pattern(s) {
+    if !ends_with_z && crate::engine::jsdate::match_dayjs_regex(s).is_some() {
         return true;
     }
     v8_date_parse_valid(s)
-}
-
-#[derive(Clone, Copy)]
-enum Tok {
-    /// `\d{min,max}`.
-    Digits(usize, usize),
-    /// One optional character of the set.
-    Opt(&'static str),
-    /// Any number of `T`, `t` or whitespace.
-    SepStar,
-}
-
-/// dayjs' `REGEX_PARSE`:
-/// `^(\d{4})[-/]?(\d{1,2})?[-/]?(\d{0,2})[Tt\s]*(\d{1,2})?:?(\d{1,2})?:?(\d{1,2})?[.:]?(\d+)?$`
-fn matches_dayjs_pattern(s: &str) -> bool {
-    const PATTERN: &[Tok] = &[
-        Tok::Digits(4, 4),
-        Tok::Opt("-/"),
-        Tok::Digits(0, 2),
-        Tok::Opt("-/"),
-        Tok::Digits(0, 2),
-        Tok::SepStar,
-        Tok::Digits(0, 2),
-        Tok::Opt(":"),
-        Tok::Digits(0, 2),
-        Tok::Opt(":"),
-        Tok::Digits(0, 2),
-        Tok::Opt(".:"),
-        Tok::Digits(0, usize::MAX),
-    ];
-    // Only digits, `-`, `/`, `:`, `.`, `T`, `t` and white space can match: anything else (a
-    // zone such as `Z` or `+02:00`) rules the pattern out without the backtracking search.
-    if !s.chars().all(|c| {
-        c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | 'T' | 't') || js::is_js_space(c)
-    }) {
-        return false;
-    }
-    let chars: Vec<char> = s.chars().collect();
-    match_from(PATTERN, &chars)
-}
-
-fn match_from(pat: &[Tok], input: &[char]) -> bool {
-    let Some((first, rest)) = pat.split_first() else {
-        return input.is_empty();
-    };
-    match *first {
-        Tok::Digits(min, max) => {
-            let avail = input.iter().take_while(|c| c.is_ascii_digit()).count();
-            let most = avail.min(max);
-            if most < min {
-                return false;
-            }
-            (min..=most).rev().any(|n| match_from(rest, &input[n..]))
-        }
-        Tok::Opt(set) => {
-            (input.first().is_some_and(|c| set.contains(*c)) && match_from(rest, &input[1..]))
-                || match_from(rest, input)
-        }
-        Tok::SepStar => {
-            let avail = input
-                .iter()
-                .take_while(|c| **c == 'T' || **c == 't' || js::is_js_space(**c))
-                .count();
-            (0..=avail).rev().any(|n| match_from(rest, &input[n..]))
-        }
-    }
 }
 
 fn v8_date_parse_valid(s: &str) -> bool {
