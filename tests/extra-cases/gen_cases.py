@@ -284,6 +284,23 @@ add("unicode-ids-and-event", "emoji/CJK/RTL in userId, event name and property k
     with_(TRACK, userId="用户-🦊-مستخدم", event="注文完了 ✅", properties={"مفتاح": "قيمة", "键": "值", "e\u0301": "combining"}),
     [preset("Track Calls"), preset("Identify Calls", subscribe='type = "track"'), sub("mapUser", {"global_user_id": {"@path": "$.event"}}, subscribe='type = "track"')])
 
+# ---------------------------------------------------------------------------
+# 13. Found by differential fuzzing against the oracle
+# ---------------------------------------------------------------------------
+# ajv (coerceTypes "array") takes a one-element array apart, but its check of the element joins
+# a union type's tests with "and": ["x"] is no string for a ["string", "null"] field.
+add("ajv-union-one-element-array", "userId [\"undefined\"] for the string-or-null user_id: type error naming a string",
+    with_(TRACK, userId=["undefined"]), [preset("Track Calls")])
+add("ajv-union-one-element-number", "userId [5]: the unwrapped number is coerced to the string \"5\"",
+    with_(TRACK, userId=[5]), [preset("Track Calls")])
+add("ajv-union-array-then-format", "session_id [\"analytics.js\"]: type error, then the date-like check on the element",
+    with_(SCREEN, integrations={"Actions Amplitude": {"session_id": ["analytics.js"]}}), [preset("Screen Calls")])
+add("ajv-object-one-element-array", "user_properties [{...}] for an object field: no coercion is tried, the array is reported",
+    with_(TRACK, traits=[{"plan": "pro"}]), [preset("Track Calls", {"user_properties": {"@path": "$.traits"}})])
+add("identify-set-string-spread", "traits.$set a string with a referrer: the reference spreads its characters by index",
+    with_(IDENTIFY, traits={"$set": "2024-03-15", "keep": 1}, context__page__referrer="https://news.example.com/"),
+    [preset("Identify Calls")])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):

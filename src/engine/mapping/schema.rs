@@ -714,9 +714,11 @@ fn ajv_validate<'s>(
                 let names: Vec<String> =
                     schema.types.iter().map(|t| t.name().to_string()).collect();
                 let expected = humanize_list(&names, "or");
-                // ajv reports the unwrapped element of a one-element array.
+                // When it tried coercions, ajv reports the unwrapped element of a one-element
+                // array.
+                let tried = schema.types.iter().any(|t| *t != JsonType::Object);
                 let reported = match &*data {
-                    JsValue::Array(items) if items.len() == 1 => &items[0],
+                    JsValue::Array(items) if tried && items.len() == 1 => &items[0],
                     other => other,
                 };
                 let msg = format!(
@@ -725,6 +727,15 @@ fn ajv_validate<'s>(
                     humanize_type_of(reported)
                 );
                 out.push(issue(schema, pointer, msg));
+                // ajv's generated code goes on with the unwrapped element (its `data` variable
+                // was reassigned): a `format` or `enum` below reports on it too. Validation has
+                // failed, so nothing else sees the value.
+                if let JsValue::Array(items) = &*data
+                    && tried
+                    && items.len() == 1
+                {
+                    *data = items[0].clone();
+                }
             }
         }
     }
@@ -872,7 +883,7 @@ fn coerce(types: &[JsonType], data: &JsValue) -> Option<JsValue> {
         && items.len() == 1
     {
         cur = &items[0];
-        if types.iter().any(|t| t.matches(cur)) {
+        if unwrapped_matches(types, cur) {
             return Some(cur.clone());
         }
     }
@@ -912,6 +923,38 @@ fn coerce(types: &[JsonType], data: &JsValue) -> Option<JsValue> {
         }
     }
     None
+}
+
+/// ajv's `checkDataTypes(types, data, strictNumbers, Correct)`, the test `coerceData` applies to
+/// the element taken out of a one-element array. Right for one type; for several, ajv joins the
+/// per-type tests with `&&` (the joining is built for the negated test), so `["x"]` is not
+/// taken as a string for a `["string", "null"]` field: the coercions below then run on `"x"`
+/// and, finding none, ajv reports a type error.
+fn unwrapped_matches(types: &[JsonType], v: &JsValue) -> bool {
+    if let [t] = types {
+        return t.matches(v);
+    }
+    let mut rest: Vec<JsonType> = Vec::with_capacity(types.len());
+    for t in types {
+        if !rest.contains(t) {
+            rest.push(*t);
+        }
+    }
+    let mut cond = true;
+    if rest.contains(&JsonType::Array) && rest.contains(&JsonType::Object) {
+        // `typeof data != "object"`, or with no null type `!data || typeof data != "object"`.
+        let not_object = !matches!(v, JsValue::Null | JsValue::Array(_) | JsValue::Object(_));
+        cond = if rest.contains(&JsonType::Null) {
+            not_object
+        } else {
+            !v.truthy() || not_object
+        };
+        rest.retain(|t| !matches!(t, JsonType::Null | JsonType::Array | JsonType::Object));
+    }
+    if rest.contains(&JsonType::Number) {
+        rest.retain(|t| *t != JsonType::Integer);
+    }
+    cond && rest.iter().all(|t| t.matches(v))
 }
 
 /// `data == +data` for a non-empty string: the string's `Number()` value when it is a number

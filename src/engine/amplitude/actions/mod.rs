@@ -167,7 +167,8 @@ fn set(obj: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-/// `{...a}` of a JSON value into `out` (objects only; other values spread nothing useful).
+/// `{...a}` of a JSON value into `out`: an object's members, an array's or a string's items by index;
+/// numbers, booleans and null spread nothing.
 fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
     match v {
         Some(Value::Object(m)) => {
@@ -178,6 +179,16 @@ fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
         Some(Value::Array(items)) => {
             for (i, v) in items.iter().enumerate() {
                 set(out, &i.to_string(), v.clone());
+            }
+        }
+        Some(Value::String(s)) => {
+            // A string spreads into its UTF-16 units by index (`{..."ab"}` is `{0: "a", 1: "b"}`).
+            // A character outside the BMP would be two lone surrogates, which a Rust string
+            // cannot hold: it stays whole at its first index.
+            let mut i = 0;
+            for c in s.chars() {
+                set(out, &i.to_string(), Value::String(c.to_string()));
+                i += c.len_utf16();
             }
         }
         _ => {}
