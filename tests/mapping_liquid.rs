@@ -14,8 +14,6 @@ const UNSUPPORTED: &[&str] = &[
     "{% if properties.words == empty %}e{% endif %}",
     "{{ properties.o == properties.o }}",
     "{% if properties.o == properties.o %}same{% endif %}",
-    "{{ properties.name | truncatewords: 1 }}",
-    "{{ properties.name | slice: 1 }}",
     "{{ properties.name | default: \"x\", allow_false: true }}",
 ];
 

@@ -186,6 +186,7 @@ pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingErr
         src: template,
         payload,
         locals: HashMap::new(),
+        nil_locals: Vec::new(),
     };
     let mut out = String::new();
     r.render(&nodes, &mut out)?;
@@ -778,6 +779,8 @@ struct Renderer<'s, 'p> {
     src: &'s str,
     payload: Payload<'p>,
     locals: HashMap<String, JsValue>,
+    /// Variables assigned the bare `nil` literal: they hold LiquidJS' `NullDrop`, not `null`.
+    nil_locals: Vec<String>,
 }
 
 impl Renderer<'_, '_> {
@@ -812,11 +815,16 @@ impl Renderer<'_, '_> {
                 }
                 Node::Assign(name, e) => {
                     let v = self.eval_expr(e)?;
+                    self.nil_locals.retain(|n| n != name);
+                    if self.is_nil_drop(&e.base) && e.filters.is_empty() {
+                        self.nil_locals.push(name.clone());
+                    }
                     self.locals.insert(name.clone(), v);
                 }
                 Node::Capture(name, body) => {
                     let mut s = String::new();
                     self.render(body, &mut s)?;
+                    self.nil_locals.retain(|n| n != name);
                     self.locals.insert(name.clone(), JsValue::String(s));
                 }
             }
@@ -851,14 +859,33 @@ impl Renderer<'_, '_> {
         cur
     }
 
+    /// The `nil` literal (or a variable assigned it) is LiquidJS' `NullDrop`: most filters read
+    /// it as `null`, but `json`/`inspect` stringify the drop object itself, `{}`.
+    fn is_nil_drop(&self, o: &Operand) -> bool {
+        match o {
+            Operand::Nil => true,
+            Operand::Var(keys) => {
+                matches!(keys.as_slice(), [Key::Name(n)] if self.nil_locals.contains(n))
+            }
+            _ => false,
+        }
+    }
+
     fn eval_expr(&self, e: &Expr) -> Result<JsValue, MappingError> {
         let mut v = self.operand(&e.base)?;
+        let mut nil_drop = self.is_nil_drop(&e.base);
         for f in &e.filters {
             let args: Vec<JsValue> = f
                 .args
                 .iter()
                 .map(|a| self.operand(a))
                 .collect::<Result<_, _>>()?;
+            if std::mem::take(&mut nil_drop)
+                && matches!(f.name.as_str(), "json" | "jsonify" | "inspect")
+            {
+                v = JsValue::String("{}".to_string());
+                continue;
+            }
             v = apply_filter(&f.name, v, &args).map_err(|err| match err {
                 FilterError::Disabled => liquid_error(
                     self.src,
@@ -866,6 +893,7 @@ impl Renderer<'_, '_> {
                     &format!("filter \"{}\" is disabled", f.name),
                 ),
                 FilterError::Unsupported(m) => unsupported(m),
+                FilterError::Render(m) => liquid_error(self.src, e.pos, m),
             })?;
         }
         Ok(v)
@@ -1104,6 +1132,8 @@ fn relational(op: &str, l: &JsValue, r: &JsValue) -> bool {
 enum FilterError {
     Disabled,
     Unsupported(String),
+    /// An exception the filter throws while rendering (LiquidJS reports a `RenderError`).
+    Render(&'static str),
 }
 
 fn arity(name: &str, args: &[JsValue], min: usize, max: usize) -> Result<(), FilterError> {
@@ -1218,12 +1248,30 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         }
         "first" => match v {
             JsValue::Array(items) => items.into_iter().next().unwrap_or_default(),
-            JsValue::String(_) => return Err(FilterError::Unsupported("first of a string".into())),
+            // `str[0]`: the first UTF-16 unit (half of a character outside the BMP, which a
+            // Rust string cannot hold).
+            JsValue::String(t) => match t.chars().next() {
+                None => JsValue::String(String::new()),
+                Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
+                Some(_) => {
+                    return Err(FilterError::Unsupported(
+                        "first of a string starting outside the BMP".into(),
+                    ));
+                }
+            },
             _ => JsValue::String(String::new()),
         },
         "last" => match v {
             JsValue::Array(items) => items.into_iter().last().unwrap_or_default(),
-            JsValue::String(_) => return Err(FilterError::Unsupported("last of a string".into())),
+            JsValue::String(t) => match t.chars().next_back() {
+                None => JsValue::String(String::new()),
+                Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
+                Some(_) => {
+                    return Err(FilterError::Unsupported(
+                        "last of a string ending outside the BMP".into(),
+                    ));
+                }
+            },
             _ => JsValue::String(String::new()),
         },
         "size" => match &v {
@@ -1275,34 +1323,25 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
             arity(name, args, 0, 1)?;
             num(round(to_number(&v), args.first().map_or(0.0, to_number)))
         }
-        "escape" | "xml_escape" => {
-            let mut out = String::new();
-            for c in s().chars() {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '"' => out.push_str("&#34;"),
-                    '\'' => out.push_str("&#39;"),
-                    c => out.push(c),
-                }
-            }
-            JsValue::String(out)
-        }
+        "escape" | "xml_escape" => JsValue::String(html_escape(&s())),
         "url_encode" => JsValue::String(encode_uri_component(&s()).replace("%20", "+")),
         "truncate" => {
             arity(name, args, 0, 2)?;
-            let l = args.first().map_or(50.0, js_number);
-            let o = args.get(1).map_or_else(|| "...".to_string(), to_str);
+            // `truncate(v, l = 50, o = '...')`: an undefined argument takes the default; `l` is
+            // compared and subtracted as JavaScript does (`nil` is 0, `false` 0, text its number).
+            let l = match args.first() {
+                None | Some(JsValue::Undefined) => 50.0,
+                Some(a) => js_number(a),
+            };
+            let o = match args.get(1) {
+                None | Some(JsValue::Undefined) => "...".to_string(),
+                Some(a) => to_str(a),
+            };
             let text = s();
-            let cps = text.chars().count() as f64;
-            if !(l.is_finite() && l >= 0.0) {
-                return Err(FilterError::Unsupported("truncate with this length".into()));
-            }
-            if cps <= l {
+            if utf16_len(&text) as f64 <= l || code_point_steps(l) >= text.chars().count() {
                 v
             } else {
-                let keep = (l - o.chars().count() as f64).max(0.0) as usize;
+                let keep = code_point_steps(l - o.chars().count() as f64);
                 JsValue::String(text.chars().take(keep).collect::<String>() + &o)
             }
         }
@@ -1313,12 +1352,254 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
             JsValue::Null | JsValue::Undefined => JsValue::Array(vec![]),
             other => JsValue::Array(vec![other]),
         },
+        "escape_once" => JsValue::String(html_escape(&html_unescape(&s()))),
+        "strip_html" => JsValue::String(strip_html(&s())),
+        "url_decode" => match url_decode(&s().replace('+', " ")) {
+            Some(text) => JsValue::String(text),
+            None => return Err(FilterError::Render("URI malformed")),
+        },
+        "truncatewords" => {
+            arity(name, args, 0, 2)?;
+            let words = match args.first() {
+                None | Some(JsValue::Undefined) => 15.0,
+                Some(a @ (JsValue::Number(_) | JsValue::Bool(_) | JsValue::Null)) => js_number(a),
+                Some(_) => {
+                    return Err(FilterError::Unsupported(
+                        "truncatewords with this word count".into(),
+                    ));
+                }
+            };
+            let o = match args.get(1) {
+                None | Some(JsValue::Undefined) => "...".to_string(),
+                Some(a) => to_str(a),
+            };
+            // `words <= 0` makes it 1 (NaN stays: no word and no ellipsis).
+            let words = if words <= 0.0 { 1.0 } else { words };
+            let text = s();
+            let arr = js_split_space(text.trim_start_matches(js::is_js_space));
+            let take = slice_end(words, arr.len());
+            let mut ret = arr[..take].join(" ");
+            if arr.len() as f64 >= words {
+                ret.push_str(&o);
+            }
+            JsValue::String(ret)
+        }
+        "slice" => {
+            arity(name, args, 1, 2)?;
+            let numeric = |x: &JsValue| {
+                matches!(
+                    x,
+                    JsValue::Number(_) | JsValue::Bool(_) | JsValue::Null | JsValue::Undefined
+                )
+            };
+            if !args.iter().all(numeric) {
+                return Err(FilterError::Unsupported(
+                    "slice with these arguments".into(),
+                ));
+            }
+            let length = match args.get(1) {
+                None | Some(JsValue::Undefined) => 1.0,
+                Some(x) => js_number(x),
+            };
+            match v {
+                JsValue::Null | JsValue::Undefined => JsValue::Array(vec![]),
+                JsValue::Array(items) => {
+                    let begin = js_number(&a(0));
+                    let begin = if begin < 0.0 {
+                        items.len() as f64 + begin
+                    } else {
+                        begin
+                    };
+                    if begin < 0.0 || length < 0.0 {
+                        return Ok(JsValue::Array(vec![]));
+                    }
+                    // `Array.prototype.slice(begin, begin + length)`.
+                    let from = slice_end(begin, items.len());
+                    let to = slice_end(begin + length, items.len());
+                    JsValue::Array(items.into_iter().take(to).skip(from).collect())
+                }
+                other => {
+                    let text = to_str(&other);
+                    let chars = text.chars().count();
+                    // An undefined begin reads as 0 for text (`i < undefined` never holds).
+                    let begin = match args.first() {
+                        Some(JsValue::Undefined) => 0.0,
+                        Some(x) => js_number(x),
+                        None => 0.0,
+                    };
+                    let begin = if begin < 0.0 {
+                        chars as f64 + begin
+                    } else {
+                        begin
+                    };
+                    if begin < 0.0 || length < 0.0 {
+                        return Ok(JsValue::String(String::new()));
+                    }
+                    let skip = code_point_steps(begin);
+                    JsValue::String(
+                        text.chars()
+                            .skip(skip)
+                            .take(code_point_steps(length))
+                            .collect(),
+                    )
+                }
+            }
+        }
         n if LIQUIDJS_FILTERS.contains(&n) => {
             return Err(FilterError::Unsupported(format!("the filter \"{n}\"")));
         }
         // LiquidJS ignores filters it does not know (`strictFilters` is off).
         _ => v,
     })
+}
+
+/// LiquidJS' `advanceCodePoints(str, from, count)` as a number of characters: its loop runs
+/// while `i < count` (so 2.5 is 3 steps, NaN and anything not above 0 none).
+fn code_point_steps(count: f64) -> usize {
+    if count > 0.0 {
+        if count.is_finite() {
+            count.ceil() as usize
+        } else {
+            usize::MAX
+        }
+    } else {
+        0
+    }
+}
+
+/// An end index of `Array.prototype.slice` (`ToIntegerOrInfinity`, negative from the end,
+/// clamped to `0..=len`).
+fn slice_end(x: f64, len: usize) -> usize {
+    let n = if x.is_nan() { 0.0 } else { x.trunc() };
+    let n = if n < 0.0 {
+        (len as f64 + n).max(0.0)
+    } else {
+        n
+    };
+    n.min(len as f64) as usize
+}
+
+/// `str.split(/\s+/)` (JavaScript white space).
+fn js_split_space(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find(js::is_js_space) {
+        out.push(&rest[..start]);
+        let after = &rest[start..];
+        let end = after
+            .find(|c: char| !js::is_js_space(c))
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push(rest);
+    out
+}
+
+/// LiquidJS `escape`: `&`, `<`, `>`, `"` and `'` as entities.
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// LiquidJS `unescape`: the five entities `escape` writes, left to right.
+fn html_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let found = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&#34;", '"'),
+            ("&#39;", '\''),
+        ]
+        .into_iter()
+        .find(|(e, _)| tail.starts_with(e));
+        match found {
+            Some((e, c)) => {
+                out.push(c);
+                rest = &tail[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// LiquidJS `strip_html`: `<script>…</script>`, `<style>…</style>`, `<!--…-->` and `<…>`
+/// removed; an opener whose closer never comes is not tried again, and an unclosed `<` keeps
+/// the rest of the text.
+fn strip_html(s: &str) -> String {
+    let mut blocks = vec![
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<!--", "-->"),
+        ("<", ">"),
+    ];
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let Some(lt) = s[i..].find('<').map(|p| p + i) else {
+            out.push_str(&s[i..]);
+            return out;
+        };
+        out.push_str(&s[i..lt]);
+        let mut k = 0;
+        while k < blocks.len() {
+            let (opener, closer) = blocks[k];
+            if !s[lt..].starts_with(opener) {
+                k += 1;
+                continue;
+            }
+            if let Some(e) = s[lt + opener.len()..].find(closer) {
+                i = lt + opener.len() + e + closer.len();
+                break;
+            }
+            blocks.remove(k);
+        }
+        if i <= lt {
+            out.push_str(&s[lt..]);
+            return out;
+        }
+    }
+    out
+}
+
+/// `decodeURIComponent`: `None` where it would throw (a malformed escape or UTF-8 sequence).
+fn url_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            bytes.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            bytes.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 fn js_max(x: f64, y: f64) -> f64 {
