@@ -2,7 +2,8 @@
 numbers, dates, unicode, products, user agents), the standard subscriptions plus logEvent, and
 random mapping overrides. Not a test by itself: run the oracle on the output and compare.
 
-usage: python3 tests/extra-cases/fuzz_cases.py N SEED OUT_DIR   (MUT=k: at most k mutations)
+usage: python3 tests/extra-cases/fuzz_cases.py N SEED OUT_DIR
+       MUT=k: at most k mutations per event (8); SETTINGS=1: random API keys and regions too
 """
 import json, glob, random, copy, sys, os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -110,6 +111,11 @@ for i in range(N):
             v = rval()
         setp(ev, path, v)
     settings = {"apiKey": "amp-api-key-0123456789", "secretKey": "amp-secret-key-9876543210", "endpoint": rng.choice(["north_america", "europe"])}
+    if os.environ.get("SETTINGS"):
+        settings["apiKey"] = rng.choice(["", " ", "a&b=c", "é漢😀", "+/ =?%", "k" * 200, "key\n\"q\"", "0", "null"])
+        if rng.random() < 0.3: settings["secretKey"] = rng.choice(["", "s&t", "秘密"])
+        if rng.random() < 0.2: settings["endpoint"] = rng.choice(["asia", "", "EUROPE"])
+        if rng.random() < 0.1: del settings["endpoint"]
     subs = copy.deepcopy(std_subs)
     if rng.random() < 0.5:
         subs.append({"name": "logEvent", "subscribe": 'type = "track" or type = "page" or type = "screen"', "partnerAction": "logEvent", "mapping": "defaults"})

@@ -300,6 +300,11 @@ add("ajv-object-one-element-array", "user_properties [{...}] for an object field
 add("identify-set-string-spread", "traits.$set a string with a referrer: the reference spreads its characters by index",
     with_(IDENTIFY, traits={"$set": "2024-03-15", "keep": 1}, context__page__referrer="https://news.example.com/"),
     [preset("Identify Calls")])
+# The framework validates the settings before any subscription: every one fails, matching or not.
+add("settings-invalid-fails-every-subscription", "endpoint \"EUROPE\": the settings error for all seven standard subscriptions",
+    TRACK, STANDARD, settings=dict(SETTINGS_NA, endpoint="EUROPE"))
+add("settings-empty-api-key", "an empty apiKey and a secretKey with form-unsafe characters, standard subscriptions",
+    IDENTIFY, STANDARD, settings=dict(SETTINGS_NA, apiKey="", secretKey="s&t=1"))
 
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):

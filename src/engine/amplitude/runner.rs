@@ -408,8 +408,8 @@ pub fn run_subscription(
 }
 
 /// [`run_subscription`] with settings that may have failed validation
-/// ([`Settings::from_json`]): the error is reported only when the trigger matches, as the
-/// reference does.
+/// ([`Settings::from_json`]): the error is every subscription's outcome, matching or not, as
+/// the reference validates settings before it runs any subscription.
 pub fn run_subscription_checked(
     settings: Result<&Settings, &ActionError>,
     sub: &Subscription,
@@ -466,21 +466,25 @@ impl Prepared {
         now_ms: f64,
         responder: &mut dyn Responder,
     ) -> SubscriptionOutcome {
-        let matched = match self.trigger.evaluate(event) {
+        let trigger = self.trigger.evaluate(event);
+        let matched = matches!(trigger, TriggerResult::Match);
+        // The framework validates the settings before it looks at any subscription: invalid
+        // settings fail every subscription, matching or not.
+        let settings = match settings {
+            Ok(s) => s,
+            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
+        };
+        match trigger {
             TriggerResult::Invalid => {
                 return SubscriptionOutcome::new(false, Status::InvalidSubscription);
             }
             TriggerResult::NoMatch => {
                 return SubscriptionOutcome::new(false, Status::NotSubscribed);
             }
-            TriggerResult::Match => true,
-        };
+            TriggerResult::Match => {}
+        }
         let Some(action) = self.action else {
             return SubscriptionOutcome::new(matched, Status::NoSuchAction);
-        };
-        let settings = match settings {
-            Ok(s) => s,
-            Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
         let mapping = match &self.mapping {
             Ok(m) => m,
