@@ -3,7 +3,8 @@ numbers, dates, unicode, products, user agents), the standard subscriptions plus
 random mapping overrides. Not a test by itself: run the oracle on the output and compare.
 
 usage: python3 tests/extra-cases/fuzz_cases.py N SEED OUT_DIR
-       MUT=k: at most k mutations per event (8); SETTINGS=1: random API keys and regions too
+       MUT=k: at most k mutations per event (8); SETTINGS=1: random API keys and regions too;
+       MOCKS=1: random answers (status, body, headers) per case or subscription
 """
 import json, glob, random, copy, sys, os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -127,5 +128,18 @@ for i in range(N):
                 ov[k] = v() if callable(v) else v
             s_["mappingOverrides"] = ov
     case = {"name": f"fuzz-{i:04d}", "description": "random", "settings": settings, "event": ev, "subscriptions": subs}
+    if os.environ.get("MOCKS"):
+        def mock():
+            m = {"status": rng.choice([200, 200, 201, 204, 299, 300, 301, 400, 401, 403, 404, 408, 413, 418, 429, 500, 502, 503, 504, 599])}
+            r = rng.random()
+            if r < 0.4: m["body"] = {"code": m["status"], "error": rng.choice(["Invalid API key", "missing_event", ""]), "events_with_invalid_fields": {"time": [0]}}
+            elif r < 0.7: m["body"] = rng.choice(["", "success", "<html>bad gateway</html>", "{not json", "null"])
+            if rng.random() < 0.2: m["headers"] = {"retry-after": "1"}
+            return m
+        mocks = [mock() for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.5: case["mockResponses"] = mocks
+        else:
+            for s_ in subs:
+                if rng.random() < 0.5: s_["mockResponses"] = [mock() for _ in range(rng.randint(1, 2))]
     json.dump(case, open(f'{out}/fuzz-{i:04d}.json', 'w'), indent=1, ensure_ascii=False)
 print(N, 'cases')

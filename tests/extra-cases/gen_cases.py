@@ -305,6 +305,11 @@ add("settings-invalid-fails-every-subscription", "endpoint \"EUROPE\": the setti
     TRACK, STANDARD, settings=dict(SETTINGS_NA, endpoint="EUROPE"))
 add("settings-empty-api-key", "an empty apiKey and a secretKey with form-unsafe characters, standard subscriptions",
     IDENTIFY, STANDARD, settings=dict(SETTINGS_NA, apiKey="", secretKey="s&t=1"))
+# A non-2xx answer's message is Node's status text, or the number when Node names none.
+add("http-status-texts", "answers 418, 300 and 599 (no name): the HTTP error messages per subscription",
+    TRACK, [dict(preset("Track Calls"), mockResponses=[{"status": 418, "body": "teapot"}]),
+            dict(preset("Identify Calls", subscribe='type = "track"'), mockResponses=[{"status": 300}]),
+            dict(sub("mapUser", {"global_user_id": {"@path": "$.userId"}}, subscribe='type = "track"'), mockResponses=[{"status": 599, "body": {"error": "x"}}])])
 
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):

@@ -56,11 +56,17 @@ impl ActionError {
         }
     }
 
-    /// A non-2xx answer: message = status text, as the reference's `HTTPError`.
+    /// A non-2xx answer: message = status text, as the reference's `HTTPError`
+    /// (`statusText ?? String(status)`: the number for a status Node does not name).
     pub fn http(status: u16) -> ActionError {
+        let text = crate::engine::request::status_text(status);
         ActionError {
             class: "HTTPError".to_string(),
-            message: crate::engine::request::status_text(status).to_string(),
+            message: if text.is_empty() {
+                status.to_string()
+            } else {
+                text.to_string()
+            },
             status: Some(status),
         }
     }
