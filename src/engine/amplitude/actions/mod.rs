@@ -167,8 +167,8 @@ fn set(obj: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-/// `{...a}` of a JSON value into `out`: an object's members, an array's or a string's items by index;
-/// numbers, booleans and null spread nothing.
+/// `{...a}` of a JSON value into `out`: an object's members, an array's or a string's items
+/// by index; numbers, booleans and null spread nothing.
 fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
     match v {
         Some(Value::Object(m)) => {
