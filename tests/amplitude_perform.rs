@@ -72,6 +72,12 @@ fn body_as_data(body: &str, content_type: &str) -> Value {
     Value::Array(pairs)
 }
 
+/// Cases whose recorded payload is not what perform() received (see the loop below).
+const LOSSY_PAYLOADS: &[&str] = &[
+    "extra-purchase-infinity-text",
+    "extra-identify-min-id-infinity",
+];
+
 #[test]
 fn perform_matches_every_golden_payload() {
     let mut checked = 0;
@@ -96,6 +102,12 @@ fn perform_matches_every_golden_payload() {
             .iter()
             .enumerate()
         {
+            // These payloads held `Infinity` (coerced from the text "Infinity"), which the
+            // recorded JSON payload shows as null: perform() on it cannot know. `run-case`
+            // (tests/conformance.rs) checks them from the event.
+            if LOSSY_PAYLOADS.contains(&golden["name"].as_str().unwrap_or("")) {
+                continue;
+            }
             let Some(payload) = sub.get("payload").and_then(Value::as_object) else {
                 continue;
             };

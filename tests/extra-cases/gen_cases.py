@@ -305,6 +305,15 @@ add("settings-invalid-fails-every-subscription", "endpoint \"EUROPE\": the setti
     TRACK, STANDARD, settings=dict(SETTINGS_NA, endpoint="EUROPE"))
 add("settings-empty-api-key", "an empty apiKey and a secretKey with form-unsafe characters, standard subscriptions",
     IDENTIFY, STANDARD, settings=dict(SETTINGS_NA, apiKey="", secretKey="s&t=1"))
+# ajv coerces the text "Infinity" in a number field to Infinity: truthy, null in JSON.
+add("purchase-infinity-text", "revenue \"Infinity\", quantity \"1e999\" and min_id_length \"Infinity\" on logPurchase",
+    with_(ORDER, properties={"order_id": "ord_inf", "revenue": "Infinity", "quantity": "1e999", "price": 5, "products": []}),
+    [preset("Order Completed Calls", {"min_id_length": "Infinity"})])
+add("identify-min-id-infinity", "min_id_length \"Infinity\" and \"-Infinity\" on identifyUser and logEventV2",
+    with_(IDENTIFY, traits={"plan": "pro"}),
+    [preset("Identify Calls", {"min_id_length": "Infinity"}),
+     preset("Track Calls", {"min_id_length": "-Infinity", "event_type": "Identified"}, subscribe='type = "identify"')])
+
 # A non-2xx answer's message is Node's status text, or the number when Node names none.
 add("http-status-texts", "answers 418, 300 and 599 (no name): the HTTP error messages per subscription",
     TRACK, [dict(preset("Track Calls"), mockResponses=[{"status": 418, "body": "teapot"}]),

@@ -14,12 +14,18 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionPayload<'a> {
     members: Vec<(&'a str, Cow<'a, Value>)>,
+    /// Root members whose value is `Infinity` or `-Infinity` (`null` in `members`, which are
+    /// JSON values); the actions compute with the number.
+    non_finite: Vec<(&'a str, f64)>,
 }
 
 impl<'a> ActionPayload<'a> {
     /// A payload of `members` (keys unique, in order).
     pub(crate) fn from_members(members: Vec<(&'a str, Cow<'a, Value>)>) -> ActionPayload<'a> {
-        ActionPayload { members }
+        ActionPayload {
+            members,
+            non_finite: Vec::new(),
+        }
     }
 
     /// A payload that borrows every member of `map`.
@@ -29,7 +35,23 @@ impl<'a> ActionPayload<'a> {
                 .iter()
                 .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
                 .collect(),
+            non_finite: Vec::new(),
         }
+    }
+
+    /// The payload with these root members known to be non-finite numbers (their JSON value
+    /// is `null`).
+    pub fn with_non_finite(mut self, members: &'a [(String, f64)]) -> ActionPayload<'a> {
+        self.non_finite = members.iter().map(|(k, x)| (k.as_str(), *x)).collect();
+        self
+    }
+
+    /// `payload[key]` when it is `Infinity` or `-Infinity`.
+    pub fn non_finite(&self, key: &str) -> Option<f64> {
+        self.non_finite
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, x)| *x)
     }
 
     /// `payload[key]`.
@@ -78,11 +100,20 @@ impl<'a> ActionPayload<'a> {
 /// inside it (products).
 pub(crate) trait Members {
     fn member(&self, key: &str) -> Option<&Value>;
+
+    /// The member when it is a non-finite number (which a JSON value cannot hold).
+    fn non_finite_member(&self, _key: &str) -> Option<f64> {
+        None
+    }
 }
 
 impl Members for ActionPayload<'_> {
     fn member(&self, key: &str) -> Option<&Value> {
         self.get(key)
+    }
+
+    fn non_finite_member(&self, key: &str) -> Option<f64> {
+        self.non_finite(key)
     }
 }
 

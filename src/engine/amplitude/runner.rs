@@ -14,7 +14,9 @@ use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
 use crate::engine::mapping::path::Got;
-use crate::engine::mapping::schema::{Fields, Schema, process_direct, process_owned};
+use crate::engine::mapping::schema::{
+    Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
+};
 use crate::engine::mapping::{JsValue, MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
@@ -497,21 +499,21 @@ impl Prepared {
             }
             return out;
         }
-        let payload = match resolve_payload(action, mapping, event) {
+        let (payload, non_finite) = match resolve_payload_non_finite(action, mapping, event) {
             Ok(p) => p,
             Err(e) => return SubscriptionOutcome::failed(matched, e),
         };
+        let mut out = execute_payload(
+            action,
+            settings,
+            &ActionPayload::from_map(&payload).with_non_finite(&non_finite),
+            now_ms,
+            responder,
+        );
         if self.keep_payload {
-            execute(action, settings, payload, now_ms, responder)
-        } else {
-            execute_payload(
-                action,
-                settings,
-                &ActionPayload::from_map(&payload),
-                now_ms,
-                responder,
-            )
+            out.payload = Some(payload);
         }
+        out
     }
 }
 
@@ -729,11 +731,21 @@ pub fn resolve_payload(
     mapping: &PreparedMapping,
     event: &Value,
 ) -> Result<Map<String, Value>, ActionError> {
+    resolve_payload_non_finite(action, mapping, event).map(|(m, _)| m)
+}
+
+/// [`resolve_payload`] and the root members that are non-finite numbers (`null` in the map;
+/// see [`process_owned_non_finite`]).
+fn resolve_payload_non_finite(
+    action: ActionKind,
+    mapping: &PreparedMapping,
+    event: &Value,
+) -> Result<(Map<String, Value>, NonFinite), ActionError> {
     let resolved = mapping.resolve(event).map_err(|e| mapping_error(&e))?;
     let schema = schema_for(action).ok_or_else(|| not_wired("action schema"))?;
-    match process_owned(schema, resolved) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Ok(Map::new()),
+    match process_owned_non_finite(schema, resolved) {
+        Ok((Value::Object(m), non_finite)) => Ok((m, non_finite)),
+        Ok(_) => Ok((Map::new(), Vec::new())),
         Err(e) => Err(ActionError::validation(vec![e.message])),
     }
 }

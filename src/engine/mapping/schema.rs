@@ -407,9 +407,32 @@ pub fn process_with_schema(schema: &Schema, resolved: &JsValue) -> Result<Value,
 
 /// [`process_with_schema`] consuming the resolved value (no copy of it is made).
 pub fn process_owned(schema: &Schema, resolved: JsValue) -> Result<Value, SchemaError> {
+    process_owned_non_finite(schema, resolved).map(|(v, _)| v)
+}
+
+/// Root members of a payload whose value is a non-finite number, with that number.
+pub type NonFinite = Vec<(String, f64)>;
+
+/// [`process_owned`], also giving the root members whose value is a non-finite number: ajv
+/// coerces the text `"Infinity"` (or `"1e999"`) in a number field to `Infinity`, which a JSON
+/// value cannot hold (it becomes `null` there), while the action computes with it.
+pub fn process_owned_non_finite(
+    schema: &Schema,
+    resolved: JsValue,
+) -> Result<(Value, NonFinite), SchemaError> {
     let mut payload = remove_empty_values(resolved, schema, true);
     validate_schema(schema, &mut payload)?;
-    Ok(payload.into_json().unwrap_or(Value::Null))
+    let non_finite = match &payload {
+        JsValue::Object(obj) => obj
+            .iter()
+            .filter_map(|(k, v)| match v {
+                JsValue::Number(x) if !x.is_finite() => Some((k.to_string(), *x)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok((payload.into_json().unwrap_or(Value::Null), non_finite))
 }
 
 /// [`process_owned`] on a root object given as its members (unique keys, JSON values, each

@@ -192,7 +192,12 @@ pub(super) fn perform(
     body.push(']');
     if let Some(n) = min_id_length(payload) {
         body.push_str(",\"options\":{\"min_id_length\":");
-        crate::engine::js::write_number(&mut body, n);
+        if n.is_finite() {
+            crate::engine::js::write_number(&mut body, n);
+        } else {
+            // JSON.stringify writes Infinity as null.
+            body.push_str("null");
+        }
         body.push('}');
     }
     body.push('}');
@@ -261,12 +266,16 @@ fn js_round(x: f64) -> f64 {
 
 /// `getRevenueProperties(x)` spread into `ev`.
 fn add_revenue<'a, M: Members + ?Sized>(ev: &mut Obj<'a>, x: &'a M, notes: &mut Vec<QuirkNote>) {
-    let quantity = as_number(x.member("quantity"));
-    let price = as_number(x.member("price"));
-    let mut revenue = x.member("revenue").map(V::Ref);
+    let number = |k: &str| x.non_finite_member(k).or_else(|| as_number(x.member(k)));
+    let quantity = number("quantity");
+    let price = number("price");
+    let mut revenue = match x.non_finite_member("revenue") {
+        Some(r) => Some(V::Num(r)),
+        None => x.member("revenue").map(V::Ref),
+    };
     if let (Some(q), Some(p)) = (quantity, price) {
         let product = q * p;
-        if let Some(r) = as_number(x.member("revenue"))
+        if let Some(r) = number("revenue")
             && r != product
         {
             notes.push(QuirkNote::new(
@@ -294,7 +303,13 @@ fn add_revenue<'a, M: Members + ?Sized>(ev: &mut Obj<'a>, x: &'a M, notes: &mut 
         "quantity",
         quantity.map_or(V::Undefined, |q| V::Num(js_round(q))),
     );
-    ev.set("price", x.member("price").map_or(V::Undefined, V::Ref));
+    ev.set(
+        "price",
+        match x.non_finite_member("price") {
+            Some(p) => V::Num(p),
+            None => x.member("price").map_or(V::Undefined, V::Ref),
+        },
+    );
     ev.set(
         "productId",
         x.member("productId").map_or(V::Undefined, V::Ref),

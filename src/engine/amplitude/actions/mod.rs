@@ -139,7 +139,10 @@ fn as_number(v: Option<&Value>) -> Option<f64> {
 
 /// `min_id_length && min_id_length > 0`.
 fn min_id_length(payload: &ActionPayload<'_>) -> Option<f64> {
-    as_number(payload.get("min_id_length")).filter(|n| *n > 0.0)
+    payload
+        .non_finite("min_id_length")
+        .or_else(|| as_number(payload.get("min_id_length")))
+        .filter(|n| *n > 0.0)
 }
 
 /// The form value `options`: `JSON.stringify({min_id_length})`, or the text `undefined` that
