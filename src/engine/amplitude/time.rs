@@ -65,12 +65,6 @@ pub fn dayjs_utc_str(s: &str) -> f64 {
         let year = num(g[0]).unwrap_or(f64::NAN);
         return date_utc(year, month, day, or0(g[3]), or0(g[4]), or0(g[5]), ms);
     }
-    js_date_parse(s)
-}
-
-/// `Date.parse(s)` as V8 does it (see [`crate::engine::jsdate`]); times without a zone are UTC
-/// (the reference ran with a UTC clock).
-pub fn js_date_parse(s: &str) -> f64 {
     crate::engine::jsdate::parse(s)
 }
 

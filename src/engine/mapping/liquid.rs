@@ -1246,32 +1246,33 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
                 .collect();
             JsValue::String(parts.join(&sep))
         }
-        "first" => match v {
-            JsValue::Array(items) => items.into_iter().next().unwrap_or_default(),
-            // `str[0]`: the first UTF-16 unit (half of a character outside the BMP, which a
-            // Rust string cannot hold).
-            JsValue::String(t) => match t.chars().next() {
-                None => JsValue::String(String::new()),
-                Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
-                Some(_) => {
-                    return Err(FilterError::Unsupported(
-                        "first of a string starting outside the BMP".into(),
-                    ));
+        "first" | "last" => match v {
+            JsValue::Array(items) => {
+                let item = if name == "first" {
+                    items.into_iter().next()
+                } else {
+                    items.into_iter().last()
+                };
+                item.unwrap_or_default()
+            }
+            // `str[0]` / `str[str.length - 1]`: one UTF-16 unit (half of a character outside
+            // the BMP, which a Rust string cannot hold).
+            JsValue::String(t) => {
+                let c = if name == "first" {
+                    t.chars().next()
+                } else {
+                    t.chars().next_back()
+                };
+                match c {
+                    None => JsValue::String(String::new()),
+                    Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
+                    Some(_) => {
+                        return Err(FilterError::Unsupported(format!(
+                            "{name} of a string with a character outside the BMP there"
+                        )));
+                    }
                 }
-            },
-            _ => JsValue::String(String::new()),
-        },
-        "last" => match v {
-            JsValue::Array(items) => items.into_iter().last().unwrap_or_default(),
-            JsValue::String(t) => match t.chars().next_back() {
-                None => JsValue::String(String::new()),
-                Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
-                Some(_) => {
-                    return Err(FilterError::Unsupported(
-                        "last of a string ending outside the BMP".into(),
-                    ));
-                }
-            },
+            }
             _ => JsValue::String(String::new()),
         },
         "size" => match &v {

@@ -39,10 +39,6 @@ fn dayjs_valid(s: &str) -> bool {
     if !ends_with_z && crate::engine::jsdate::match_dayjs_regex(s).is_some() {
         return true;
     }
-    v8_date_parse_valid(s)
-}
-
-fn v8_date_parse_valid(s: &str) -> bool {
     !crate::engine::jsdate::parse(s).is_nan()
 }
 
