@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 /// Templates that use LiquidJS features Ampscope rejects on purpose.
 const UNSUPPORTED: &[&str] = &[
-    "{{ properties.name | date: \"%Y\" }}",
+    "{{ \"now\" | date: \"%Y\" }}",
+    "{{ \"2024-03-15T14:22:33Z\" | date: \"%H:%M %z\", \"America/New_York\" }}",
     "{% increment n %}",
     "{{ (1..3) }}",
     "{% if properties.words == empty %}e{% endif %}",

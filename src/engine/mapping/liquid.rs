@@ -9,15 +9,21 @@
 //! * tags `if`/`elsif`/`else`, `unless`, `assign`, `capture`, `comment`, `raw`, `echo`, `#`;
 //! * the common string, math and array filters, with LiquidJS semantics (JS number printing,
 //!   `+x || 0` arithmetic, Ruby-like `split`, `round` half away from zero);
+//! * the date filters (`date` with LiquidJS' own `strftime`, `date_to_xmlschema`, …) as they
+//!   run in a UTC process (`liquid/date.rs`);
+//! * quoted strings with LiquidJS' escapes (`\n`, `\u00e9`, octal), skipped whole when looking
+//!   for the `}}` that closes an output;
 //! * Segment's disabled tags and filters fail exactly as in the reference
 //!   (`tag "for" is disabled, line:1, col:1`), unknown tags too (`tag "x" not found`), and
 //!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
 //!
 //! Everything else LiquidJS has (other tags and filters, ranges, `empty`/`blank`, named filter
-//! arguments, object identity comparison, …) fails with an "unsupported in Ampscope" error
+//! arguments, object identity comparison, the date of `"now"`, named time zones, …) fails with an "unsupported in Ampscope" error
 //! rather than a possibly wrong answer. There are no loops (`for` and `tablerow` are disabled),
 //! so rendering time is linear in the template, which is at most 1000 characters; that is
 //! Segment's `renderLimit`/`parseLimit` in effect.
+
+mod date;
 
 use std::collections::HashMap;
 
@@ -187,6 +193,7 @@ pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingErr
         payload,
         locals: HashMap::new(),
         nil_locals: Vec::new(),
+        memory: date::Memory::default(),
     };
     let mut out = String::new();
     r.render(&nodes, &mut out)?;
@@ -242,7 +249,12 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
         };
         let is_output = src[open..].starts_with("{{");
         let close_pat = if is_output { "}}" } else { "%}" };
-        let Some(close_rel) = src[open + 2..].find(close_pat) else {
+        let found = if is_output {
+            output_end(&src[open + 2..])
+        } else {
+            src[open + 2..].find(close_pat)
+        };
+        let Some(close_rel) = found else {
             let kind = if is_output { "output" } else { "tag" };
             return Err(liquid_error(
                 src,
@@ -303,6 +315,30 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
 
 /// LiquidJS' blank characters (its `BLANK` class): ASCII white space and the Unicode space
 /// separators, U+180E included; not U+0085 or U+FEFF, which are word characters to it.
+/// Where `}}` closes an output whose text starts `inner`: LiquidJS skips quoted strings (with
+/// backslash escapes) on the way, so `{{ "}}" }}` is one output. Tags do not get this.
+fn output_end(inner: &str) -> Option<usize> {
+    let b = inner.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                let mut escaped = false;
+                i += 1;
+                while i < b.len() && (b[i] != q || escaped) {
+                    escaped = !escaped && b[i] == b'\\';
+                    i += 1;
+                }
+                // An unclosed quote runs to the end: the output is not closed.
+                i += 1;
+            }
+            b'}' if b.get(i + 1) == Some(&b'}') => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 fn is_liquid_blank(c: char) -> bool {
     matches!(
         c,
@@ -558,14 +594,13 @@ fn lex_expr(s: &str) -> Result<Vec<ETok>, MappingError> {
             continue;
         }
         if c == '"' || c == '\'' {
-            let start = i + 1;
-            let Some(len) = chars[start..].iter().position(|x| *x == c) else {
+            let Some(close) = quote_end(&chars, i) else {
                 return Err(unsupported(format!("the expression \"{s}\"")));
             };
-            out.push(ETok::Operand(Operand::Str(
-                chars[start..start + len].iter().collect(),
-            )));
-            i = start + len + 1;
+            out.push(ETok::Operand(Operand::Str(string_literal(
+                &chars[i + 1..close],
+            )?)));
+            i = close + 1;
             continue;
         }
         if matches!(c, '|' | ':' | ',') {
@@ -624,6 +659,69 @@ fn lex_expr(s: &str) -> Result<Vec<ETok>, MappingError> {
     Ok(out)
 }
 
+/// The index of the quote closing the one at `open` (LiquidJS' `readQuoted`: a backslash
+/// escapes the next character).
+fn quote_end(chars: &[char], open: usize) -> Option<usize> {
+    let mut escaped = false;
+    for (i, &c) in chars.iter().enumerate().skip(open + 1) {
+        if c == chars[open] && !escaped {
+            return Some(i);
+        }
+        escaped = !escaped && c == '\\';
+    }
+    None
+}
+
+/// A quoted literal's text (LiquidJS' `parseStringLiteral`): `\b \f \n \r \t \v`, `\u` with up
+/// to four hex digits, `\` with up to three octal digits, and a backslash before anything else
+/// stands for that character.
+fn string_literal(content: &[char]) -> Result<String, MappingError> {
+    let mut units: Vec<u16> = Vec::with_capacity(content.len());
+    let mut i = 0;
+    while i < content.len() {
+        let c = content[i];
+        i += 1;
+        if c != '\\' {
+            let mut buf = [0u16; 2];
+            units.extend_from_slice(c.encode_utf16(&mut buf));
+            continue;
+        }
+        let Some(&next) = content.get(i) else {
+            break;
+        };
+        let escaped = match next {
+            'b' => Some('\u{8}'),
+            'f' => Some('\u{c}'),
+            'n' => Some('\n'),
+            'r' => Some('\r'),
+            't' => Some('\t'),
+            'v' => Some('\u{b}'),
+            _ => None,
+        };
+        if let Some(e) = escaped {
+            units.push(e as u16);
+            i += 1;
+        } else if next == 'u' || next.is_digit(8) {
+            let (radix, max) = if next == 'u' { (16, 4) } else { (8, 3) };
+            i += usize::from(next == 'u');
+            let mut val: u32 = 0;
+            let mut n = 0;
+            while n < max && content.get(i).is_some_and(|d| d.is_digit(radix)) {
+                val = val * radix + content[i].to_digit(radix).unwrap_or(0);
+                i += 1;
+                n += 1;
+            }
+            units.push(val as u16);
+        } else {
+            // Any other character after a backslash stands for itself.
+            let mut buf = [0u16; 2];
+            units.extend_from_slice(next.encode_utf16(&mut buf));
+            i += 1;
+        }
+    }
+    String::from_utf16(&units).map_err(|_| unsupported("a string literal with a lone surrogate"))
+}
+
 fn parse_operand(word: &str) -> Result<Operand, MappingError> {
     match word {
         "true" => return Ok(Operand::Bool(true)),
@@ -676,6 +774,9 @@ fn parse_var(word: &str) -> Result<Vec<Key>, MappingError> {
                     .and_then(|s| s.strip_suffix('"'))
                     .or_else(|| inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
                 {
+                    if q.contains('\\') {
+                        return Err(bad());
+                    }
                     keys.push(Key::Name(q.to_string()));
                 } else if let Ok(n) = inner.parse::<i64>() {
                     keys.push(Key::Index(n as f64));
@@ -781,6 +882,8 @@ struct Renderer<'s, 'p> {
     locals: HashMap<String, JsValue>,
     /// Variables assigned the bare `nil` literal: they hold LiquidJS' `NullDrop`, not `null`.
     nil_locals: Vec<String>,
+    /// The render's `memoryLimit`.
+    memory: date::Memory,
 }
 
 impl Renderer<'_, '_> {
@@ -886,15 +989,18 @@ impl Renderer<'_, '_> {
                 v = JsValue::String("{}".to_string());
                 continue;
             }
-            v = apply_filter(&f.name, v, &args).map_err(|err| match err {
-                FilterError::Disabled => liquid_error(
-                    self.src,
-                    e.pos,
-                    &format!("filter \"{}\" is disabled", f.name),
-                ),
-                FilterError::Unsupported(m) => unsupported(m),
-                FilterError::Render(m) => liquid_error(self.src, e.pos, m),
-            })?;
+            let nil_drops: Vec<bool> = f.args.iter().map(|a| self.is_nil_drop(a)).collect();
+            v = apply_filter(&f.name, v, &args, &nil_drops, &self.memory).map_err(
+                |err| match err {
+                    FilterError::Disabled => liquid_error(
+                        self.src,
+                        e.pos,
+                        &format!("filter \"{}\" is disabled", f.name),
+                    ),
+                    FilterError::Unsupported(m) => unsupported(m),
+                    FilterError::Render(m) => liquid_error(self.src, e.pos, m),
+                },
+            )?;
         }
         Ok(v)
     }
@@ -1165,9 +1271,20 @@ fn num(x: f64) -> JsValue {
     JsValue::Number(x)
 }
 
-fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, FilterError> {
+fn apply_filter(
+    name: &str,
+    v: JsValue,
+    args: &[JsValue],
+    nil_drops: &[bool],
+    memory: &date::Memory,
+) -> Result<JsValue, FilterError> {
     if DISABLED_FILTERS.contains(&name) {
         return Err(FilterError::Disabled);
+    }
+    if name.starts_with("date")
+        && let Some(result) = date::filter(name, v.clone(), args, nil_drops, memory)
+    {
+        return result;
     }
     let a = |i: usize| args.get(i).cloned().unwrap_or_default();
     let s = || to_str(&v);
@@ -1361,14 +1478,10 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         },
         "truncatewords" => {
             arity(name, args, 0, 2)?;
+            // `words <= 0`, `slice(0, words)` and `length >= words` all read it as a number.
             let words = match args.first() {
                 None | Some(JsValue::Undefined) => 15.0,
-                Some(a @ (JsValue::Number(_) | JsValue::Bool(_) | JsValue::Null)) => js_number(a),
-                Some(_) => {
-                    return Err(FilterError::Unsupported(
-                        "truncatewords with this word count".into(),
-                    ));
-                }
+                Some(a) => js_number(a),
             };
             let o = match args.get(1) {
                 None | Some(JsValue::Undefined) => "...".to_string(),
@@ -1387,63 +1500,58 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         }
         "slice" => {
             arity(name, args, 1, 2)?;
-            let numeric = |x: &JsValue| {
-                matches!(
-                    x,
-                    JsValue::Number(_) | JsValue::Bool(_) | JsValue::Null | JsValue::Undefined
-                )
-            };
-            if !args.iter().all(numeric) {
-                return Err(FilterError::Unsupported(
-                    "slice with these arguments".into(),
-                ));
-            }
+            // Arguments read as JavaScript reads them: `begin < 0` and `length < 0` compare
+            // numbers, `size + begin` and `begin + length` join as text when either side is
+            // text (`"1" + 2` is `"12"`); arrays and objects are their text in both.
+            let args: Vec<JsValue> = args
+                .iter()
+                .map(|x| match x {
+                    JsValue::Array(_) | JsValue::Object(_) => JsValue::String(x.to_js_string()),
+                    other => other.clone(),
+                })
+                .collect();
             let length = match args.get(1) {
-                None | Some(JsValue::Undefined) => 1.0,
-                Some(x) => js_number(x),
+                None | Some(JsValue::Undefined) => num(1.0),
+                Some(x) => x.clone(),
             };
-            match v {
-                JsValue::Null | JsValue::Undefined => JsValue::Array(vec![]),
+            let (v, size) = match v {
+                JsValue::Null | JsValue::Undefined => return Ok(JsValue::Array(vec![])),
                 JsValue::Array(items) => {
-                    let begin = js_number(&a(0));
-                    let begin = if begin < 0.0 {
-                        items.len() as f64 + begin
-                    } else {
-                        begin
-                    };
-                    if begin < 0.0 || length < 0.0 {
-                        return Ok(JsValue::Array(vec![]));
-                    }
-                    // `Array.prototype.slice(begin, begin + length)`.
-                    let from = slice_end(begin, items.len());
-                    let to = slice_end(begin + length, items.len());
-                    JsValue::Array(items.into_iter().take(to).skip(from).collect())
+                    let n = items.len();
+                    (JsValue::Array(items), n)
                 }
                 other => {
                     let text = to_str(&other);
-                    let chars = text.chars().count();
-                    // An undefined begin reads as 0 for text (`i < undefined` never holds).
-                    let begin = match args.first() {
-                        Some(JsValue::Undefined) => 0.0,
-                        Some(x) => js_number(x),
-                        None => 0.0,
-                    };
-                    let begin = if begin < 0.0 {
-                        chars as f64 + begin
-                    } else {
-                        begin
-                    };
-                    if begin < 0.0 || length < 0.0 {
-                        return Ok(JsValue::String(String::new()));
-                    }
-                    let skip = code_point_steps(begin);
-                    JsValue::String(
-                        text.chars()
-                            .skip(skip)
-                            .take(code_point_steps(length))
-                            .collect(),
-                    )
+                    let n = text.chars().count();
+                    (JsValue::String(text), n)
                 }
+            };
+            let begin = if js_number(&args[0]) < 0.0 {
+                js_add(&num(size as f64), &args[0])
+            } else {
+                args[0].clone()
+            };
+            if js_number(&begin) < 0.0 || js_number(&length) < 0.0 {
+                return Ok(match v {
+                    JsValue::Array(_) => JsValue::Array(vec![]),
+                    _ => JsValue::String(String::new()),
+                });
+            }
+            memory.charge(js_number(&length))?;
+            match v {
+                JsValue::Array(items) => {
+                    // `Array.prototype.slice(begin, begin + length)`.
+                    let from = slice_end(js_number(&begin), items.len());
+                    let to = slice_end(js_number(&js_add(&begin, &length)), items.len());
+                    JsValue::Array(items.into_iter().take(to).skip(from).collect())
+                }
+                other => JsValue::String(
+                    to_str(&other)
+                        .chars()
+                        .skip(code_point_steps(js_number(&begin)))
+                        .take(code_point_steps(js_number(&length)))
+                        .collect(),
+                ),
             }
         }
         n if LIQUIDJS_FILTERS.contains(&n) => {
@@ -1452,6 +1560,15 @@ fn apply_filter(name: &str, v: JsValue, args: &[JsValue]) -> Result<JsValue, Fil
         // LiquidJS ignores filters it does not know (`strictFilters` is off).
         _ => v,
     })
+}
+
+/// JavaScript's `a + b` on primitives: text when either side is text, else a sum.
+fn js_add(a: &JsValue, b: &JsValue) -> JsValue {
+    if matches!(a, JsValue::String(_)) || matches!(b, JsValue::String(_)) {
+        JsValue::String(a.to_js_string() + &b.to_js_string())
+    } else {
+        num(js_number(a) + js_number(b))
+    }
 }
 
 /// LiquidJS' `advanceCodePoints(str, from, count)` as a number of characters: its loop runs
