@@ -12,7 +12,7 @@ const UNSUPPORTED: &[&str] = &[
     "{{ \"2024-03-15T14:22:33Z\" | date: \"%H:%M %z\", \"America/New_York\" }}",
     "{% increment n %}",
     "{{ (1..3) }}",
-    "{% if properties.words == empty %}e{% endif %}",
+    "{{ empty | size }}",
     "{{ properties.o == properties.o }}",
     "{% if properties.o == properties.o %}same{% endif %}",
     "{{ properties.name | default: \"x\", allow_false: true }}",

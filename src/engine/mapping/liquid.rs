@@ -13,15 +13,18 @@
 //!   run in a UTC process (`liquid/date.rs`);
 //! * quoted strings with LiquidJS' escapes (`\n`, `\u00e9`, octal), skipped whole when looking
 //!   for the `}}` that closes an output;
+//! * comparisons with the `nil`, `empty` and `blank` drops, and operators in outputs and
+//!   assigns (`{{ a > 1 }}`);
 //! * Segment's disabled tags and filters fail exactly as in the reference
 //!   (`tag "for" is disabled, line:1, col:1`), unknown tags too (`tag "x" not found`), and
 //!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
 //!
-//! Everything else LiquidJS has (other tags and filters, ranges, `empty`/`blank`, named filter
-//! arguments, object identity comparison, the date of `"now"`, named time zones, …) fails with an "unsupported in Ampscope" error
-//! rather than a possibly wrong answer. There are no loops (`for` and `tablerow` are disabled),
-//! so rendering time is linear in the template, which is at most 1000 characters; that is
-//! Segment's `renderLimit`/`parseLimit` in effect.
+//! Everything else LiquidJS has (other tags and filters, ranges, `empty`/`blank` given to
+//! filters, named filter arguments, object identity comparison, the date of `"now"`, named
+//! time zones, expressions LiquidJS reads leniently such as `{{ a > }}`, …) fails with an
+//! "unsupported in Ampscope" error rather than a possibly wrong answer. There are no loops
+//! (`for` and `tablerow` are disabled), so rendering time is linear in the template, which is
+//! at most 1000 characters; that is Segment's `renderLimit`/`parseLimit` in effect.
 
 mod date;
 
@@ -378,6 +381,12 @@ enum Operand {
     Num(f64),
     Bool(bool),
     Nil,
+    /// The `empty` literal (LiquidJS' `EmptyDrop`).
+    Empty,
+    /// The `blank` literal (LiquidJS' `BlankDrop`).
+    Blank,
+    /// Operands joined by operators (`a == b`, `x and y`): a boolean.
+    Cond(Vec<CondTok>),
     /// A variable: first name, then property keys (string or integer index).
     Var(Vec<Key>),
 }
@@ -727,7 +736,8 @@ fn parse_operand(word: &str) -> Result<Operand, MappingError> {
         "true" => return Ok(Operand::Bool(true)),
         "false" => return Ok(Operand::Bool(false)),
         "nil" | "null" => return Ok(Operand::Nil),
-        "empty" | "blank" => return Err(unsupported(format!("\"{word}\""))),
+        "empty" => return Ok(Operand::Empty),
+        "blank" => return Ok(Operand::Blank),
         _ => {}
     }
     let b = word.as_bytes();
@@ -807,18 +817,21 @@ fn parse_var(word: &str) -> Result<Vec<Key>, MappingError> {
 }
 
 fn parse_expr(_src: &str, text: &str, pos: usize) -> Result<Expr, MappingError> {
-    let toks = lex_expr(text)?;
-    let mut it = toks.into_iter().peekable();
-    let base = match it.next() {
-        Some(ETok::Operand(o)) => o,
-        Some(ETok::Word(w)) => parse_operand(&w)?,
-        None => Operand::Nil,
-        Some(other) => {
-            return Err(unsupported(format!(
-                "the expression \"{text}\" ({other:?})"
-            )));
-        }
+    let mut toks = lex_expr(text)?;
+    let head_len = toks
+        .iter()
+        .position(|t| matches!(t, ETok::Punct('|')))
+        .unwrap_or(toks.len());
+    let rest = toks.split_off(head_len);
+    let mut head = toks.into_iter();
+    let base = match (head.next(), head.len()) {
+        (Some(ETok::Operand(o)), 0) => o,
+        (Some(ETok::Word(w)), 0) => parse_operand(&w)?,
+        (None, _) => Operand::Nil,
+        // An expression with operators (LiquidJS' `Expression`) evaluates to a boolean.
+        (Some(first), _) => Operand::Cond(cond_toks(std::iter::once(first).chain(head), text)?),
     };
+    let mut it = rest.into_iter().peekable();
     let mut filters = Vec::new();
     while let Some(t) = it.next() {
         let ETok::Punct('|') = t else {
@@ -853,8 +866,15 @@ fn parse_expr(_src: &str, text: &str, pos: usize) -> Result<Expr, MappingError> 
 }
 
 fn parse_condition(_src: &str, text: &str, _pos: usize) -> Result<Vec<CondTok>, MappingError> {
+    cond_toks(lex_expr(text)?, text)
+}
+
+fn cond_toks(
+    toks: impl IntoIterator<Item = ETok>,
+    text: &str,
+) -> Result<Vec<CondTok>, MappingError> {
     let mut out = Vec::new();
-    for t in lex_expr(text)? {
+    for t in toks {
         out.push(match t {
             ETok::Operand(o) => CondTok::Operand(o),
             ETok::Word(w) => CondTok::Operand(parse_operand(&w)?),
@@ -917,6 +937,10 @@ impl Renderer<'_, '_> {
                     }
                 }
                 Node::Assign(name, e) => {
+                    if matches!(e.base, Operand::Empty | Operand::Blank) {
+                        // The variable would hold the drop, which compares unlike its text.
+                        return Err(unsupported("assigning \"empty\" or \"blank\""));
+                    }
                     let v = self.eval_expr(e)?;
                     self.nil_locals.retain(|n| n != name);
                     if self.is_nil_drop(&e.base) && e.filters.is_empty() {
@@ -941,8 +965,23 @@ impl Renderer<'_, '_> {
             Operand::Num(x) => JsValue::Number(*x),
             Operand::Bool(b) => JsValue::Bool(*b),
             Operand::Nil => JsValue::Null,
+            // Filters read the drop object itself (`size`, `json`, …): not reproduced.
+            Operand::Empty | Operand::Blank => {
+                return Err(unsupported("\"empty\" or \"blank\" outside a comparison"));
+            }
             Operand::Var(keys) => self.lookup(keys),
+            Operand::Cond(toks) => self.eval_condition(toks)?,
         })
+    }
+
+    /// The drop an operand stands for in a comparison.
+    fn drop_of(&self, o: &Operand) -> Drop {
+        match o {
+            Operand::Empty => Drop::Empty,
+            Operand::Blank => Drop::Blank,
+            _ if self.is_nil_drop(o) => Drop::Nil,
+            _ => Drop::None,
+        }
     }
 
     fn lookup(&self, keys: &[Key]) -> JsValue {
@@ -975,6 +1014,10 @@ impl Renderer<'_, '_> {
     }
 
     fn eval_expr(&self, e: &Expr) -> Result<JsValue, MappingError> {
+        if matches!(e.base, Operand::Empty | Operand::Blank) && e.filters.is_empty() {
+            // Output renders the drop's value, `''`.
+            return Ok(JsValue::String(String::new()));
+        }
         let mut v = self.operand(&e.base)?;
         let mut nil_drop = self.is_nil_drop(&e.base);
         for f in &e.filters {
@@ -1028,38 +1071,53 @@ impl Renderer<'_, '_> {
         while let Some(op) = ops.pop() {
             postfix.push(op);
         }
-        // Each value remembers whether it is the `nil` literal: LiquidJS's `NullDrop` equals
-        // both null and undefined and is never greater or smaller than anything.
-        let mut stack: Vec<(JsValue, bool)> = Vec::new();
+        // Each value remembers the literal drop it is (`nil`, `empty`, `blank`): drops compare
+        // by their own `equals` and are never greater or smaller than anything.
+        let mut stack: Vec<(JsValue, Drop)> = Vec::new();
         let bad = || unsupported("this condition");
         for t in postfix {
             match t {
                 CondTok::Operand(o) => {
-                    stack.push((self.operand(o)?, matches!(o, Operand::Nil)));
+                    let drop = self.drop_of(o);
+                    let v = match drop {
+                        Drop::Empty | Drop::Blank => JsValue::String(String::new()),
+                        _ => self.operand(o)?,
+                    };
+                    stack.push((v, drop));
                 }
                 CondTok::Op("not") => {
                     let (v, _) = stack.pop().ok_or_else(bad)?;
-                    stack.push((JsValue::Bool(!truthy(&v)), false));
+                    stack.push((JsValue::Bool(!truthy(&v)), Drop::None));
                 }
                 CondTok::Op(op) => {
-                    let (r, r_nil) = stack.pop().ok_or_else(bad)?;
-                    let (l, l_nil) = stack.pop().ok_or_else(bad)?;
-                    let result =
-                        if (l_nil || r_nil) && *op != "and" && *op != "or" && *op != "contains" {
-                            let other_nil = if l_nil {
-                                r.is_nullish()
+                    let r = stack.pop().ok_or_else(bad)?;
+                    let l = stack.pop().ok_or_else(bad)?;
+                    let with_drop = l.1 != Drop::None || r.1 != Drop::None;
+                    let result = match *op {
+                        "==" | "!=" if with_drop => {
+                            let eq = if l.1 != Drop::None {
+                                l.1.equals(&r)
                             } else {
-                                l.is_nullish()
+                                r.1.equals(&l)
                             };
-                            match *op {
-                                "==" => other_nil,
-                                "!=" => !other_nil,
-                                _ => false,
+                            eq == (*op == "==")
+                        }
+                        "<" | ">" | "<=" | ">=" if with_drop => false,
+                        "contains" if l.1 != Drop::None => {
+                            // `toValue(l)`: `null` has no `indexOf`; `''` holds only `''`.
+                            l.1 != Drop::Nil && r.1 != Drop::Nil && r.0.to_js_string().is_empty()
+                        }
+                        "contains" if r.1 != Drop::None => match &l.0 {
+                            JsValue::Array(items) => {
+                                items.iter().any(|x| r.1.equals(&(x.clone(), Drop::None)))
                             }
-                        } else {
-                            binary(op, &l, &r)?
-                        };
-                    stack.push((JsValue::Bool(result), false));
+                            // `indexOf(toValue(r))`: `null` reads as "null", `''` is everywhere.
+                            JsValue::String(text) => r.1 != Drop::Nil || text.contains("null"),
+                            _ => false,
+                        },
+                        _ => binary(op, &l.0, &r.0)?,
+                    };
+                    stack.push((JsValue::Bool(result), Drop::None));
                 }
             }
         }
@@ -1068,6 +1126,54 @@ impl Renderer<'_, '_> {
             return Err(bad());
         }
         Ok(v)
+    }
+}
+
+/// The literal drops of LiquidJS a condition can compare with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drop {
+    None,
+    /// `nil`: `NullDrop`.
+    Nil,
+    /// `empty`: `EmptyDrop`.
+    Empty,
+    /// `blank`: `BlankDrop` (an `EmptyDrop`).
+    Blank,
+}
+
+impl Drop {
+    /// `drop.equals(other)`; `other` is a value with the drop it is, if any.
+    fn equals(self, other: &(JsValue, Drop)) -> bool {
+        let (v, d) = other;
+        // `toValue(other)`: a drop's value (`null` for nil, `''` for the others).
+        let nil = *d == Drop::Nil || (*d == Drop::None && v.is_nullish());
+        match self {
+            Drop::None => false,
+            Drop::Nil => nil,
+            Drop::Empty => Drop::empty_equals(v, *d),
+            Drop::Blank => {
+                if *d == Drop::None && matches!(v, JsValue::Bool(false)) || nil {
+                    return true;
+                }
+                match v {
+                    JsValue::String(s) if *d == Drop::None => s.chars().all(js::is_js_space),
+                    _ => Drop::empty_equals(v, *d),
+                }
+            }
+        }
+    }
+
+    /// `EmptyDrop.equals`: empty text, array or object; never another `empty`/`blank`.
+    fn empty_equals(v: &JsValue, d: Drop) -> bool {
+        if d != Drop::None {
+            return false;
+        }
+        match v {
+            JsValue::String(s) => s.is_empty(),
+            JsValue::Array(items) => items.is_empty(),
+            JsValue::Object(o) => o.is_empty(),
+            _ => false,
+        }
     }
 }
 
