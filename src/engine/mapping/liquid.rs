@@ -10,7 +10,8 @@
 //! * the common string, math and array filters, with LiquidJS semantics (JS number printing,
 //!   `+x || 0` arithmetic, Ruby-like `split`, `round` half away from zero);
 //! * the date filters (`date` with LiquidJS' own `strftime`, `date_to_xmlschema`, …) as they
-//!   run in a UTC process (`liquid/date.rs`);
+//!   run in a UTC process (`liquid/date.rs`); hashing, Base64, URI escapes, `slugify`, `sum`,
+//!   `where` and the array copies (`liquid/extra.rs`);
 //! * quoted strings with LiquidJS' escapes (`\n`, `\u00e9`, octal), skipped whole when looking
 //!   for the `}}` that closes an output;
 //! * comparisons with the `nil`, `empty` and `blank` drops, and operators in outputs and
@@ -19,7 +20,7 @@
 //!   (`tag "for" is disabled, line:1, col:1`), unknown tags too (`tag "x" not found`), and
 //!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
 //!
-//! Everything else LiquidJS has (other tags and filters, ranges, `empty`/`blank` given to
+//! Everything else LiquidJS has (other tags, `sample`, ranges, `empty`/`blank` given to
 //! filters, named filter arguments, object identity comparison, the date of `"now"`, named
 //! time zones, expressions LiquidJS reads leniently such as `{{ a > }}`, …) fails with an
 //! "unsupported in Ampscope" error rather than a possibly wrong answer. There are no loops
@@ -27,6 +28,7 @@
 //! at most 1000 characters; that is Segment's `renderLimit`/`parseLimit` in effect.
 
 mod date;
+mod extra;
 
 use std::collections::HashMap;
 
@@ -1392,6 +1394,9 @@ fn apply_filter(
     {
         return result;
     }
+    if let Some(result) = extra::filter(name, &v, args, nil_drops, memory) {
+        return result;
+    }
     let a = |i: usize| args.get(i).cloned().unwrap_or_default();
     let s = || to_str(&v);
     Ok(match name {
@@ -1516,7 +1521,8 @@ fn apply_filter(
             };
             if empty { a(0) } else { v }
         }
-        "json" | "jsonify" => {
+        // `inspect` differs from `json` only on circular objects, which JSON data cannot hold.
+        "json" | "jsonify" | "inspect" => {
             arity(name, args, 0, 0)?;
             v.json_stringify()
                 .map_or(JsValue::Undefined, JsValue::String)
