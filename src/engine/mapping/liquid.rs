@@ -30,6 +30,7 @@
 mod date;
 mod extra;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -198,7 +199,7 @@ pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingErr
         payload,
         locals: HashMap::new(),
         nil_locals: Vec::new(),
-        memory: date::Memory::default(),
+        memory: Memory::default(),
     };
     let mut out = String::new();
     r.render(&nodes, &mut out)?;
@@ -318,8 +319,6 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
     Ok(toks)
 }
 
-/// LiquidJS' blank characters (its `BLANK` class): ASCII white space and the Unicode space
-/// separators, U+180E included; not U+0085 or U+FEFF, which are word characters to it.
 /// Where `}}` closes an output whose text starts `inner`: LiquidJS skips quoted strings (with
 /// backslash escapes) on the way, so `{{ "}}" }}` is one output. Tags do not get this.
 fn output_end(inner: &str) -> Option<usize> {
@@ -344,6 +343,8 @@ fn output_end(inner: &str) -> Option<usize> {
     None
 }
 
+/// LiquidJS' blank characters (its `BLANK` class): ASCII white space and the Unicode space
+/// separators, U+180E included; not U+0085 or U+FEFF, which are word characters to it.
 fn is_liquid_blank(c: char) -> bool {
     matches!(
         c,
@@ -905,7 +906,7 @@ struct Renderer<'s, 'p> {
     /// Variables assigned the bare `nil` literal: they hold LiquidJS' `NullDrop`, not `null`.
     nil_locals: Vec<String>,
     /// The render's `memoryLimit`.
-    memory: date::Memory,
+    memory: Memory,
 }
 
 impl Renderer<'_, '_> {
@@ -1343,6 +1344,31 @@ fn relational(op: &str, l: &JsValue, r: &JsValue) -> bool {
     }
 }
 
+/// LiquidJS' `memoryLimit` (`Limiter('memory alloc', 1e8)`) for one render. Charged: what a
+/// template can make large (`slice`'s length, `strftime`'s padding) and the date and
+/// `liquid/extra.rs` filters; the common filters' small charges (their input's length) are
+/// not, so a template whose total lands within a few thousand units of the limit may pass here
+/// and fail in the reference.
+#[derive(Debug, Default)]
+struct Memory {
+    used: Cell<f64>,
+}
+
+impl Memory {
+    const LIMIT: f64 = 1e8;
+
+    /// `memoryLimit.use(count)`.
+    fn charge(&self, count: f64) -> Result<(), FilterError> {
+        if count > 0.0 {
+            if self.used.get() + count > Self::LIMIT {
+                return Err(FilterError::Render("memory alloc limit exceeded"));
+            }
+            self.used.set(self.used.get() + count);
+        }
+        Ok(())
+    }
+}
+
 enum FilterError {
     Disabled,
     Unsupported(String),
@@ -1384,7 +1410,7 @@ fn apply_filter(
     v: JsValue,
     args: &[JsValue],
     nil_drops: &[bool],
-    memory: &date::Memory,
+    memory: &Memory,
 ) -> Result<JsValue, FilterError> {
     if DISABLED_FILTERS.contains(&name) {
         return Err(FilterError::Disabled);

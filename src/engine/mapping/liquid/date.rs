@@ -5,37 +5,10 @@
 //! Left unsupported rather than guessed: `"now"`/`"today"` (the engine has no clock) and time
 //! zones given by name other than `UTC` (that needs the IANA database).
 
-use std::cell::Cell;
-
-use super::{FilterError, js_number, to_str};
+use super::{FilterError, Memory, js_number, to_str};
 use crate::engine::js::number_to_string;
 use crate::engine::jsdate;
 use crate::engine::mapping::value::{JsValue, utf16_len};
-
-/// LiquidJS' `memoryLimit` (`Limiter('memory alloc', 1e8)`) for one render. Only the filters
-/// whose charge a template can make large are charged (`slice`'s length, the date filters and
-/// `strftime`'s padding); the small charges of other filters (their input's length) are not,
-/// so a template whose total lands within a few thousand units of the limit may pass here and
-/// fail in the reference.
-#[derive(Debug, Default)]
-pub(super) struct Memory {
-    used: Cell<f64>,
-}
-
-impl Memory {
-    const LIMIT: f64 = 1e8;
-
-    /// `memoryLimit.use(count)`.
-    pub(super) fn charge(&self, count: f64) -> Result<(), FilterError> {
-        if count > 0.0 {
-            if self.used.get() + count > Self::LIMIT {
-                return Err(FilterError::Render("memory alloc limit exceeded"));
-            }
-            self.used.set(self.used.get() + count);
-        }
-        Ok(())
-    }
-}
 
 /// LiquidJS' default `dateFormat`.
 const DEFAULT_FORMAT: &str = "%A, %B %-e, %Y at %-l:%M %P %z";
@@ -189,11 +162,6 @@ fn civil_from_days(days: f64) -> (f64, usize, u32) {
     (year, month as usize, day as u32)
 }
 
-/// `new Date(x)` for a number: `TimeClip`.
-fn clip(t: f64) -> f64 {
-    jsdate::time_clip(t)
-}
-
 /// `parseDate(v, opts, timezoneOffset)`; `None` for nil or an invalid date.
 fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterError> {
     let time = match v {
@@ -203,13 +171,13 @@ fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterErr
                 "the date of \"{s}\" (the reference reads its clock)"
             )));
         }
-        JsValue::Number(x) => clip(x * 1000.0),
+        JsValue::Number(x) => jsdate::time_clip(x * 1000.0),
         JsValue::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            clip(js_number(v) * 1000.0)
+            jsdate::time_clip(js_number(v) * 1000.0)
         }
         JsValue::String(s) => jsdate::parse(s),
         // `new Date(value)`: a boolean is a number, an array or object its text.
-        JsValue::Bool(b) => clip(f64::from(u8::from(*b))),
+        JsValue::Bool(b) => jsdate::time_clip(f64::from(u8::from(*b))),
         JsValue::Array(_) | JsValue::Object(_) => jsdate::parse(&v.to_js_string()),
     };
     // `timezoneOffset ?? opts.timezoneOffset`: without one, the process's (UTC) offset.
@@ -223,7 +191,7 @@ fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterErr
         }
         other => (js_number(other), ""),
     };
-    let display = clip(time + (0.0 - offset) * 60_000.0);
+    let display = jsdate::time_clip(time + (0.0 - offset) * 60_000.0);
     if display.is_nan() {
         return Ok(None);
     }

@@ -4,10 +4,9 @@
 //! numbers (`to_integer`, `sum`), array copies (`push`, `pop`, `shift`, `unshift`), `where`
 //! and `raw`.
 
-use super::date::Memory;
 use super::{
-    FilterError, JsValue, encode_uri_component, equals, js_number, parse_var, read_property,
-    to_str, truthy,
+    FilterError, JsValue, Memory, encode_uri_component, equals, js_number, parse_var,
+    read_property, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
 use crate::engine::mapping::path::Got;
