@@ -1585,14 +1585,7 @@ fn apply_filter(
             arity(name, args, 0, 2)?;
             // `truncate(v, l = 50, o = '...')`: an undefined argument takes the default; `l` is
             // compared and subtracted as JavaScript does (`nil` is 0, `false` 0, text its number).
-            let l = match args.first() {
-                None | Some(JsValue::Undefined) => 50.0,
-                Some(a) => js_number(a),
-            };
-            let o = match args.get(1) {
-                None | Some(JsValue::Undefined) => "...".to_string(),
-                Some(a) => to_str(a),
-            };
+            let (l, o) = count_and_ellipsis(args, 50.0);
             let text = s();
             if utf16_len(&text) as f64 <= l || code_point_steps(l) >= text.chars().count() {
                 v
@@ -1601,13 +1594,12 @@ fn apply_filter(
                 JsValue::String(text.chars().take(keep).collect::<String>() + &o)
             }
         }
-        "compact" => match v {
-            JsValue::Array(items) => {
-                JsValue::Array(items.into_iter().filter(|x| !x.is_nullish()).collect())
-            }
-            JsValue::Null | JsValue::Undefined => JsValue::Array(vec![]),
-            other => JsValue::Array(vec![other]),
-        },
+        "compact" => JsValue::Array(
+            to_array(&v)
+                .into_iter()
+                .filter(|x| !x.is_nullish())
+                .collect(),
+        ),
         "escape_once" => JsValue::String(html_escape(&html_unescape(&s()))),
         "strip_html" => JsValue::String(strip_html(&s())),
         "url_decode" => match url_decode(&s().replace('+', " ")) {
@@ -1617,14 +1609,7 @@ fn apply_filter(
         "truncatewords" => {
             arity(name, args, 0, 2)?;
             // `words <= 0`, `slice(0, words)` and `length >= words` all read it as a number.
-            let words = match args.first() {
-                None | Some(JsValue::Undefined) => 15.0,
-                Some(a) => js_number(a),
-            };
-            let o = match args.get(1) {
-                None | Some(JsValue::Undefined) => "...".to_string(),
-                Some(a) => to_str(a),
-            };
+            let (words, o) = count_and_ellipsis(args, 15.0);
             // `words <= 0` makes it 1 (NaN stays: no word and no ellipsis).
             let words = if words <= 0.0 { 1.0 } else { words };
             let text = s();
@@ -1698,6 +1683,29 @@ fn apply_filter(
         // LiquidJS ignores filters it does not know (`strictFilters` is off).
         _ => v,
     })
+}
+
+/// The `(v, count = default, ellipsis = '...')` arguments of `truncate`/`truncatewords`: an
+/// undefined argument takes its default, the count reads as a number.
+fn count_and_ellipsis(args: &[JsValue], default: f64) -> (f64, String) {
+    let count = match args.first() {
+        None | Some(JsValue::Undefined) => default,
+        Some(a) => js_number(a),
+    };
+    let ellipsis = match args.get(1) {
+        None | Some(JsValue::Undefined) => "...".to_string(),
+        Some(a) => to_str(a),
+    };
+    (count, ellipsis)
+}
+
+/// `toArray(v)`: nil is empty, an array itself, anything else alone in an array.
+fn to_array(v: &JsValue) -> Vec<JsValue> {
+    match v {
+        JsValue::Null | JsValue::Undefined => Vec::new(),
+        JsValue::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    }
 }
 
 /// JavaScript's `a + b` on primitives: text when either side is text, else a sum.

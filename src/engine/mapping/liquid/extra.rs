@@ -6,7 +6,7 @@
 
 use super::{
     FilterError, JsValue, Memory, encode_uri_component, equals, js_number, parse_var,
-    read_property, to_str, truthy,
+    read_property, to_array, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
 use crate::engine::mapping::path::Got;
@@ -124,15 +124,6 @@ fn apply(
             }
             Ok(JsValue::Array(items))
         }
-    }
-}
-
-/// `toArray(v)`: nil is empty, an array itself, anything else alone in an array.
-fn to_array(v: &JsValue) -> Vec<JsValue> {
-    match v {
-        JsValue::Null | JsValue::Undefined => Vec::new(),
-        JsValue::Array(items) => items.clone(),
-        other => vec![other.clone()],
     }
 }
 
