@@ -37,6 +37,21 @@ pub fn days_from_civil(year: f64, month: f64) -> f64 {
     era * 146097.0 + doe - 719468.0
 }
 
+/// The Gregorian year, month (1–12) and day of a day count since 1970-01-01 (Howard Hinnant's
+/// civil_from_days; the inverse of [`days_from_civil`]).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 /// `Date.parse(s)`: milliseconds since the epoch, NaN when V8 cannot read `s`.
 pub fn parse(s: &str) -> f64 {
     let Some(f) = canonical_fields(s.as_bytes()).or_else(|| parse_fields(s)) else {

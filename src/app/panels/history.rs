@@ -44,23 +44,9 @@ fn time_text(ms: u64, now_ms: u64) -> String {
     if day == now_ms / 86_400_000 {
         format!("{h:02}:{m:02}:{s:02}")
     } else {
-        let (y, mo, d) = civil_from_days(day as i64);
+        let (y, mo, d) = crate::engine::jsdate::civil_from_days(day as i64);
         format!("{y:04}-{mo:02}-{d:02} {h:02}:{m:02}")
     }
-}
-
-/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 fn now_ms() -> u64 {
@@ -368,9 +354,12 @@ mod tests {
 
     #[test]
     fn dates_are_gregorian() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(20_785), (2026, 11, 28));
+        assert_eq!(crate::engine::jsdate::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(crate::engine::jsdate::civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(
+            crate::engine::jsdate::civil_from_days(20_785),
+            (2026, 11, 28)
+        );
         // 2026-11-28 13:05:09 UTC, seen on another day.
         let ms = 20_785 * 86_400_000 + (13 * 3600 + 5 * 60 + 9) * 1000;
         assert_eq!(time_text(ms, ms), "13:05:09");

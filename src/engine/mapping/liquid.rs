@@ -1415,9 +1415,7 @@ fn apply_filter(
     if DISABLED_FILTERS.contains(&name) {
         return Err(FilterError::Disabled);
     }
-    if name.starts_with("date")
-        && let Some(result) = date::filter(name, v.clone(), args, nil_drops, memory)
-    {
+    if let Some(result) = date::filter(name, &v, args, nil_drops, memory) {
         return result;
     }
     if let Some(result) = extra::filter(name, &v, args, nil_drops, memory) {
@@ -1911,9 +1909,19 @@ fn round(v: f64, digits: f64) -> f64 {
 
 /// `encodeURIComponent`.
 fn encode_uri_component(s: &str) -> String {
+    percent_encode(s, b"-_.!~*'()")
+}
+
+/// `encodeURI(s)`.
+fn encode_uri(s: &str) -> String {
+    percent_encode(s, b";,/?:@&=+$-_.!~*'()#")
+}
+
+/// UTF-8 bytes as `%XX`, except ASCII letters, digits and `keep`.
+fn percent_encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -1,6 +1,7 @@
 //! LiquidJS 10.30.1's date filters (`date`, `date_to_xmlschema`, `date_to_rfc822`,
 //! `date_to_string`, `date_to_long_string`): its `parseDate`, `LiquidDate` and `strftime`, for
-//! a reference process whose time zone is UTC (Segment's servers; the oracle runs there too).
+//! a reference process whose time zone is UTC (the oracle runs so; Segment's servers presumably
+//! too).
 //!
 //! Left unsupported rather than guessed: `"now"`/`"today"` (the engine has no clock) and time
 //! zones given by name other than `UTC` (that needs the IANA database).
@@ -16,7 +17,7 @@ const DEFAULT_FORMAT: &str = "%A, %B %-e, %Y at %-l:%M %P %z";
 /// The date filters; `None` when `name` is not one of them.
 pub(super) fn filter(
     name: &str,
-    v: JsValue,
+    v: &JsValue,
     args: &[JsValue],
     nil_drops: &[bool],
     mem: &Memory,
@@ -64,8 +65,8 @@ pub(super) fn filter(
 }
 
 /// `date(v, format, timezoneOffset)`.
-fn date(v: JsValue, format: &JsValue, tz: &JsValue, mem: &Memory) -> Result<JsValue, FilterError> {
-    mem.charge(length_property(&v) + length_property(tz))?;
+fn date(v: &JsValue, format: &JsValue, tz: &JsValue, mem: &Memory) -> Result<JsValue, FilterError> {
+    mem.charge(length_property(v) + length_property(tz))?;
     with_date(v, tz, |d| {
         let format = match format {
             JsValue::Null | JsValue::Undefined => DEFAULT_FORMAT.to_string(),
@@ -78,13 +79,13 @@ fn date(v: JsValue, format: &JsValue, tz: &JsValue, mem: &Memory) -> Result<JsVa
 
 /// `parseDate(v)`, then `render` on the date, or `v` itself when it is no valid date.
 fn with_date(
-    v: JsValue,
+    v: &JsValue,
     tz: &JsValue,
     render: impl FnOnce(&LiquidDate) -> Result<String, FilterError>,
 ) -> Result<JsValue, FilterError> {
-    match parse_date(&v, tz)? {
+    match parse_date(v, tz)? {
         Some(d) => Ok(JsValue::String(render(&d)?)),
-        None => Ok(v),
+        None => Ok(v.clone()),
     }
 }
 
@@ -131,10 +132,11 @@ impl LiquidDate {
     fn fields(&self) -> Fields {
         let days = (self.display / 86_400_000.0).floor();
         let ms = (self.display - days * 86_400_000.0) as u32;
-        let (year, month, day) = civil_from_days(days);
+        // Valid dates are within 10^8 days of the epoch.
+        let (year, month, day) = jsdate::civil_from_days(days as i64);
         Fields {
-            year,
-            month,
+            year: year as f64,
+            month: month as usize - 1,
             day,
             hours: ms / 3_600_000,
             minutes: ms / 60_000 % 60,
@@ -143,23 +145,6 @@ impl LiquidDate {
             weekday: (days + 4.0).rem_euclid(7.0) as usize,
         }
     }
-}
-
-/// Year, month (0–11) and day of a day count from 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(days: f64) -> (f64, usize, u32) {
-    let z = days + 719_468.0;
-    let era = (z / 146_097.0).floor();
-    let doe = z - era * 146_097.0;
-    let yoe = ((doe - (doe / 1460.0).floor() + (doe / 36_524.0).floor()
-        - (doe / 146_096.0).floor())
-        / 365.0)
-        .floor();
-    let doy = doe - (365.0 * yoe + (yoe / 4.0).floor() - (yoe / 100.0).floor());
-    let mp = ((5.0 * doy + 2.0) / 153.0).floor();
-    let day = doy - ((153.0 * mp + 2.0) / 5.0).floor() + 1.0;
-    let month = if mp < 10.0 { mp + 2.0 } else { mp - 10.0 };
-    let year = yoe + era * 400.0 + if month <= 1.0 { 1.0 } else { 0.0 };
-    (year, month as usize, day as u32)
 }
 
 /// `parseDate(v, opts, timezoneOffset)`; `None` for nil or an invalid date.

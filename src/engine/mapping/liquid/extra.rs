@@ -5,7 +5,7 @@
 //! and `raw`.
 
 use super::{
-    FilterError, JsValue, Memory, encode_uri_component, equals, js_number, parse_var,
+    FilterError, JsValue, Memory, encode_uri, encode_uri_component, equals, js_number, parse_var,
     read_property, to_array, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
@@ -298,22 +298,6 @@ fn where_filter(
         }
     }
     Ok(JsValue::Array(out))
-}
-
-/// `encodeURI`: everything but letters, digits and `;,/?:@&=+$-_.!~*'()#` as `%XX` of UTF-8.
-fn encode_uri(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() || ";,/?:@&=+$-_.!~*'()#".contains(c) {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
 }
 
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
