@@ -541,6 +541,19 @@ fn array_path_directive<'a>(
             r
         }
     };
+    array_path_shape(root, shape, cx, |item, cx| {
+        resolve(shape.unwrap_or(&Value::Null), item, cx).map(Got::into_js)
+    })
+}
+
+/// The rest of `@arrayPath` once its root is found: the shape resolved against each element
+/// (or against the root itself when it is an object) by `resolve_shape`, or the root as it is.
+pub(super) fn array_path_shape<'a>(
+    root: Got<'a>,
+    shape: Option<&Value>,
+    cx: &mut Ctx,
+    mut resolve_shape: impl FnMut(Payload<'_>, &mut Ctx) -> Result<JsValue, MappingError>,
+) -> Result<Got<'a>, MappingError> {
     let Some(Value::Object(shape_map)) = shape else {
         return Ok(root);
     };
@@ -550,7 +563,7 @@ fn array_path_directive<'a>(
     let mut out = Vec::new();
     {
         let mut each = |item: Payload<'_>, cx: &mut Ctx| -> Result<(), MappingError> {
-            out.push(resolve(shape.unwrap_or(&Value::Null), item, cx)?.into_js());
+            out.push(resolve_shape(item, cx)?);
             Ok(())
         };
         match &root {

@@ -170,6 +170,15 @@ enum Plan {
         /// The raw `else` is falsy: the reference ignores it.
         else_dropped: bool,
     },
+    /// `{"@arrayPath": ["<string>", shape?]}`: the root found as a [`Plan::Path`], then the
+    /// shape (most events have no such array: the general resolver's parsing of the path on
+    /// every event was the costliest field of the presets).
+    ArrayPath {
+        root: Box<Plan>,
+        shape: Option<Value>,
+        /// The shape's plan, run on each element.
+        shape_plan: Box<Plan>,
+    },
     /// A string, number, boolean or null.
     Literal(Value),
     Resolve(Value),
@@ -202,12 +211,15 @@ impl Plan {
     fn directive(map: &serde_json::Map<String, Value>) -> Option<Plan> {
         let (name, opts) = map.iter().find(|(k, _)| k.starts_with('@'))?;
         match (name.as_str(), opts) {
-            ("@path", Value::String(p)) => {
-                let mut quirks = QuirkSet::default();
-                let p = path::strip_dollar_dot(p, &mut quirks);
-                let keys = path::split_path(&p, &mut quirks);
-                Some(Plan::Path(keys, quirks, ROOT))
-            }
+            ("@path", Value::String(p)) => Some(Plan::path(p)),
+            ("@arrayPath", Value::Array(items)) => match items.first() {
+                Some(Value::String(p)) => Some(Plan::ArrayPath {
+                    root: Box::new(Plan::path(p)),
+                    shape: items.get(1).cloned(),
+                    shape_plan: Box::new(Plan::new(items.get(1).unwrap_or(&Value::Null))),
+                }),
+                _ => None,
+            },
             ("@if", Value::Object(o)) => {
                 let exists @ Value::Object(_) = o.get("exists")? else {
                     return None;
@@ -225,6 +237,14 @@ impl Plan {
             }
             _ => None,
         }
+    }
+
+    /// The plan of `{"@path": p}`.
+    fn path(p: &str) -> Plan {
+        let mut quirks = QuirkSet::default();
+        let p = path::strip_dollar_dot(p, &mut quirks);
+        let keys = path::split_path(&p, &mut quirks);
+        Plan::Path(keys, quirks, ROOT)
     }
 
     /// Gives each `@path` its node in `trie` (see [`PreparedMapping`]).
@@ -245,6 +265,7 @@ impl Plan {
                 }
                 *node = at;
             }
+            Plan::ArrayPath { root, .. } => root.index_paths(trie),
             Plan::IfExists {
                 exists,
                 then,
@@ -318,6 +339,17 @@ impl Plan {
                     }
                     path::Got::UNDEFINED
                 }
+            }
+            Plan::ArrayPath {
+                root,
+                shape,
+                shape_plan,
+            } => {
+                let root = root.run(payload, slots, cx)?;
+                // The elements are not the event: their paths are looked up without `slots`.
+                directives::array_path_shape(root, shape.as_ref(), cx, |item, cx| {
+                    shape_plan.run(item, None, cx).map(path::Got::into_js)
+                })?
             }
             Plan::Literal(v) => path::Got::Json(v),
             Plan::Resolve(v) => directives::resolve(v, payload, cx)?,

@@ -1,12 +1,12 @@
 //! logEvent, logEventV2 and logPurchase: one JSON request to the HTTP API (or `/batch`).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::obj::{Obj, V};
 use super::{
     ActionKind, Performed, apply_platform, as_number, has_utm_or_referrer, json_request,
-    merge_user_properties, min_id_length, referrer_part, set, traits_without_utm,
-    user_agent_prefix, utm_part,
+    merge_user_properties, min_id_length, referrer_part, traits_without_utm, user_agent_prefix,
+    utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::{ActionPayload, Members};
@@ -85,8 +85,8 @@ pub(super) fn perform(
     match action {
         ActionKind::LogEventV2 => {
             // `user_properties = {...user_properties, [name]: obj}` per operation: the copy
-            // is made once and each operation adds to it.
-            let mut up: Option<Map<String, Value>> = None;
+            // is made once (borrowing the members) and each operation adds to it.
+            let mut up: Option<Obj<'_>> = None;
             for (name, field) in [
                 ("$setOnce", "setOnce"),
                 ("$set", "setAlways"),
@@ -96,16 +96,17 @@ pub(super) fn perform(
                     continue;
                 };
                 let up = up.get_or_insert_with(|| match props.get("user_properties") {
-                    Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) => m.clone(),
-                    _ => Map::new(),
+                    // Only the payload's own value can be there at this point.
+                    Some(V::Ref(Value::Object(m))) => Obj::spread_of(m),
+                    _ => Obj::default(),
                 });
-                if crate::engine::js::member(up, name).is_some() {
+                if up.get(name).is_some() {
                     notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
                 }
-                set(up, name, obj.clone());
+                up.set(name, V::Ref(obj));
             }
             if let Some(up) = up {
-                props.set("user_properties", V::Own(Value::Object(up)));
+                props.set("user_properties", V::Obj(up));
             }
         }
         _ => {
@@ -246,6 +247,7 @@ fn write_js_string(out: &mut String, v: &V<'_>) {
         V::Num(n) => return crate::engine::js::write_number(out, *n),
         V::Str(s) => return out.push_str(s),
         V::Undefined => return out.push_str("undefined"),
+        V::Obj(_) => return out.push_str("[object Object]"),
     };
     match v {
         Value::String(s) => out.push_str(s),

@@ -18,6 +18,8 @@ pub(super) enum V<'a> {
     Num(f64),
     /// A string made here.
     Str(Cow<'a, str>),
+    /// An object made here from borrowed members.
+    Obj(Obj<'a>),
     /// `undefined`: the key keeps its position but is not written.
     Undefined,
 }
@@ -30,6 +32,7 @@ impl V<'_> {
             V::Own(v) => V::Ref(v),
             V::Num(n) => V::Num(*n),
             V::Str(s) => V::Str(Cow::Borrowed(s)),
+            V::Obj(o) => V::Obj(o.view()),
             V::Undefined => V::Undefined,
         }
     }
@@ -41,6 +44,7 @@ impl V<'_> {
             V::Own(v) => crate::engine::amplitude::time::truthy(v),
             V::Num(n) => *n != 0.0 && !n.is_nan(),
             V::Str(s) => !s.is_empty(),
+            V::Obj(_) => true,
             V::Undefined => false,
         }
     }
@@ -52,6 +56,7 @@ impl V<'_> {
             V::Num(n) if n.is_finite() => js::write_number(out, *n),
             V::Num(_) => out.push_str("null"),
             V::Str(s) => js::write_json_string(out, s),
+            V::Obj(o) => o.write(out),
             V::Undefined => {}
         }
     }
@@ -101,6 +106,16 @@ impl<'a> Obj<'a> {
                 Some(slot) => slot.1 = v.view(),
                 None => self.entries.push((Cow::Borrowed(k.as_ref()), v.view())),
             }
+        }
+    }
+
+    /// `{...object}`: a view of every member of `m`.
+    pub(super) fn spread_of(m: &'a serde_json::Map<String, Value>) -> Obj<'a> {
+        Obj {
+            entries: m
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), V::Ref(v)))
+                .collect(),
         }
     }
 
@@ -156,6 +171,7 @@ impl<'a> Obj<'a> {
                 V::Own(v) => v.clone(),
                 V::Num(n) => super::number(*n),
                 V::Str(s) => Value::String(s.to_string()),
+                V::Obj(o) => o.to_value(),
                 V::Undefined => continue,
             };
             m.insert(k.to_string(), value);
