@@ -209,3 +209,116 @@ fn merge(target: &mut Value, patch: &Value) {
         (t, p) => *t = p.clone(),
     }
 }
+
+/// Objects written out in a mapping reach the actions as their members (not built into one
+/// JSON value unless an action reads them as one): every way an action reads them must give
+/// what the general path gives.
+#[test]
+fn objects_written_in_the_mapping_agree() {
+    let event = json!({
+        "type": "track", "event": "Viewed", "userId": "u-1", "anonymousId": "a-1",
+        "timestamp": "2024-03-15T14:22:33.456Z",
+        "properties": {"a": 1, "b": "", "products": [{"price": 2, "quantity": 1}]},
+        "traits": {"$setOnce": {"old": 1}, "t": "x", "3": "three"},
+        "context": {
+            "page": {"referrer": "https://r.example/"},
+            "campaign": {"source": "s", "medium": ""},
+            "library": {"name": "analytics.js"},
+            "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+            "userAgentData": {"model": "Pixel 7", "platformVersion": "13", "mobile": null}
+        }
+    });
+    // Index-like keys anywhere in an object make the writers order it as JavaScript does.
+    let mut plain_traits = event.clone();
+    plain_traits["traits"] = json!({"t": "x", "$set": {"old": 2}});
+    let events = [event, plain_traits];
+    let objects: Vec<(&str, Value)> = vec![
+        (
+            "setOnce",
+            json!({"1": {"@path": "$.context.page.referrer"}, "b": {"@path": "$.properties.a"},
+                   "0": {"@path": "$.missing"}, "c": {"d": {"@path": "$.properties.a"}}}),
+        ),
+        (
+            "setAlways",
+            json!({"x": {"@path": "$.properties.b"}, "y": ""}),
+        ),
+        ("add", json!({"n": {"@path": "$.properties.a"}})),
+        ("setAlways", json!({})),
+        (
+            "user_properties",
+            json!({"x": {"@path": "$.traits.t"}, "2": {"@path": "$.traits.3"},
+                   "utm_properties": {"@path": "$.properties.a"}}),
+        ),
+        (
+            "event_properties",
+            json!({"k": {"@path": "$.properties.a"}, "nested": {"v": {"@path": "$.userId"}}}),
+        ),
+        (
+            "library2",
+            json!({"behavior": "use_mapping", "mapping": {"@path": "$.context.page.referrer"}}),
+        ),
+        ("library2", json!({"behavior": "segment", "mapping": "m"})),
+        ("library2", json!({"behavior": "other", "mapping": "m"})),
+        ("library2", json!({"mapping": {"@path": "$.missing"}})),
+        (
+            "userAgentData",
+            json!({"model": {"@path": "$.context.userAgentData.model"},
+                   "platformVersion": {"@path": "$.context.userAgentData.platformVersion"}}),
+        ),
+        ("userAgentData", json!({"model": 5})),
+        (
+            "userAgentData",
+            json!({"model": {"@path": "$.context.userAgentData.mobile"}}),
+        ),
+        (
+            "utm_properties",
+            json!({"utm_source": {"@path": "$.context.campaign.source"}, "7": "x"}),
+        ),
+        (
+            "utm_properties",
+            json!({"utm_source": {"@path": "$.missing"}}),
+        ),
+        (
+            "utm_properties",
+            json!({"utm_medium": {"@path": "$.context.campaign.medium"}}),
+        ),
+        (
+            "group_properties",
+            json!({"g": {"@path": "$.properties.a"}}),
+        ),
+        ("products", json!({"price": 3})),
+    ];
+    let mut direct = 0;
+    for action in [
+        "logEvent",
+        "logEventV2",
+        "logPurchase",
+        "identifyUser",
+        "mapUser",
+        "groupIdentifyUser",
+    ] {
+        let kind = ActionKind::from_key(action).unwrap();
+        for (field, object) in &objects {
+            let mut sub = subscription_of(&json!({
+                "name": "x", "subscribe": "type = \"track\"", "partnerAction": action,
+                "mapping": "defaults"
+            }))
+            .unwrap();
+            sub.mapping.insert(field.to_string(), object.clone());
+            if action == "groupIdentifyUser" {
+                sub.mapping.insert("group_type".into(), json!("org"));
+                sub.mapping.insert("group_value".into(), json!("acme"));
+            }
+            let m = PreparedMapping::new(&Value::Object(sub.mapping)).unwrap();
+            for event in &events {
+                match agree(kind, &m, event) {
+                    None => {}
+                    Some(Ok(())) => direct += 1,
+                    Some(Err(e)) => panic!("{action}, {field} = {object}: {e}"),
+                }
+            }
+        }
+    }
+    // Most of these take the direct path.
+    assert!(direct > 150, "direct {direct}");
+}

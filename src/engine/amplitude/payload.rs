@@ -7,23 +7,106 @@
 //! they read this instead and the map is made only when someone wants to see it.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
+use crate::engine::mapping::schema::DirectValue;
+
 /// A payload: members in the order `perform()` sees them, no key twice.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct ActionPayload<'a> {
-    members: Vec<(&'a str, Cow<'a, Value>)>,
+    members: Vec<(&'a str, Slot<'a>)>,
     /// Root members whose value is `Infinity` or `-Infinity` (`null` in `members`, which are
     /// JSON values); the actions compute with the number.
     non_finite: Vec<(&'a str, f64)>,
 }
 
+/// One member's value.
+#[derive(Debug, Clone)]
+pub(crate) enum Slot<'a> {
+    Json(Cow<'a, Value>),
+    /// An object as its members (see [`DirectValue::Fields`]), made into a JSON value the
+    /// first time someone reads it as one.
+    Fields(Vec<(&'a str, Cow<'a, Value>)>, OnceCell<Value>),
+}
+
+impl<'a> Slot<'a> {
+    /// The value as JSON.
+    pub(crate) fn value(&self) -> &Value {
+        match self {
+            Slot::Json(v) => v,
+            Slot::Fields(fields, json) => json.get_or_init(|| {
+                Value::Object(
+                    fields
+                        .iter()
+                        .map(|(k, v)| ((*k).to_string(), (**v).clone()))
+                        .collect(),
+                )
+            }),
+        }
+    }
+
+    /// A view that does not build the object.
+    pub(crate) fn view(&self) -> MemberRef<'_> {
+        match self {
+            Slot::Json(v) => MemberRef::Json(v),
+            Slot::Fields(fields, _) => MemberRef::Fields(fields),
+        }
+    }
+}
+
+/// A borrowed payload member that may be an object not built yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MemberRef<'p> {
+    Json(&'p Value),
+    Fields(&'p [(&'p str, Cow<'p, Value>)]),
+}
+
+impl<'p> MemberRef<'p> {
+    /// Whether the value is an object.
+    pub(crate) fn is_object(self) -> bool {
+        matches!(
+            self,
+            MemberRef::Json(Value::Object(_)) | MemberRef::Fields(_)
+        )
+    }
+
+    /// `value[key]` of an object (`None` for anything else or a missing key).
+    pub(crate) fn member(self, key: &str) -> Option<&'p Value> {
+        match self {
+            MemberRef::Json(Value::Object(m)) => crate::engine::js::member(m, key),
+            MemberRef::Json(_) => None,
+            MemberRef::Fields(fields) => fields.iter().find(|(k, _)| *k == key).map(|(_, v)| &**v),
+        }
+    }
+
+    /// Whether some member value of an object, or some item of an array, passes `f` (false
+    /// for anything else).
+    pub(crate) fn any_value(self, f: impl FnMut(&Value) -> bool) -> bool {
+        match self {
+            MemberRef::Json(Value::Object(m)) => m.values().any(f),
+            MemberRef::Json(Value::Array(items)) => items.iter().any(f),
+            MemberRef::Json(_) => false,
+            MemberRef::Fields(fields) => fields.iter().map(|(_, v)| &**v).any(f),
+        }
+    }
+}
+
 impl<'a> ActionPayload<'a> {
     /// A payload of `members` (keys unique, in order).
-    pub(crate) fn from_members(members: Vec<(&'a str, Cow<'a, Value>)>) -> ActionPayload<'a> {
+    pub(crate) fn from_members(members: Vec<(&'a str, DirectValue<'a>)>) -> ActionPayload<'a> {
         ActionPayload {
-            members,
+            members: members
+                .into_iter()
+                .map(|(k, v)| {
+                    let slot = match v {
+                        DirectValue::Json(v) => Slot::Json(v),
+                        DirectValue::Fields(f) => Slot::Fields(f, OnceCell::new()),
+                    };
+                    (k, slot)
+                })
+                .collect(),
             non_finite: Vec::new(),
         }
     }
@@ -33,7 +116,7 @@ impl<'a> ActionPayload<'a> {
         ActionPayload {
             members: map
                 .iter()
-                .map(|(k, v)| (k.as_str(), Cow::Borrowed(v)))
+                .map(|(k, v)| (k.as_str(), Slot::Json(Cow::Borrowed(v))))
                 .collect(),
             non_finite: Vec::new(),
         }
@@ -56,10 +139,16 @@ impl<'a> ActionPayload<'a> {
 
     /// `payload[key]`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.members
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| &**v)
+        self.slot(key).map(Slot::value)
+    }
+
+    fn slot(&self, key: &str) -> Option<&Slot<'a>> {
+        self.members.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// `payload[key]` without building an object the mapping wrote out.
+    pub(crate) fn get_ref(&self, key: &str) -> Option<MemberRef<'_>> {
+        self.slot(key).map(Slot::view)
     }
 
     /// `key in payload`.
@@ -69,7 +158,12 @@ impl<'a> ActionPayload<'a> {
 
     /// Members in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.members.iter().map(|(k, v)| (*k, &**v))
+        self.members.iter().map(|(k, v)| (*k, v.value()))
+    }
+
+    /// Members in order, objects the mapping wrote out not built until read.
+    pub(crate) fn slots(&self) -> impl Iterator<Item = (&str, &Slot<'a>)> {
+        self.members.iter().map(|(k, v)| (*k, v))
     }
 
     /// Number of members.

@@ -15,9 +15,9 @@ use super::quirks::QuirkNote;
 use super::settings::Settings;
 use crate::engine::mapping::path::Got;
 use crate::engine::mapping::schema::{
-    Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
+    DirectValue, Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
 };
-use crate::engine::mapping::{JsValue, MappingError, PreparedMapping};
+use crate::engine::mapping::{JsValue, MappingError, Member, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -690,11 +690,15 @@ fn direct_payload_with<'a>(
     let schema = schema_for(action)?;
     let resolved = mapping.resolve_members(event)?;
     let mut members = Vec::with_capacity(resolved.len());
-    for (field, k, got) in resolved {
-        let v = match got {
-            Got::Json(v) => Cow::Borrowed(v),
-            Got::Js(v) => Cow::Owned(plain_json(v.clone())?),
-            Got::Owned(v) => Cow::Owned(plain_json(v)?),
+    for (field, k, member) in resolved {
+        let v = match member {
+            Member::Value(got) => DirectValue::Json(direct_json(got)?),
+            Member::Object(fields) => DirectValue::Fields(
+                fields
+                    .into_iter()
+                    .map(|(k, got)| Some((k, direct_json(got)?)))
+                    .collect::<Option<_>>()?,
+            ),
         };
         members.push((k, *field_props.get(field)?, v));
     }
@@ -704,6 +708,16 @@ fn direct_payload_with<'a>(
     Some(ActionPayload::from_members(
         members.into_iter().map(|(k, _, v)| (k, v)).collect(),
     ))
+}
+
+/// A resolved value as JSON, borrowed when it was read from the event or the mapping (see
+/// [`plain_json`]).
+fn direct_json(got: Got<'_>) -> Option<Cow<'_, Value>> {
+    Some(match got {
+        Got::Json(v) => Cow::Borrowed(v),
+        Got::Js(v) => Cow::Owned(plain_json(v.clone())?),
+        Got::Owned(v) => Cow::Owned(plain_json(v)?),
+    })
 }
 
 /// A computed value as JSON when that conversion is all the general path would do to it:

@@ -150,6 +150,17 @@ pub struct PreparedMapping {
 /// The parent of a first path segment in [`PreparedMapping`]'s trie.
 const ROOT: usize = usize::MAX;
 
+/// A member of the resolved root object (see [`PreparedMapping::resolve_members`]).
+#[derive(Debug, Clone)]
+pub enum Member<'a> {
+    /// The member's value.
+    Value(path::Got<'a>),
+    /// A plain object written out in the mapping (`{"behavior": "use_mapping", "mapping":
+    /// {"@path": …}}`): its members other than `undefined`, in order, each still borrowed
+    /// where the mapping only read it. Building the object would copy every one of them.
+    Object(Vec<(&'a str, path::Got<'a>)>),
+}
+
 /// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
 /// their keys split, and coalescing `@if`s; everything else runs through the general resolver
 /// (which these mirror exactly: the golden tests compare both).
@@ -393,7 +404,7 @@ impl PreparedMapping {
     pub fn resolve_members<'a>(
         &'a self,
         data: &'a Value,
-    ) -> Option<Vec<(usize, &'a str, path::Got<'a>)>> {
+    ) -> Option<Vec<(usize, &'a str, Member<'a>)>> {
         let Plan::Object(fields) = &self.plan else {
             return None;
         };
@@ -416,10 +427,27 @@ impl PreparedMapping {
         let mut cx = directives::Ctx::default();
         let mut out = Vec::with_capacity(fields.len());
         for (i, (k, p)) in fields.iter().enumerate() {
-            let got = p.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
-            if !got.is_undefined() {
-                out.push((i, &**k, got));
-            }
+            let member = match p {
+                // What `Plan::run` does with an object, minus copying the members into it.
+                Plan::Object(children) => {
+                    let mut members = Vec::with_capacity(children.len());
+                    for (ck, cp) in children {
+                        let got = cp.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
+                        if !got.is_undefined() {
+                            members.push((&**ck, got));
+                        }
+                    }
+                    Member::Object(members)
+                }
+                _ => {
+                    let got = p.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
+                    if got.is_undefined() {
+                        continue;
+                    }
+                    Member::Value(got)
+                }
+            };
+            out.push((i, &**k, member));
         }
         Some(out)
     }

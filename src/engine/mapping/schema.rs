@@ -443,7 +443,7 @@ pub fn process_owned_non_finite(
 /// values to `perform()` without copying them.
 pub fn process_direct(
     schema: &Schema,
-    members: &mut Vec<(&str, Option<usize>, std::borrow::Cow<'_, Value>)>,
+    members: &mut Vec<(&str, Option<usize>, DirectValue<'_>)>,
 ) -> bool {
     let Some(props) = schema.properties.as_deref() else {
         return false;
@@ -453,8 +453,29 @@ pub fn process_direct(
     }
     let mut ok = true;
     members.retain(|(_, index, v)| {
-        let v: &Value = v;
         let prop = index.and_then(|i| props.get(i)).map(|(_, s)| s);
+        let v: &Value = match v {
+            DirectValue::Json(v) => v,
+            DirectValue::Fields(fields) => {
+                // An object never cleans away; only its members are looked at.
+                return match prop {
+                    None => schema.additional_properties,
+                    Some(p) => {
+                        // A schema of `array` alone would wrap it; an `enum` compares it
+                        // as a whole: the general path says what happens.
+                        ok &= p.types != [JsonType::Array]
+                            && p.enum_values.is_none()
+                            && (p.types.is_empty() || p.types.contains(&JsonType::Object))
+                            && (p.types.is_empty()
+                                || members_clean_unchanged(p, fields_iter(fields)))
+                            && members_ajv_unchanged(p, fields_iter(fields), |k| {
+                                fields.iter().any(|(f, _)| *f == k)
+                            });
+                        true
+                    }
+                };
+            }
+        };
         // removeEmptyValues: a member cleaned to undefined, or an empty string at the root.
         if prop.is_some_and(|p| cleans_away_json(v, p))
             || matches!(v, Value::String(s) if s.is_empty())
@@ -476,6 +497,22 @@ pub fn process_direct(
         .required
         .iter()
         .all(|r| members.iter().any(|(k, _, _)| *k == r.as_str()))
+}
+
+/// A root member's value for [`process_direct`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DirectValue<'a> {
+    /// A JSON value, borrowed where the mapping only read it.
+    Json(std::borrow::Cow<'a, Value>),
+    /// A plain object written out in the mapping, as its members in order (keys unique):
+    /// made into one JSON value only when someone asks for it.
+    Fields(Vec<(&'a str, std::borrow::Cow<'a, Value>)>),
+}
+
+fn fields_iter<'f>(
+    fields: &'f [(&str, std::borrow::Cow<'_, Value>)],
+) -> impl Iterator<Item = (&'f str, &'f Value)> {
+    fields.iter().map(|(k, v)| (*k, &**v))
 }
 
 /// [`cleans_to_undefined`] for a JSON value.
@@ -500,20 +537,24 @@ fn clean_unchanged(schema: &Schema, v: &Value) -> bool {
             .items
             .as_deref()
             .is_none_or(|is| !items.iter().any(|it| cleans_away_json(it, is))),
-        Value::Object(m) => match schema.properties.as_deref() {
-            None => true,
-            Some(props) => {
-                let mut cursor = PropCursor::default();
-                m.iter().all(|(k, mv)| match cursor.index(props, k) {
-                    None => true,
-                    Some(i) => {
-                        !cleans_away_json(mv, &props[i].1) && clean_unchanged(&props[i].1, mv)
-                    }
-                })
-            }
-        },
+        Value::Object(m) => members_clean_unchanged(schema, m.iter().map(|(k, v)| (k.as_str(), v))),
         _ => true,
     }
+}
+
+/// [`clean_unchanged`] of an object given as its members, for a schema with types.
+fn members_clean_unchanged<'v>(
+    schema: &Schema,
+    mut members: impl Iterator<Item = (&'v str, &'v Value)>,
+) -> bool {
+    let Some(props) = schema.properties.as_deref() else {
+        return true;
+    };
+    let mut cursor = PropCursor::default();
+    members.all(|(k, mv)| match cursor.index(props, k) {
+        None => true,
+        Some(i) => !cleans_away_json(mv, &props[i].1) && clean_unchanged(&props[i].1, mv),
+    })
 }
 
 /// Whether [`ajv_validate`] leaves `v` unchanged (no coercion, no removal) and reports nothing.
@@ -549,22 +590,31 @@ fn ajv_unchanged(schema: &Schema, v: &Value) -> bool {
             .as_deref()
             .is_none_or(|is| items.iter().all(|it| ajv_unchanged(is, it))),
         Value::Object(m) => {
-            if !schema.required.iter().all(|r| m.contains_key(r.as_str())) {
-                return false;
-            }
-            match schema.properties.as_deref() {
-                None => true,
-                Some(props) => {
-                    let mut cursor = PropCursor::default();
-                    m.iter().all(|(k, mv)| match cursor.index(props, k) {
-                        None => schema.additional_properties,
-                        Some(i) => ajv_unchanged(&props[i].1, mv),
-                    })
-                }
-            }
+            members_ajv_unchanged(schema, m.iter().map(|(k, v)| (k.as_str(), v)), |k| {
+                m.contains_key(k)
+            })
         }
         _ => true,
     }
+}
+
+/// The object part of [`ajv_unchanged`] for an object given as its members.
+fn members_ajv_unchanged<'v>(
+    schema: &Schema,
+    mut members: impl Iterator<Item = (&'v str, &'v Value)>,
+    has: impl Fn(&str) -> bool,
+) -> bool {
+    if !schema.required.iter().all(|r| has(r.as_str())) {
+        return false;
+    }
+    let Some(props) = schema.properties.as_deref() else {
+        return true;
+    };
+    let mut cursor = PropCursor::default();
+    members.all(|(k, mv)| match cursor.index(props, k) {
+        None => schema.additional_properties,
+        Some(i) => ajv_unchanged(&props[i].1, mv),
+    })
 }
 
 /// `validateSettings`: the same ajv validation of the destination settings (no

@@ -47,9 +47,9 @@ pub(super) fn perform(
         _ => &[],
     };
     let mut props = Obj::with_capacity(payload.len() + 4);
-    for (k, v) in payload.iter() {
+    for (k, v) in payload.slots() {
         if !taken_out(k) && !REVENUE_KEYS.contains(&k) && !extra.contains(&k) {
-            props.push(k, V::Ref(v));
+            props.push(k, V::Ref(v.value()));
         }
     }
     if action != ActionKind::LogPurchase && REVENUE_KEYS.iter().any(|k| payload.contains_key(k)) {
@@ -92,7 +92,11 @@ pub(super) fn perform(
                 ("$set", "setAlways"),
                 ("$add", "add"),
             ] {
-                let Some(obj) = payload.get(field).filter(|o| compact(Some(o))) else {
+                // `compact(obj)`: some member or item is not `""`.
+                let Some(obj) = payload
+                    .get_ref(field)
+                    .filter(|o| o.any_value(|v| v.as_str() != Some("")))
+                else {
                     continue;
                 };
                 let up = up.get_or_insert_with(|| match props.get("user_properties") {
@@ -103,7 +107,7 @@ pub(super) fn perform(
                 if up.get(name).is_some() {
                     notes.push(QuirkNote::new(QuirkKind::OperationReplacedTraits, 0, None));
                 }
-                up.set(name, V::Ref(obj));
+                up.set(name, V::of_member(obj));
             }
             if let Some(up) = up {
                 props.set("user_properties", V::Obj(up));
@@ -219,23 +223,11 @@ pub(super) fn perform(
 /// `library2?.behavior === 'use_mapping' ? library2.mapping : 'segment'` (`None` when the
 /// mapping is missing: the key is then not sent).
 fn library_value<'p>(payload: &'p ActionPayload<'_>) -> Option<V<'p>> {
-    match payload.get("library2") {
-        Some(Value::Object(l))
-            if crate::engine::js::member(l, "behavior").and_then(Value::as_str)
-                == Some("use_mapping") =>
-        {
-            crate::engine::js::member(l, "mapping").map(V::Ref)
+    match payload.get_ref("library2") {
+        Some(l) if l.member("behavior").and_then(Value::as_str) == Some("use_mapping") => {
+            l.member("mapping").map(V::Ref)
         }
         _ => Some(V::Str("segment".into())),
-    }
-}
-
-/// `compact(obj)`: has at least one entry whose value is not `""`.
-fn compact(obj: Option<&Value>) -> bool {
-    match obj {
-        Some(Value::Object(m)) => m.values().any(|v| v.as_str() != Some("")),
-        Some(Value::Array(items)) => items.iter().any(|v| v.as_str() != Some("")),
-        _ => false,
     }
 }
 
@@ -247,7 +239,7 @@ fn write_js_string(out: &mut String, v: &V<'_>) {
         V::Num(n) => return crate::engine::js::write_number(out, *n),
         V::Str(s) => return out.push_str(s),
         V::Undefined => return out.push_str("undefined"),
-        V::Obj(_) => return out.push_str("[object Object]"),
+        V::Obj(_) | V::Fields(_) => return out.push_str("[object Object]"),
     };
     match v {
         Value::String(s) => out.push_str(s),

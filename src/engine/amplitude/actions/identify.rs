@@ -26,9 +26,9 @@ const TAKEN_OUT: [&str; 8] = [
 pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
     let mut notes = Vec::new();
     let mut props = Obj::with_capacity(payload.len() + 2);
-    for (k, v) in payload.iter() {
+    for (k, v) in payload.slots() {
         if !TAKEN_OUT.contains(&k) {
-            props.push(k, V::Ref(v));
+            props.push(k, V::Ref(v.value()));
         }
     }
     if apply_platform(&mut props, payload.get("library")) {

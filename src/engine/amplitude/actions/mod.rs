@@ -335,10 +335,9 @@ fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
 /// Whether UTM or referrer data asks for a user-properties merge:
 /// `Object.keys(utm_properties ?? {}).length || referrer`.
 fn has_utm_or_referrer(payload: &ActionPayload<'_>) -> bool {
-    let utm = match payload.get("utm_properties") {
-        Some(Value::Object(m)) => !m.is_empty(),
-        _ => false,
-    };
+    let utm = payload
+        .get_ref("utm_properties")
+        .is_some_and(|u| u.is_object() && u.any_value(|_| true));
     utm || payload.get("referrer").is_some_and(super::time::truthy)
 }
 
@@ -354,8 +353,8 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>) -> Obj<'p> {
         .is_some_and(super::time::truthy)
         && let Some(Value::String(s)) = ua.filter(|v| super::time::truthy(v))
     {
-        let data = payload.get("userAgentData").and_then(Value::as_object);
-        let hint = |k: &str| data.and_then(|d| js::member(d, k)).filter(|v| !v.is_null());
+        let data = payload.get_ref("userAgentData");
+        let hint = |k: &str| data.and_then(|d| d.member(k)).filter(|v| !v.is_null());
         super::useragent::with_parsed(s, |parsed| {
             let text = |s: Option<&String>| s.map_or(V::Undefined, |s| V::Str(s.clone().into()));
             let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::engine::amplitude::payload::MemberRef;
 use crate::engine::js;
 
 /// One member value.
@@ -20,11 +21,34 @@ pub(super) enum V<'a> {
     Str(Cow<'a, str>),
     /// An object made here from borrowed members.
     Obj(Obj<'a>),
+    /// An object the mapping wrote out, as its members (see [`MemberRef::Fields`]).
+    Fields(&'a [(&'a str, Cow<'a, Value>)]),
     /// `undefined`: the key keeps its position but is not written.
     Undefined,
 }
 
-impl V<'_> {
+impl<'a> V<'a> {
+    /// A payload member as a value.
+    pub(super) fn of_member(m: MemberRef<'a>) -> V<'a> {
+        match m {
+            MemberRef::Json(v) => V::Ref(v),
+            MemberRef::Fields(f) => V::Fields(f),
+        }
+    }
+
+    /// An object value as JSON.
+    fn to_json(&self) -> Value {
+        match self {
+            V::Obj(o) => o.to_value(),
+            V::Fields(f) => Value::Object(
+                f.iter()
+                    .map(|(k, v)| ((*k).to_string(), (**v).clone()))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        }
+    }
+
     /// A borrowed view of this value.
     pub(super) fn view(&self) -> V<'_> {
         match self {
@@ -33,6 +57,7 @@ impl V<'_> {
             V::Num(n) => V::Num(*n),
             V::Str(s) => V::Str(Cow::Borrowed(s)),
             V::Obj(o) => V::Obj(o.view()),
+            V::Fields(f) => V::Fields(f),
             V::Undefined => V::Undefined,
         }
     }
@@ -44,7 +69,7 @@ impl V<'_> {
             V::Own(v) => crate::engine::amplitude::time::truthy(v),
             V::Num(n) => *n != 0.0 && !n.is_nan(),
             V::Str(s) => !s.is_empty(),
-            V::Obj(_) => true,
+            V::Obj(_) | V::Fields(_) => true,
             V::Undefined => false,
         }
     }
@@ -57,6 +82,21 @@ impl V<'_> {
             V::Num(_) => out.push_str("null"),
             V::Str(s) => js::write_json_string(out, s),
             V::Obj(o) => o.write(out),
+            V::Fields(f) if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) => {
+                js::write_json(out, &self.to_json())
+            }
+            V::Fields(f) => {
+                out.push('{');
+                for (i, (k, v)) in f.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    js::write_json_string(out, k);
+                    out.push(':');
+                    js::write_json(out, v);
+                }
+                out.push('}');
+            }
             V::Undefined => {}
         }
     }
@@ -171,7 +211,7 @@ impl<'a> Obj<'a> {
                 V::Own(v) => v.clone(),
                 V::Num(n) => super::number(*n),
                 V::Str(s) => Value::String(s.to_string()),
-                V::Obj(o) => o.to_value(),
+                V::Obj(_) | V::Fields(_) => v.to_json(),
                 V::Undefined => continue,
             };
             m.insert(k.to_string(), value);
