@@ -8,6 +8,8 @@
 //! vendors, consoles, TVs, app HTTP clients); `tests/amplitude_useragent.rs` checks it against
 //! outputs recorded from the reference library.
 
+use std::rc::Rc;
+
 /// What the destination reads from the parser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedUa {
@@ -85,30 +87,33 @@ pub fn parse(ua: &str) -> ParsedUa {
 
 /// [`parse`] through a bounded cache per thread: event streams repeat a modest set of user
 /// agents (a few browser builds make up most traffic), and parsing costs far more than a
-/// lookup. The cache is emptied when it reaches [`UA_CACHE_SIZE`] entries.
-pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
+/// lookup. The cache is emptied when it reaches [`UA_CACHE_SIZE`] entries. Shared, so the
+/// caller can borrow its texts instead of copying them.
+pub fn parsed(ua: &str) -> Rc<ParsedUa> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::BuildHasherDefault;
     thread_local! {
-        static SEEN: RefCell<HashMap<String, ParsedUa, BuildHasherDefault<WordHasher>>> =
+        static SEEN: RefCell<HashMap<String, Rc<ParsedUa>, BuildHasherDefault<WordHasher>>> =
             RefCell::new(HashMap::default());
     }
     SEEN.with(|cell| {
-        let Ok(mut seen) = cell.try_borrow_mut() else {
-            return f(&parse(ua));
-        };
+        let mut seen = cell.borrow_mut();
         if let Some(parsed) = seen.get(ua) {
-            return f(parsed);
+            return Rc::clone(parsed);
         }
         if seen.len() >= UA_CACHE_SIZE {
             seen.clear();
         }
-        let parsed = parse(ua);
-        let out = f(&parsed);
-        seen.insert(ua.to_string(), parsed);
-        out
+        let parsed = Rc::new(parse(ua));
+        seen.insert(ua.to_string(), Rc::clone(&parsed));
+        parsed
     })
+}
+
+/// [`parsed`] handed to `f`.
+pub fn with_parsed<R>(ua: &str, f: impl FnOnce(&ParsedUa) -> R) -> R {
+    f(&parsed(ua))
 }
 
 /// A multiply-rotate hash eight bytes at a time for the cache's keys: user agents are long

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::obj::{Obj, V};
 use super::{
     ActionKind, Performed, apply_platform, as_number, has_utm_or_referrer, json_request,
-    merge_user_properties, min_id_length, referrer_part, traits_without_utm, user_agent_prefix,
-    utm_part,
+    merge_user_properties, min_id_length, parsed_user_agent, referrer_part, traits_without_utm,
+    user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::{ActionPayload, Members};
@@ -136,7 +136,8 @@ pub(super) fn perform(
             Some(format!("The event's library is \"{lib}\".")),
         ));
     }
-    let mut main = user_agent_prefix(payload);
+    let ua = parsed_user_agent(payload);
+    let mut main = user_agent_prefix(payload, ua.as_deref());
     main.assign_from(&props);
     if main.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(

@@ -5,7 +5,8 @@ use serde_json::Value;
 use super::obj::{Obj, V};
 use super::{
     Performed, apply_platform, form_request, has_utm_or_referrer, merge_user_properties,
-    min_id_length, options_text, referrer_part, traits_without_utm, user_agent_prefix, utm_part,
+    min_id_length, options_text, parsed_user_agent, referrer_part, traits_without_utm,
+    user_agent_prefix, utm_part,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::ActionPayload;
@@ -43,7 +44,8 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
         ]);
         props.set("user_properties", V::Own(Value::Object(merged)));
     }
-    let mut ident = user_agent_prefix(payload);
+    let ua = parsed_user_agent(payload);
+    let mut ident = user_agent_prefix(payload, ua.as_deref());
     ident.assign_from(&props);
     if ident.has("os_version") && !props.has("os_version") {
         notes.push(QuirkNote::new(

@@ -9,11 +9,14 @@ mod obj;
 
 use obj::{Obj, V};
 
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
+use super::useragent::ParsedUa;
 use crate::engine::js;
 use crate::engine::request::HttpRequest;
 
@@ -341,22 +344,34 @@ fn has_utm_or_referrer(payload: &ActionPayload<'_>) -> bool {
     utm || payload.get("referrer").is_some_and(super::time::truthy)
 }
 
+/// The parsed `userAgent` when `userAgentParsing` asks for it (for [`user_agent_prefix`]).
+fn parsed_user_agent(payload: &ActionPayload<'_>) -> Option<Rc<ParsedUa>> {
+    if !payload
+        .get("userAgentParsing")
+        .is_some_and(super::time::truthy)
+    {
+        return None;
+    }
+    match payload.get("userAgent") {
+        Some(Value::String(s)) if !s.is_empty() => Some(super::useragent::parsed(s)),
+        _ => None,
+    }
+}
+
 /// `parseUserAgentProperties` (when `userAgentParsing`) then `{user_agent}` (when
 /// `includeRawUserAgent`): the lowest-precedence members of an event / identification.
 /// JavaScript keeps the position of a member spread with the value `undefined`, so a later
 /// payload key of the same name lands there; such members are kept as [`V::Undefined`].
-fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>) -> Obj<'p> {
+/// `parsed` is [`parsed_user_agent`]'s answer for `payload`.
+fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p ParsedUa>) -> Obj<'p> {
     let mut out = Obj::with_capacity(payload.len() + 8);
     let ua = payload.get("userAgent");
-    if payload
-        .get("userAgentParsing")
-        .is_some_and(super::time::truthy)
-        && let Some(Value::String(s)) = ua.filter(|v| super::time::truthy(v))
-    {
+    if let Some(parsed) = parsed {
         let data = payload.get_ref("userAgentData");
         let hint = |k: &str| data.and_then(|d| d.member(k)).filter(|v| !v.is_null());
-        super::useragent::with_parsed(s, |parsed| {
-            let text = |s: Option<&String>| s.map_or(V::Undefined, |s| V::Str(s.clone().into()));
+        {
+            let text =
+                |s: Option<&'p String>| s.map_or(V::Undefined, |s| V::Str(s.as_str().into()));
             let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());
             out.push("os_name", text(os_name));
             out.push(
@@ -375,7 +390,7 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>) -> Obj<'p> {
                 },
             );
             out.push("device_type", text(parsed.device_type.as_ref()));
-        });
+        }
     }
     if payload
         .get("includeRawUserAgent")

@@ -138,11 +138,18 @@ impl<'a> Obj<'a> {
     /// per member made the merge quadratic in the payload's size).
     pub(super) fn assign_from<'b: 'a>(&mut self, other: &'b Obj<'_>) {
         let before = self.entries.len();
+        // The lengths of the keys present before (modulo 64): a key of another length
+        // cannot be one of them, which spares most of the searching.
+        let lengths = self.entries.iter().fold(0u64, |m, (k, _)| m | 1 << (k.len() % 64));
         for (k, v) in &other.entries {
-            match self.entries[..before]
-                .iter_mut()
-                .find(|(mine, _)| mine == k)
-            {
+            let slot = if lengths & 1 << (k.len() % 64) == 0 {
+                None
+            } else {
+                self.entries[..before]
+                    .iter_mut()
+                    .find(|(mine, _)| mine == k)
+            };
+            match slot {
                 Some(slot) => slot.1 = v.view(),
                 None => self.entries.push((Cow::Borrowed(k.as_ref()), v.view())),
             }
