@@ -37,6 +37,16 @@ pub fn days_from_civil(year: f64, month: f64) -> f64 {
     era * 146097.0 + doe - 719468.0
 }
 
+/// [`days_from_civil`] for a month 0–11 of a year that fits easily in integers.
+fn days_from_civil_i64(year: i64, month: i64) -> i64 {
+    let y = if month < 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 10) % 12;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + (153 * mp + 2) / 5;
+    era * 146_097 + doe - 719_468
+}
+
 /// The Gregorian year, month (1–12) and day of a day count since 1970-01-01 (Howard Hinnant's
 /// civil_from_days; the inverse of [`days_from_civil`]).
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -54,9 +64,21 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// `Date.parse(s)`: milliseconds since the epoch, NaN when V8 cannot read `s`.
 pub fn parse(s: &str) -> f64 {
-    let Some(f) = canonical_fields(s.as_bytes()).or_else(|| parse_fields(s)) else {
-        return f64::NAN;
-    };
+    if let Some(f) = canonical_fields(s.as_bytes()) {
+        // Years 0–9999 in UTC: whole milliseconds, exact in integers and far inside the
+        // valid range, so the general arithmetic below would give this same value.
+        let days =
+            days_from_civil_i64(i64::from(f.year), i64::from(f.month)) + i64::from(f.day) - 1;
+        let ms = ((days * 24 + i64::from(f.hour)) * 60 + i64::from(f.minute)) * 60_000
+            + i64::from(f.second) * 1000
+            + i64::from(f.millisecond);
+        return ms as f64;
+    }
+    parse_fields(s).map_or(f64::NAN, time_value)
+}
+
+/// The time value of parsed fields (`MakeDate(MakeDay(…), MakeTime(…))`, then the zone).
+fn time_value(f: Fields) -> f64 {
     let day = days_from_civil(f.year as f64, f.month as f64) + f.day as f64 - 1.0;
     let time = f.hour as f64 * 3_600_000.0
         + f.minute as f64 * 60_000.0
@@ -84,11 +106,14 @@ fn canonical_fields(b: &[u8]) -> Option<Fields> {
     {
         return None;
     }
-    let num = |from: usize, to: usize| -> Option<i32> {
-        b[from..to].iter().try_fold(0i32, |acc, &d| {
-            d.is_ascii_digit().then(|| acc * 10 + i32::from(d - b'0'))
+    #[inline(always)]
+    fn digits(b: &[u8]) -> Option<i32> {
+        b.iter().try_fold(0i32, |acc, &d| {
+            let x = d.wrapping_sub(b'0');
+            (x < 10).then(|| acc * 10 + i32::from(x))
         })
-    };
+    }
+    let num = |from: usize, to: usize| digits(&b[from..to]);
     let millisecond = match &b[19..b.len() - 1] {
         [] => 0,
         [b'.', digits @ ..] if !digits.is_empty() => {
@@ -855,12 +880,10 @@ fn digits_at(s: &str, pos: usize) -> usize {
 /// The regex after `(\d{4})`, as a sequence of tokens tried in order; `state` says which.
 fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) -> bool {
     let b = s.as_bytes();
-    let opt_char = |pos: usize, set: &[u8]| -> Vec<usize> {
-        if pos < b.len() && set.contains(&b[pos]) {
-            vec![pos + 1, pos]
-        } else {
-            vec![pos]
-        }
+    // An optional character: the positions to go on from, taking it first when it is there.
+    let opt_char = |pos: usize, set: &[u8], next: usize, g: &mut [Option<(usize, usize)>; 7]| {
+        (pos < b.len() && set.contains(&b[pos]) && step(s, pos + 1, next, g))
+            || step(s, pos, next, g)
     };
     // Optional capture of `min..=max` digits (greedy), or not taking part at all.
     let digit_group = |pos: usize,
@@ -895,30 +918,28 @@ fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) 
         false
     };
     match state {
-        0 => opt_char(pos, b"-/").into_iter().any(|p| step(s, p, 1, g)),
+        0 => opt_char(pos, b"-/", 1, g),
         1 => digit_group(pos, 1, 1, 2, true, 2, g),
-        2 => opt_char(pos, b"-/").into_iter().any(|p| step(s, p, 3, g)),
+        2 => opt_char(pos, b"-/", 3, g),
         3 => digit_group(pos, 2, 0, 2, false, 4, g),
         4 => {
-            // [Tt\s]* greedy
-            let mut ends = vec![pos];
-            let mut p = pos;
-            for c in s[pos..].chars() {
-                if c == 'T' || c == 't' || crate::engine::js::is_js_space(c) {
-                    p += c.len_utf8();
-                    ends.push(p);
-                } else {
-                    break;
-                }
-            }
-            ends.into_iter().rev().any(|p| step(s, p, 5, g))
+            // [Tt\s]* greedy: the longest run first, then one character less at a time.
+            let run = s[pos..]
+                .find(|c: char| !(c == 'T' || c == 't' || crate::engine::js::is_js_space(c)))
+                .unwrap_or(s.len() - pos);
+            s[pos..pos + run]
+                .char_indices()
+                .rev()
+                .map(|(i, c)| pos + i + c.len_utf8())
+                .chain(std::iter::once(pos))
+                .any(|p| step(s, p, 5, g))
         }
         5 => digit_group(pos, 3, 1, 2, true, 6, g),
-        6 => opt_char(pos, b":").into_iter().any(|p| step(s, p, 7, g)),
+        6 => opt_char(pos, b":", 7, g),
         7 => digit_group(pos, 4, 1, 2, true, 8, g),
-        8 => opt_char(pos, b":").into_iter().any(|p| step(s, p, 9, g)),
+        8 => opt_char(pos, b":", 9, g),
         9 => digit_group(pos, 5, 1, 2, true, 10, g),
-        10 => opt_char(pos, b".:").into_iter().any(|p| step(s, p, 11, g)),
+        10 => opt_char(pos, b".:", 11, g),
         11 => digit_group(pos, 6, 1, usize::MAX, true, 12, g),
         _ => pos == s.len(),
     }
@@ -927,6 +948,44 @@ fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The integer arithmetic of canonical timestamps gives what the general arithmetic gives
+    /// for the fields the general parser reads, over the whole range of the shape.
+    #[test]
+    fn canonical_timestamps_take_a_shortcut_to_the_same_value() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for i in 0..20_000 {
+            let ms = match i % 4 {
+                0 => String::new(),
+                1 => format!(".{}", next(10)),
+                2 => format!(".{:02}", next(100)),
+                _ => format!(".{:03}", next(1000)),
+            };
+            let year = if i < 40 {
+                [0, 1, 1969, 1970, 9999, 2000, 1900, 2024][i % 8]
+            } else {
+                next(10_000)
+            };
+            let s = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{ms}Z",
+                year,
+                1 + next(12),
+                1 + next(31),
+                next(24),
+                next(60),
+                next(60)
+            );
+            let general = parse_fields(&s).map_or(f64::NAN, time_value);
+            assert!(canonical_fields(s.as_bytes()).is_some(), "{s}");
+            assert_eq!(parse(&s).to_bits(), general.to_bits(), "{s}");
+        }
+    }
 
     /// Every line of `tests/data/js_date_parse.txt` is `[string, Date.parse(string) or null]`
     /// as node 20 printed it with `TZ=UTC` (generator: hand-picked forms, random token soups,

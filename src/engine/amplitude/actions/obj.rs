@@ -140,7 +140,10 @@ impl<'a> Obj<'a> {
         let before = self.entries.len();
         // The lengths of the keys present before (modulo 64): a key of another length
         // cannot be one of them, which spares most of the searching.
-        let lengths = self.entries.iter().fold(0u64, |m, (k, _)| m | 1 << (k.len() % 64));
+        let lengths = self
+            .entries
+            .iter()
+            .fold(0u64, |m, (k, _)| m | 1 << (k.len() % 64));
         for (k, v) in &other.entries {
             let slot = if lengths & 1 << (k.len() % 64) == 0 {
                 None
