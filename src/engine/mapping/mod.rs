@@ -424,7 +424,13 @@ impl PreparedMapping {
             };
             slots.push(next);
         }
+        // The quirks are not reported from here: `cx` is only what `Plan::run` needs.
         let mut cx = directives::Ctx::default();
+        let run = |p: &'a Plan, cx: &mut directives::Ctx| match p {
+            // Most fields: a path, already looked up.
+            Plan::Path(Some(_), _, node) => Some(slots[*node].clone()),
+            _ => p.run(Payload::Json(data), Some(&slots), cx).ok(),
+        };
         let mut out = Vec::with_capacity(fields.len());
         for (i, (k, p)) in fields.iter().enumerate() {
             let member = match p {
@@ -432,7 +438,7 @@ impl PreparedMapping {
                 Plan::Object(children) => {
                     let mut members = Vec::with_capacity(children.len());
                     for (ck, cp) in children {
-                        let got = cp.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
+                        let got = run(cp, &mut cx)?;
                         if !got.is_undefined() {
                             members.push((&**ck, got));
                         }
@@ -440,7 +446,7 @@ impl PreparedMapping {
                     Member::Object(members)
                 }
                 _ => {
-                    let got = p.run(Payload::Json(data), Some(&slots), &mut cx).ok()?;
+                    let got = run(p, &mut cx)?;
                     if got.is_undefined() {
                         continue;
                     }

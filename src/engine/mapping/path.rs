@@ -54,6 +54,7 @@ impl Got<'_> {
     }
 
     /// JavaScript truthiness.
+    #[inline]
     pub fn truthy(&self) -> bool {
         match self {
             Got::Json(v) => json_truthy(v),
@@ -108,6 +109,7 @@ impl Got<'_> {
 }
 
 /// JavaScript truthiness of a JSON value.
+#[inline]
 pub fn json_truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
