@@ -7,7 +7,6 @@
 //! they read this instead and the map is made only when someone wants to see it.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
@@ -16,43 +15,18 @@ use crate::engine::mapping::schema::DirectValue;
 /// A payload: members in the order `perform()` sees them, no key twice.
 #[derive(Debug, Clone, Default)]
 pub struct ActionPayload<'a> {
-    members: Vec<(&'a str, Slot<'a>)>,
+    /// Each with its property's index in the action's schema, when known.
+    members: Vec<(&'a str, Option<usize>, DirectValue<'a>)>,
     /// Root members whose value is `Infinity` or `-Infinity` (`null` in `members`, which are
     /// JSON values); the actions compute with the number.
     non_finite: Vec<(&'a str, f64)>,
 }
 
-/// One member's value.
-#[derive(Debug, Clone)]
-pub(crate) enum Slot<'a> {
-    Json(Cow<'a, Value>),
-    /// An object as its members (see [`DirectValue::Fields`]), made into a JSON value the
-    /// first time someone reads it as one.
-    Fields(Vec<(&'a str, Cow<'a, Value>)>, OnceCell<Value>),
-}
-
-impl<'a> Slot<'a> {
-    /// The value as JSON.
-    pub(crate) fn value(&self) -> &Value {
-        match self {
-            Slot::Json(v) => v,
-            Slot::Fields(fields, json) => json.get_or_init(|| {
-                Value::Object(
-                    fields
-                        .iter()
-                        .map(|(k, v)| ((*k).to_string(), (**v).clone()))
-                        .collect(),
-                )
-            }),
-        }
-    }
-
-    /// A view that does not build the object.
-    pub(crate) fn view(&self) -> MemberRef<'_> {
-        match self {
-            Slot::Json(v) => MemberRef::Json(v),
-            Slot::Fields(fields, _) => MemberRef::Fields(fields),
-        }
+/// A view of a member that does not build an object the mapping wrote out.
+fn view<'p>(v: &'p DirectValue<'_>) -> MemberRef<'p> {
+    match v {
+        DirectValue::Json(v) => MemberRef::Json(v),
+        DirectValue::Fields(fields, _) => MemberRef::Fields(fields),
     }
 }
 
@@ -94,19 +68,14 @@ impl<'p> MemberRef<'p> {
 }
 
 impl<'a> ActionPayload<'a> {
-    /// A payload of `members` (keys unique, in order).
-    pub(crate) fn from_members(members: Vec<(&'a str, DirectValue<'a>)>) -> ActionPayload<'a> {
+    /// A payload of `members` (keys unique, in order; see [`process_direct`]).
+    ///
+    /// [`process_direct`]: crate::engine::mapping::schema::process_direct
+    pub(crate) fn from_members(
+        members: Vec<(&'a str, Option<usize>, DirectValue<'a>)>,
+    ) -> ActionPayload<'a> {
         ActionPayload {
-            members: members
-                .into_iter()
-                .map(|(k, v)| {
-                    let slot = match v {
-                        DirectValue::Json(v) => Slot::Json(v),
-                        DirectValue::Fields(f) => Slot::Fields(f, OnceCell::new()),
-                    };
-                    (k, slot)
-                })
-                .collect(),
+            members,
             non_finite: Vec::new(),
         }
     }
@@ -116,7 +85,7 @@ impl<'a> ActionPayload<'a> {
         ActionPayload {
             members: map
                 .iter()
-                .map(|(k, v)| (k.as_str(), Slot::Json(Cow::Borrowed(v))))
+                .map(|(k, v)| (k.as_str(), None, DirectValue::Json(Cow::Borrowed(v))))
                 .collect(),
             non_finite: Vec::new(),
         }
@@ -139,31 +108,34 @@ impl<'a> ActionPayload<'a> {
 
     /// `payload[key]`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.slot(key).map(Slot::value)
+        self.slot(key).map(DirectValue::value)
     }
 
-    fn slot(&self, key: &str) -> Option<&Slot<'a>> {
-        self.members.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    fn slot(&self, key: &str) -> Option<&DirectValue<'a>> {
+        self.members
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| v)
     }
 
     /// `payload[key]` without building an object the mapping wrote out.
     pub(crate) fn get_ref(&self, key: &str) -> Option<MemberRef<'_>> {
-        self.slot(key).map(Slot::view)
+        self.slot(key).map(view)
     }
 
     /// `key in payload`.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.slot(key).is_some()
     }
 
     /// Members in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.members.iter().map(|(k, v)| (*k, v.value()))
+        self.members.iter().map(|(k, _, v)| (*k, v.value()))
     }
 
     /// Members in order, objects the mapping wrote out not built until read.
-    pub(crate) fn slots(&self) -> impl Iterator<Item = (&str, &Slot<'a>)> {
-        self.members.iter().map(|(k, v)| (*k, v))
+    pub(crate) fn slots(&self) -> impl Iterator<Item = (&str, &DirectValue<'a>)> {
+        self.members.iter().map(|(k, _, v)| (*k, v))
     }
 
     /// Number of members.

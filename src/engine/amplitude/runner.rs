@@ -698,6 +698,7 @@ fn direct_payload_with<'a>(
                     .into_iter()
                     .map(|(k, got)| Some((k, direct_json(got)?)))
                     .collect::<Option<_>>()?,
+                Default::default(),
             ),
         };
         members.push((k, *field_props.get(field)?, v));
@@ -705,9 +706,7 @@ fn direct_payload_with<'a>(
     if !process_direct(schema, &mut members) {
         return None;
     }
-    Some(ActionPayload::from_members(
-        members.into_iter().map(|(k, _, v)| (k, v)).collect(),
-    ))
+    Some(ActionPayload::from_members(members))
 }
 
 /// A resolved value as JSON, borrowed when it was read from the event or the mapping (see

@@ -456,7 +456,7 @@ pub fn process_direct(
         let prop = index.and_then(|i| props.get(i)).map(|(_, s)| s);
         let v: &Value = match v {
             DirectValue::Json(v) => v,
-            DirectValue::Fields(fields) => {
+            DirectValue::Fields(fields, _) => {
                 // An object never cleans away; only its members are looked at.
                 return match prop {
                     None => schema.additional_properties,
@@ -500,13 +500,33 @@ pub fn process_direct(
 }
 
 /// A root member's value for [`process_direct`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum DirectValue<'a> {
     /// A JSON value, borrowed where the mapping only read it.
     Json(std::borrow::Cow<'a, Value>),
     /// A plain object written out in the mapping, as its members in order (keys unique):
-    /// made into one JSON value only when someone asks for it.
-    Fields(Vec<(&'a str, std::borrow::Cow<'a, Value>)>),
+    /// made into one JSON value (kept in the cell) only when someone asks for it.
+    Fields(
+        Vec<(&'a str, std::borrow::Cow<'a, Value>)>,
+        std::cell::OnceCell<Value>,
+    ),
+}
+
+impl DirectValue<'_> {
+    /// The value as JSON.
+    pub fn value(&self) -> &Value {
+        match self {
+            DirectValue::Json(v) => v,
+            DirectValue::Fields(fields, json) => json.get_or_init(|| {
+                Value::Object(
+                    fields
+                        .iter()
+                        .map(|(k, v)| ((*k).to_string(), (**v).clone()))
+                        .collect(),
+                )
+            }),
+        }
+    }
 }
 
 fn fields_iter<'f>(
