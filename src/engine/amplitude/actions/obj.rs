@@ -105,7 +105,7 @@ impl<'a> V<'a> {
 /// Members in JavaScript insertion order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Obj<'a> {
-    pub(super) entries: Vec<(Cow<'a, str>, V<'a>)>,
+    pub(super) entries: Vec<(&'a str, V<'a>)>,
 }
 
 impl<'a> Obj<'a> {
@@ -116,7 +116,7 @@ impl<'a> Obj<'a> {
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&V<'a>> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// Is the key present with a value other than `undefined`?
@@ -125,8 +125,7 @@ impl<'a> Obj<'a> {
     }
 
     /// `obj[key] = value`: an existing key keeps its position.
-    pub(super) fn set(&mut self, key: impl Into<Cow<'a, str>>, value: V<'a>) {
-        let key = key.into();
+    pub(super) fn set(&mut self, key: &'a str, value: V<'a>) {
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.entries.push((key, value)),
@@ -154,7 +153,7 @@ impl<'a> Obj<'a> {
             };
             match slot {
                 Some(slot) => slot.1 = v.view(),
-                None => self.entries.push((Cow::Borrowed(k.as_ref()), v.view())),
+                None => self.entries.push((k, v.view())),
             }
         }
     }
@@ -162,26 +161,19 @@ impl<'a> Obj<'a> {
     /// `{...object}`: a view of every member of `m`.
     pub(super) fn spread_of(m: &'a serde_json::Map<String, Value>) -> Obj<'a> {
         Obj {
-            entries: m
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), V::Ref(v)))
-                .collect(),
+            entries: m.iter().map(|(k, v)| (k.as_str(), V::Ref(v))).collect(),
         }
     }
 
     /// Appends without looking for an existing key (the caller knows it is new).
-    pub(super) fn push(&mut self, key: impl Into<Cow<'a, str>>, value: V<'a>) {
-        self.entries.push((key.into(), value));
+    pub(super) fn push(&mut self, key: &'a str, value: V<'a>) {
+        self.entries.push((key, value));
     }
 
     /// A copy that borrows this object's values.
     pub(super) fn view(&self) -> Obj<'_> {
         Obj {
-            entries: self
-                .entries
-                .iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.view()))
-                .collect(),
+            entries: self.entries.iter().map(|(k, v)| (*k, v.view())).collect(),
         }
     }
 
