@@ -14,24 +14,37 @@ use crate::engine::amplitude::quirks::{QuirkKind, QuirkNote};
 use crate::engine::amplitude::settings::Settings;
 use crate::engine::amplitude::time::{dayjs_utc, format_session_id, truthy};
 
-const REVENUE_KEYS: [&str; 5] = ["revenue", "price", "productId", "quantity", "revenueType"];
+/// What becomes of a payload member before the rest becomes the event.
+enum Role {
+    /// Stays in the event.
+    Kept,
+    /// Taken out (read separately or dropped).
+    TakenOut,
+    /// One of the revenue fields: taken out, and dropped for good except by logPurchase.
+    Revenue,
+}
 
-/// Keys every event action takes out of the payload before the rest becomes the event.
-fn taken_out(key: &str) -> bool {
-    matches!(
-        key,
+/// The role of `key` in `action`'s payload (one `match`: this runs for every member).
+fn role(action: ActionKind, key: &str) -> Role {
+    match key {
         "time"
-            | "session_id"
-            | "userAgent"
-            | "userAgentParsing"
-            | "includeRawUserAgent"
-            | "userAgentData"
-            | "utm_properties"
-            | "referrer"
-            | "min_id_length"
-            | "library"
-            | "library2"
-    )
+        | "session_id"
+        | "userAgent"
+        | "userAgentParsing"
+        | "includeRawUserAgent"
+        | "userAgentData"
+        | "utm_properties"
+        | "referrer"
+        | "min_id_length"
+        | "library"
+        | "library2" => Role::TakenOut,
+        "revenue" | "price" | "productId" | "quantity" | "revenueType" => Role::Revenue,
+        "setOnce" | "setAlways" | "add" if action == ActionKind::LogEventV2 => Role::TakenOut,
+        "products" | "trackRevenuePerProduct" if action == ActionKind::LogPurchase => {
+            Role::TakenOut
+        }
+        _ => Role::Kept,
+    }
 }
 
 pub(super) fn perform(
@@ -41,18 +54,16 @@ pub(super) fn perform(
     now_ms: f64,
 ) -> Performed {
     let mut notes = Vec::new();
-    let extra: &[&str] = match action {
-        ActionKind::LogEventV2 => &["setOnce", "setAlways", "add"],
-        ActionKind::LogPurchase => &["products", "trackRevenuePerProduct"],
-        _ => &[],
-    };
     let mut props = Obj::with_capacity(payload.len() + 4);
+    let mut has_revenue = false;
     for (k, v) in payload.slots() {
-        if !taken_out(k) && !REVENUE_KEYS.contains(&k) && !extra.contains(&k) {
-            props.push(k, V::Ref(v.value()));
+        match role(action, k) {
+            Role::Kept => props.push(k, V::Ref(v.value())),
+            Role::TakenOut => {}
+            Role::Revenue => has_revenue = true,
         }
     }
-    if action != ActionKind::LogPurchase && REVENUE_KEYS.iter().any(|k| payload.contains_key(k)) {
+    if action != ActionKind::LogPurchase && has_revenue {
         notes.push(QuirkNote::new(QuirkKind::RevenueDropped, 0, None));
     }
 
