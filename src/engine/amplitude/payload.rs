@@ -15,7 +15,8 @@ use crate::engine::mapping::schema::DirectValue;
 /// A payload: members in the order `perform()` sees them, no key twice.
 #[derive(Debug, Clone, Default)]
 pub struct ActionPayload<'a> {
-    /// Each with its property's index in the action's schema, when known.
+    /// Each with its property's index in the action's schema, when known (what the schema
+    /// check left: kept as it is rather than copied into another vector without it).
     members: Vec<(&'a str, Option<usize>, DirectValue<'a>)>,
     /// Root members whose value is `Infinity` or `-Infinity` (`null` in `members`, which are
     /// JSON values); the actions compute with the number.

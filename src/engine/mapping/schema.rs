@@ -517,16 +517,19 @@ impl DirectValue<'_> {
     pub fn value(&self) -> &Value {
         match self {
             DirectValue::Json(v) => v,
-            DirectValue::Fields(fields, json) => json.get_or_init(|| {
-                Value::Object(
-                    fields
-                        .iter()
-                        .map(|(k, v)| ((*k).to_string(), (**v).clone()))
-                        .collect(),
-                )
-            }),
+            DirectValue::Fields(fields, json) => json.get_or_init(|| fields_to_json(fields)),
         }
     }
+}
+
+/// The JSON object of [`DirectValue::Fields`]' members.
+pub fn fields_to_json(fields: &[(&str, std::borrow::Cow<'_, Value>)]) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (**v).clone()))
+            .collect(),
+    )
 }
 
 fn fields_iter<'f>(

@@ -369,28 +369,25 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p Pars
     if let Some(parsed) = parsed {
         let data = payload.get_ref("userAgentData");
         let hint = |k: &str| data.and_then(|d| d.member(k)).filter(|v| !v.is_null());
-        {
-            let text =
-                |s: Option<&'p String>| s.map_or(V::Undefined, |s| V::Str(s.as_str().into()));
-            let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());
-            out.push("os_name", text(os_name));
-            out.push(
-                "os_version",
-                match hint("platformVersion") {
-                    Some(v) => V::Ref(v),
-                    None => text(parsed.browser_major.as_ref()),
-                },
-            );
-            out.push("device_manufacturer", text(parsed.device_vendor.as_ref()));
-            out.push(
-                "device_model",
-                match hint("model") {
-                    Some(v) => V::Ref(v),
-                    None => text(parsed.device_model.as_ref().or(parsed.os_name.as_ref())),
-                },
-            );
-            out.push("device_type", text(parsed.device_type.as_ref()));
-        }
+        let text = |s: Option<&'p String>| s.map_or(V::Undefined, |s| V::Str(s.as_str().into()));
+        let os_name = parsed.os_name.as_ref().or(parsed.browser_name.as_ref());
+        out.push("os_name", text(os_name));
+        out.push(
+            "os_version",
+            match hint("platformVersion") {
+                Some(v) => V::Ref(v),
+                None => text(parsed.browser_major.as_ref()),
+            },
+        );
+        out.push("device_manufacturer", text(parsed.device_vendor.as_ref()));
+        out.push(
+            "device_model",
+            match hint("model") {
+                Some(v) => V::Ref(v),
+                None => text(parsed.device_model.as_ref().or(parsed.os_name.as_ref())),
+            },
+        );
+        out.push("device_type", text(parsed.device_type.as_ref()));
     }
     if payload
         .get("includeRawUserAgent")

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::engine::amplitude::payload::MemberRef;
 use crate::engine::js;
+use crate::engine::mapping::schema::fields_to_json;
 
 /// One member value.
 #[derive(Debug, Clone)]
@@ -33,19 +34,6 @@ impl<'a> V<'a> {
         match m {
             MemberRef::Json(v) => V::Ref(v),
             MemberRef::Fields(f) => V::Fields(f),
-        }
-    }
-
-    /// An object value as JSON.
-    fn to_json(&self) -> Value {
-        match self {
-            V::Obj(o) => o.to_value(),
-            V::Fields(f) => Value::Object(
-                f.iter()
-                    .map(|(k, v)| ((*k).to_string(), (**v).clone()))
-                    .collect(),
-            ),
-            _ => Value::Null,
         }
     }
 
@@ -83,7 +71,8 @@ impl<'a> V<'a> {
             V::Str(s) => js::write_json_string(out, s),
             V::Obj(o) => o.write(out),
             V::Fields(f) if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) => {
-                js::write_json(out, &self.to_json())
+                // Index-like keys come first in JavaScript; the general writer orders them.
+                js::write_json(out, &fields_to_json(f))
             }
             V::Fields(f) => {
                 out.push('{');
@@ -213,7 +202,8 @@ impl<'a> Obj<'a> {
                 V::Own(v) => v.clone(),
                 V::Num(n) => super::number(*n),
                 V::Str(s) => Value::String(s.to_string()),
-                V::Obj(_) | V::Fields(_) => v.to_json(),
+                V::Obj(o) => o.to_value(),
+                V::Fields(f) => fields_to_json(f),
                 V::Undefined => continue,
             };
             m.insert(k.to_string(), value);
