@@ -170,15 +170,8 @@ fn coercions_cleanups_and_errors_agree() {
         ),
     ];
     let mut direct = 0;
-    for action in [
-        "logEvent",
-        "logEventV2",
-        "logPurchase",
-        "identifyUser",
-        "mapUser",
-        "groupIdentifyUser",
-    ] {
-        let kind = ActionKind::from_key(action).unwrap();
+    for kind in ActionKind::ALL {
+        let action = kind.key();
         let m = mapping(action);
         for (name, patch) in &variants {
             let mut event = base.clone();
@@ -289,15 +282,8 @@ fn objects_written_in_the_mapping_agree() {
         ("products", json!({"price": 3})),
     ];
     let mut direct = 0;
-    for action in [
-        "logEvent",
-        "logEventV2",
-        "logPurchase",
-        "identifyUser",
-        "mapUser",
-        "groupIdentifyUser",
-    ] {
-        let kind = ActionKind::from_key(action).unwrap();
+    for kind in ActionKind::ALL {
+        let action = kind.key();
         for (field, object) in &objects {
             let mut sub = subscription_of(&json!({
                 "name": "x", "subscribe": "type = \"track\"", "partnerAction": action,
