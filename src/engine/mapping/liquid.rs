@@ -1405,6 +1405,18 @@ fn num(x: f64) -> JsValue {
     JsValue::Number(x)
 }
 
+/// One filter call as the filter families outside this file take it.
+#[derive(Clone, Copy)]
+struct FilterCall<'c> {
+    name: &'c str,
+    v: &'c JsValue,
+    args: &'c [JsValue],
+    /// Which arguments are the `nil` literal (LiquidJS' `NullDrop`).
+    nil_drops: &'c [bool],
+    /// The render's memory limit.
+    mem: &'c Memory,
+}
+
 fn apply_filter(
     name: &str,
     v: JsValue,
@@ -1415,10 +1427,14 @@ fn apply_filter(
     if DISABLED_FILTERS.contains(&name) {
         return Err(FilterError::Disabled);
     }
-    if let Some(result) = date::filter(name, &v, args, nil_drops, memory) {
-        return result;
-    }
-    if let Some(result) = extra::filter(name, &v, args, nil_drops, memory) {
+    let call = FilterCall {
+        name,
+        v: &v,
+        args,
+        nil_drops,
+        mem: memory,
+    };
+    if let Some(result) = date::filter(&call).or_else(|| extra::filter(&call)) {
         return result;
     }
     let a = |i: usize| args.get(i).cloned().unwrap_or_default();

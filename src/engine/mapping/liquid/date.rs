@@ -6,7 +6,7 @@
 //! Left unsupported rather than guessed: `"now"`/`"today"` (the engine has no clock) and time
 //! zones given by name other than `UTC` (that needs the IANA database).
 
-use super::{FilterError, Memory, js_number, to_str};
+use super::{FilterCall, FilterError, Memory, js_number, to_str};
 use crate::engine::js::number_to_string;
 use crate::engine::jsdate;
 use crate::engine::mapping::value::{JsValue, utf16_len};
@@ -14,14 +14,15 @@ use crate::engine::mapping::value::{JsValue, utf16_len};
 /// LiquidJS' default `dateFormat`.
 const DEFAULT_FORMAT: &str = "%A, %B %-e, %Y at %-l:%M %P %z";
 
-/// The date filters; `None` when `name` is not one of them.
-pub(super) fn filter(
-    name: &str,
-    v: &JsValue,
-    args: &[JsValue],
-    nil_drops: &[bool],
-    mem: &Memory,
-) -> Option<Result<JsValue, FilterError>> {
+/// The date filters; `None` when the call's name is not one of them.
+pub(super) fn filter(call: &FilterCall<'_>) -> Option<Result<JsValue, FilterError>> {
+    let FilterCall {
+        name,
+        v,
+        args,
+        nil_drops,
+        mem,
+    } = *call;
     let arg = |i: usize| args.get(i).unwrap_or(&JsValue::Undefined);
     Some(match name {
         "date" => {

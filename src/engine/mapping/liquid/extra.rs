@@ -5,8 +5,8 @@
 //! and `raw`.
 
 use super::{
-    FilterError, JsValue, Memory, encode_uri, encode_uri_component, equals, js_number, parse_var,
-    read_property, to_array, to_str, truthy,
+    FilterCall, FilterError, JsValue, Memory, encode_uri, encode_uri_component, equals, js_number,
+    parse_var, read_property, to_array, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
 use crate::engine::mapping::path::Got;
@@ -33,26 +33,19 @@ const NAMES: &[&str] = &[
     "raw",
 ];
 
-/// These filters; `None` when `name` is not one of them.
-pub(super) fn filter(
-    name: &str,
-    v: &JsValue,
-    args: &[JsValue],
-    nil_drops: &[bool],
-    mem: &Memory,
-) -> Option<Result<JsValue, FilterError>> {
-    NAMES
-        .contains(&name)
-        .then(|| apply(name, v, args, nil_drops, mem))
+/// These filters; `None` when the call's name is not one of them.
+pub(super) fn filter(call: &FilterCall<'_>) -> Option<Result<JsValue, FilterError>> {
+    NAMES.contains(&call.name).then(|| apply(call))
 }
 
-fn apply(
-    name: &str,
-    v: &JsValue,
-    args: &[JsValue],
-    nil_drops: &[bool],
-    mem: &Memory,
-) -> Result<JsValue, FilterError> {
+fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
+    let FilterCall {
+        name,
+        v,
+        args,
+        nil_drops,
+        mem,
+    } = *call;
     let arg = |i: usize| args.get(i).unwrap_or(&JsValue::Undefined);
     // Most of them read their input as text and charge its length to the memory limit.
     let charged = || -> Result<String, FilterError> {
