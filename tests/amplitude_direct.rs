@@ -132,6 +132,19 @@ fn coercions_cleanups_and_errors_agree() {
         ("null user id", json!({"userId": null})),
         ("empty user id", json!({"userId": ""})),
         ("number user id", json!({"userId": 42})),
+        // Members of the wrong JSON type for a schema that only states types.
+        ("object user id", json!({"userId": {"a": 1}})),
+        (
+            "boolean device id",
+            json!({"context": {"device": {"id": true}}}),
+        ),
+        ("array ip", json!({"context": {"ip": ["203.0.113.1"]}})),
+        ("null ip", json!({"context": {"ip": null}})),
+        ("empty ip", json!({"context": {"ip": ""}})),
+        (
+            "string library",
+            json!({"context": {"library": "analytics.js"}}),
+        ),
         ("no event name", json!({"event": null})),
         ("numeric string time", json!({"timestamp": "1717245296789"})),
         ("bad time", json!({"timestamp": "yesterday"})),

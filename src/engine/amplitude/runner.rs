@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::ActionError;
@@ -13,11 +12,10 @@ use super::definitions::DEFINITIONS_JSON;
 use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
-use crate::engine::mapping::path::Got;
 use crate::engine::mapping::schema::{
-    DirectValue, Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
+    Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
 };
-use crate::engine::mapping::{JsValue, MappingError, Member, PreparedMapping};
+use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
@@ -617,15 +615,30 @@ impl TriggerState {
 /// The JSON schema of each action (what the framework validates payloads against), built once
 /// from the definitions.
 pub fn schema_for(action: ActionKind) -> Option<&'static Schema> {
-    static SCHEMAS: OnceLock<Vec<(ActionKind, Schema)>> = OnceLock::new();
+    checked_schema(action).map(|c| &c.schema)
+}
+
+/// An action's schema with [`Schema::plain_types`] of each of its properties.
+struct CheckedSchema {
+    schema: Schema,
+    plain: Vec<Option<u8>>,
+}
+
+fn checked_schema(action: ActionKind) -> Option<&'static CheckedSchema> {
+    static SCHEMAS: OnceLock<Vec<(ActionKind, CheckedSchema)>> = OnceLock::new();
     let all = SCHEMAS.get_or_init(|| {
         let defs: Value = serde_json::from_str(DEFINITIONS_JSON).unwrap_or(Value::Null);
         ActionKind::ALL
             .iter()
             .filter_map(|a| {
-                Fields::for_action(&defs, a.key())
-                    .ok()
-                    .map(|f| (*a, f.to_schema()))
+                let schema = Fields::for_action(&defs, a.key()).ok()?.to_schema();
+                let plain = schema
+                    .properties
+                    .iter()
+                    .flatten()
+                    .map(|(_, s)| s.plain_types())
+                    .collect();
+                Some((*a, CheckedSchema { schema, plain }))
             })
             .collect()
     });
@@ -687,53 +700,12 @@ fn direct_payload_with<'a>(
     field_props: &[Option<usize>],
     event: &'a Value,
 ) -> Option<ActionPayload<'a>> {
-    let schema = schema_for(action)?;
-    let resolved = mapping.resolve_members(event)?;
-    let mut members = Vec::with_capacity(resolved.len());
-    for (field, k, member) in resolved {
-        let v = match member {
-            Member::Value(got) => DirectValue::Json(direct_json(got)?),
-            Member::Object(fields) => DirectValue::Fields(
-                fields
-                    .into_iter()
-                    .map(|(k, got)| Some((k, direct_json(got)?)))
-                    .collect::<Option<_>>()?,
-                Default::default(),
-            ),
-        };
-        members.push((k, *field_props.get(field)?, v));
-    }
-    if !process_direct(schema, &mut members) {
+    let checked = checked_schema(action)?;
+    let mut members = mapping.resolve_members(event, field_props)?;
+    if !process_direct(&checked.schema, &checked.plain, &mut members) {
         return None;
     }
     Some(ActionPayload::from_members(members))
-}
-
-/// A resolved value as JSON, borrowed when it was read from the event or the mapping (see
-/// [`plain_json`]).
-fn direct_json(got: Got<'_>) -> Option<Cow<'_, Value>> {
-    Some(match got {
-        Got::Json(v) => Cow::Borrowed(v),
-        Got::Js(v) => Cow::Owned(plain_json(v.clone())?),
-        Got::Owned(v) => Cow::Owned(plain_json(v)?),
-    })
-}
-
-/// A computed value as JSON when that conversion is all the general path would do to it:
-/// no `undefined` array element (the schema may drop those) and no NaN or infinity (the
-/// schema rejects those, JSON would make them `null`).
-fn plain_json(v: JsValue) -> Option<Value> {
-    fn plain(v: &JsValue) -> bool {
-        match v {
-            JsValue::Number(x) => x.is_finite(),
-            JsValue::Array(items) => items
-                .iter()
-                .all(|it| !matches!(it, JsValue::Undefined) && plain(it)),
-            JsValue::Object(obj) => obj.iter().all(|(_, v)| plain(v)),
-            _ => true,
-        }
-    }
-    if plain(&v) { v.into_json() } else { None }
 }
 
 /// Mapping resolution, then the framework's clean-up and schema validation: the payload

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::engine::js;
+use schema::DirectValue;
 
 pub use path::Payload;
 pub use quirks::{MappingQuirk, QuirkSet};
@@ -149,17 +150,6 @@ pub struct PreparedMapping {
 
 /// The parent of a first path segment in [`PreparedMapping`]'s trie.
 const ROOT: usize = usize::MAX;
-
-/// A member of the resolved root object (see [`PreparedMapping::resolve_members`]).
-#[derive(Debug, Clone)]
-pub enum Member<'a> {
-    /// The member's value.
-    Value(path::Got<'a>),
-    /// A plain object written out in the mapping (`{"behavior": "use_mapping", "mapping":
-    /// {"@path": …}}`): its members other than `undefined`, in order, each still borrowed
-    /// where the mapping only read it. Building the object would copy every one of them.
-    Object(Vec<(&'a str, path::Got<'a>)>),
-}
 
 /// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
 /// their keys split, and coalescing `@if`s; everything else runs through the general resolver
@@ -395,19 +385,24 @@ impl PreparedMapping {
         self.plan.resolve(data, &mut directives::Ctx::default())
     }
 
-    /// The members of the resolved object, each still borrowed from `data` where the mapping
-    /// only read it, `undefined` ones left out: what [`PreparedMapping::resolve`] returns
-    /// before `removeUndefined` and the copy into a [`JsValue`]. `None` when the mapping's root
-    /// is not a plain object or resolution fails (`resolve` then gives the same result or
-    /// error the slow way).
-    /// Each member comes with the index of its field in [`PreparedMapping::field_keys`].
+    /// The members of the resolved object as JSON, each still borrowed from `data` where the
+    /// mapping only read it, `undefined` ones left out: what [`PreparedMapping::resolve`]
+    /// returns before `removeUndefined` and the copy into a [`JsValue`]. Each comes with
+    /// `props[i]` for its field's index `i` in [`PreparedMapping::field_keys`]. `None` when the
+    /// mapping's root is not a plain object, resolution fails, `props` is shorter than the
+    /// fields, or a computed value is not plain JSON (see [`path::Got::into_plain_json`]): the
+    /// general way then gives the same result or error.
     pub fn resolve_members<'a>(
         &'a self,
         data: &'a Value,
-    ) -> Option<Vec<(usize, &'a str, Member<'a>)>> {
+        props: &[Option<usize>],
+    ) -> Option<Vec<(&'a str, Option<usize>, DirectValue<'a>)>> {
         let Plan::Object(fields) = &self.plan else {
             return None;
         };
+        if props.len() < fields.len() {
+            return None;
+        }
         directives::check_data(Payload::Json(data)).ok()?;
         // `get`'s walk, one step per prefix: a step from a falsy value gives that value.
         let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(self.trie.len());
@@ -431,8 +426,16 @@ impl PreparedMapping {
             Plan::Path(Some(_), _, node) => Some(slots[*node].clone()),
             _ => p.run(Payload::Json(data), Some(&slots), cx).ok(),
         };
-        let mut out = Vec::with_capacity(fields.len());
-        for (i, (k, p)) in fields.iter().enumerate() {
+        // Sized for the fields not already known to be `undefined`: a vector for all of them
+        // would take the allocator's slow path for large blocks.
+        let known_undefined = fields
+            .iter()
+            .filter(
+                |(_, p)| matches!(p, Plan::Path(Some(_), _, node) if slots[*node].is_undefined()),
+            )
+            .count();
+        let mut out = Vec::with_capacity(fields.len() - known_undefined);
+        for ((k, p), prop) in fields.iter().zip(props) {
             let member = match p {
                 // What `Plan::run` does with an object, minus copying the members into it.
                 Plan::Object(children) => {
@@ -440,20 +443,20 @@ impl PreparedMapping {
                     for (ck, cp) in children {
                         let got = run(cp, &mut cx)?;
                         if !got.is_undefined() {
-                            members.push((&**ck, got));
+                            members.push((&**ck, got.into_plain_json()?));
                         }
                     }
-                    Member::Object(members)
+                    DirectValue::Fields(members, Default::default())
                 }
                 _ => {
                     let got = run(p, &mut cx)?;
                     if got.is_undefined() {
                         continue;
                     }
-                    Member::Value(got)
+                    DirectValue::Json(got.into_plain_json()?)
                 }
             };
-            out.push((i, &**k, member));
+            out.push((&**k, *prop, member));
         }
         Some(out)
     }

@@ -40,6 +40,31 @@ impl<'a> From<Payload<'a>> for Got<'a> {
     }
 }
 
+impl<'a> Got<'a> {
+    /// The value as JSON when that conversion is all the general path would do to it:
+    /// borrowed when it was read from the event or the mapping; a computed value only when
+    /// it has no `undefined` array element (the schema may drop those) and no NaN or infinity
+    /// (the schema rejects those, JSON would make them `null`).
+    pub fn into_plain_json(self) -> Option<Cow<'a, Value>> {
+        fn plain(v: &JsValue) -> bool {
+            match v {
+                JsValue::Number(x) => x.is_finite(),
+                JsValue::Array(items) => items
+                    .iter()
+                    .all(|it| !matches!(it, JsValue::Undefined) && plain(it)),
+                JsValue::Object(obj) => obj.iter().all(|(_, v)| plain(v)),
+                _ => true,
+            }
+        }
+        let owned = |v: JsValue| if plain(&v) { v.into_json() } else { None };
+        Some(match self {
+            Got::Json(v) => Cow::Borrowed(v),
+            Got::Js(v) => Cow::Owned(owned(v.clone())?),
+            Got::Owned(v) => Cow::Owned(owned(v)?),
+        })
+    }
+}
+
 impl Got<'_> {
     /// `undefined`.
     pub const UNDEFINED: Got<'static> = Got::Owned(JsValue::Undefined);

@@ -242,6 +242,63 @@ impl Schema {
             .iter()
             .position(|(k, _)| k == key)
     }
+
+    /// The JSON types (as [`json_type_bit`]s) a value may have for the framework to leave it
+    /// as it is, when this schema says nothing else about it (no `enum`, `format`, lengths,
+    /// bounds, `items`, `properties` or `required`, and not `integer`): checking a value is
+    /// then only looking at its type. A value of another type is removed if it is `null`
+    /// and fails (or is wrapped or coerced) otherwise. `None` for any other schema.
+    pub fn plain_types(&self) -> Option<u8> {
+        let plain = self.enum_values.is_none()
+            && self.format.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+            && self.items.is_none()
+            && self.properties.is_none()
+            && self.required.is_empty()
+            && !self.types.contains(&JsonType::Integer);
+        if !plain {
+            return None;
+        }
+        if self.types.is_empty() {
+            return Some(u8::MAX);
+        }
+        Some(self.types.iter().fold(0, |mask, t| {
+            mask | match t {
+                JsonType::Null => JSON_NULL,
+                JsonType::Boolean => JSON_BOOL,
+                JsonType::Number => JSON_NUMBER,
+                JsonType::String => JSON_STRING,
+                JsonType::Array => JSON_ARRAY,
+                JsonType::Object => JSON_OBJECT,
+                JsonType::Integer => 0,
+            }
+        }))
+    }
+}
+
+const JSON_NULL: u8 = 1;
+const JSON_BOOL: u8 = 2;
+const JSON_NUMBER: u8 = 4;
+const JSON_STRING: u8 = 8;
+const JSON_ARRAY: u8 = 16;
+const JSON_OBJECT: u8 = 32;
+
+/// A value's JSON type as one bit of a [`Schema::plain_types`] mask (NaN and infinities,
+/// which are not numbers to ajv, have none).
+#[inline]
+pub fn json_type_bit(v: &Value) -> u8 {
+    match v {
+        Value::Null => JSON_NULL,
+        Value::Bool(_) => JSON_BOOL,
+        Value::Number(n) if js::json_number_to_f64(n).is_finite() => JSON_NUMBER,
+        Value::Number(_) => 0,
+        Value::String(_) => JSON_STRING,
+        Value::Array(_) => JSON_ARRAY,
+        Value::Object(_) => JSON_OBJECT,
+    }
 }
 
 /// One step of the location of a value being validated (kept borrowed until an issue needs
@@ -441,8 +498,11 @@ pub fn process_owned_non_finite(
 /// when a value would be cleaned inside, wrapped, coerced or fail validation (members are then
 /// unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
 /// values to `perform()` without copying them.
+/// `plain` holds [`Schema::plain_types`] of each of the schema's properties (computed once per
+/// schema by the caller): those members are checked by their type alone.
 pub fn process_direct(
     schema: &Schema,
+    plain: &[Option<u8>],
     members: &mut Vec<(&str, Option<usize>, DirectValue<'_>)>,
 ) -> bool {
     let Some(props) = schema.properties.as_deref() else {
@@ -476,6 +536,17 @@ pub fn process_direct(
                 };
             }
         };
+        if let Some(types) = index.and_then(|i| plain.get(i).copied().flatten()) {
+            if json_type_bit(v) & types != 0 {
+                // Kept as it is, unless it is an empty string at the root.
+                return !matches!(v, Value::String(s) if s.is_empty());
+            }
+            // `removeEmptyValues` takes a `null` the schema does not allow (and an empty
+            // string, at the root); anything else of the wrong type is ajv's to coerce or fail.
+            let removed = matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty());
+            ok &= removed;
+            return !removed;
+        }
         // removeEmptyValues: a member cleaned to undefined, or an empty string at the root.
         if prop.is_some_and(|p| cleans_away_json(v, p))
             || matches!(v, Value::String(s) if s.is_empty())
