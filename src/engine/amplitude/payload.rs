@@ -6,11 +6,9 @@
 //! freeing it all) was a third of the replay profile; the actions only look members up, so
 //! they read this instead and the map is made only when someone wants to see it.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value};
 
-use crate::engine::mapping::schema::DirectValue;
+use crate::engine::mapping::schema::{DirectValue, JsonRef};
 
 /// A payload: members in the order `perform()` sees them, no key twice.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +33,7 @@ fn view<'p>(v: &'p DirectValue<'_>) -> MemberRef<'p> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum MemberRef<'p> {
     Json(&'p Value),
-    Fields(&'p [(&'p str, Cow<'p, Value>)]),
+    Fields(&'p [(&'p str, JsonRef<'p>)]),
 }
 
 impl<'p> MemberRef<'p> {
@@ -86,7 +84,7 @@ impl<'a> ActionPayload<'a> {
         ActionPayload {
             members: map
                 .iter()
-                .map(|(k, v)| (k.as_str(), None, DirectValue::Json(Cow::Borrowed(v))))
+                .map(|(k, v)| (k.as_str(), None, DirectValue::Json(JsonRef::Borrowed(v))))
                 .collect(),
             non_finite: Vec::new(),
         }

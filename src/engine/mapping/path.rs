@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::quirks::{MappingQuirk, QuirkSet};
+use super::schema::JsonRef;
 use super::value::{JsValue, utf16_len, utf16_unit_at};
 use crate::engine::js;
 
@@ -45,7 +46,7 @@ impl<'a> Got<'a> {
     /// borrowed when it was read from the event or the mapping; a computed value only when
     /// it has no `undefined` array element (the schema may drop those) and no NaN or infinity
     /// (the schema rejects those, JSON would make them `null`).
-    pub fn into_plain_json(self) -> Option<Cow<'a, Value>> {
+    pub fn into_plain_json(self) -> Option<JsonRef<'a>> {
         fn plain(v: &JsValue) -> bool {
             match v {
                 JsValue::Number(x) => x.is_finite(),
@@ -58,9 +59,9 @@ impl<'a> Got<'a> {
         }
         let owned = |v: JsValue| if plain(&v) { v.into_json() } else { None };
         Some(match self {
-            Got::Json(v) => Cow::Borrowed(v),
-            Got::Js(v) => Cow::Owned(owned(v.clone())?),
-            Got::Owned(v) => Cow::Owned(owned(v)?),
+            Got::Json(v) => JsonRef::Borrowed(v),
+            Got::Js(v) => JsonRef::Owned(Box::new(owned(v.clone())?)),
+            Got::Owned(v) => JsonRef::Owned(Box::new(owned(v)?)),
         })
     }
 }

@@ -570,17 +570,34 @@ pub fn process_direct(
         .all(|r| members.iter().any(|(k, _, _)| *k == r.as_str()))
 }
 
+/// A JSON value borrowed where the mapping only read it, or made (boxed: payload members
+/// are moved and dropped by the dozen per event, and an inline `Value` would make every
+/// one of them five times the size of a borrow).
+#[derive(Debug, Clone)]
+pub enum JsonRef<'a> {
+    Borrowed(&'a Value),
+    Owned(Box<Value>),
+}
+
+impl std::ops::Deref for JsonRef<'_> {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        match self {
+            JsonRef::Borrowed(v) => v,
+            JsonRef::Owned(v) => v,
+        }
+    }
+}
+
 /// A root member's value for [`process_direct`].
 #[derive(Debug, Clone)]
 pub enum DirectValue<'a> {
-    /// A JSON value, borrowed where the mapping only read it.
-    Json(std::borrow::Cow<'a, Value>),
+    /// A JSON value.
+    Json(JsonRef<'a>),
     /// A plain object written out in the mapping, as its members in order (keys unique):
     /// made into one JSON value (kept in the cell) only when someone asks for it.
-    Fields(
-        Vec<(&'a str, std::borrow::Cow<'a, Value>)>,
-        std::cell::OnceCell<Value>,
-    ),
+    Fields(Vec<(&'a str, JsonRef<'a>)>, std::cell::OnceCell<Box<Value>>),
 }
 
 impl DirectValue<'_> {
@@ -588,13 +605,15 @@ impl DirectValue<'_> {
     pub fn value(&self) -> &Value {
         match self {
             DirectValue::Json(v) => v,
-            DirectValue::Fields(fields, json) => json.get_or_init(|| fields_to_json(fields)),
+            DirectValue::Fields(fields, json) => {
+                json.get_or_init(|| Box::new(fields_to_json(fields)))
+            }
         }
     }
 }
 
 /// The JSON object of [`DirectValue::Fields`]' members.
-pub fn fields_to_json(fields: &[(&str, std::borrow::Cow<'_, Value>)]) -> Value {
+pub fn fields_to_json(fields: &[(&str, JsonRef<'_>)]) -> Value {
     Value::Object(
         fields
             .iter()
@@ -604,7 +623,7 @@ pub fn fields_to_json(fields: &[(&str, std::borrow::Cow<'_, Value>)]) -> Value {
 }
 
 fn fields_iter<'f>(
-    fields: &'f [(&str, std::borrow::Cow<'_, Value>)],
+    fields: &'f [(&str, JsonRef<'_>)],
 ) -> impl Iterator<Item = (&'f str, &'f Value)> {
     fields.iter().map(|(k, v)| (*k, &**v))
 }

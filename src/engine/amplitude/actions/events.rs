@@ -131,7 +131,7 @@ pub(super) fn perform(
                     referrer_part(payload.get("referrer")),
                     traits_without_utm(props.get("user_properties")),
                 ]);
-                props.set("user_properties", V::Own(Value::Object(merged)));
+                props.set("user_properties", V::Own(Box::new(Value::Object(merged))));
             }
         }
     }

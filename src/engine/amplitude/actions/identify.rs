@@ -42,7 +42,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
             utm_part(payload.get("utm_properties")),
             referrer_part(payload.get("referrer")),
         ]);
-        props.set("user_properties", V::Own(Value::Object(merged)));
+        props.set("user_properties", V::Own(Box::new(Value::Object(merged))));
     }
     let ua = parsed_user_agent(payload);
     let mut ident = user_agent_prefix(payload, ua.as_deref());

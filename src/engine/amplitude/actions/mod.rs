@@ -325,7 +325,12 @@ fn referrer_part(referrer: Option<&Value>) -> Map<String, Value> {
 /// `omit(user_properties ?? {}, ['utm_properties', 'referrer'])`.
 fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
     let mut out = Map::new();
-    if let Some(V::Ref(Value::Object(m)) | V::Own(Value::Object(m))) = up {
+    let up = match up {
+        Some(V::Ref(v)) => Some(*v),
+        Some(V::Own(v)) => Some(&**v),
+        _ => None,
+    };
+    if let Some(Value::Object(m)) = up {
         for (k, v) in m {
             if k != "utm_properties" && k != "referrer" {
                 out.insert(k.clone(), v.clone());

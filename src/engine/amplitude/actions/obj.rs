@@ -7,15 +7,15 @@ use serde_json::Value;
 
 use crate::engine::amplitude::payload::MemberRef;
 use crate::engine::js;
-use crate::engine::mapping::schema::fields_to_json;
+use crate::engine::mapping::schema::{JsonRef, fields_to_json};
 
 /// One member value.
 #[derive(Debug, Clone)]
 pub(super) enum V<'a> {
     /// A value of the payload, borrowed.
     Ref(&'a Value),
-    /// A value made here.
-    Own(Value),
+    /// A value made here (boxed: it is rare, and every other variant is a third of its size).
+    Own(Box<Value>),
     /// A number made here (NaN and infinities are written as `null`, as JSON.stringify does).
     Num(f64),
     /// A string made here.
@@ -23,7 +23,7 @@ pub(super) enum V<'a> {
     /// An object made here from borrowed members.
     Obj(Obj<'a>),
     /// An object the mapping wrote out, as its members (see [`MemberRef::Fields`]).
-    Fields(&'a [(&'a str, Cow<'a, Value>)]),
+    Fields(&'a [(&'a str, JsonRef<'a>)]),
     /// `undefined`: the key keeps its position but is not written.
     Undefined,
 }
@@ -199,7 +199,7 @@ impl<'a> Obj<'a> {
         for (k, v) in &self.entries {
             let value = match v {
                 V::Ref(v) => (*v).clone(),
-                V::Own(v) => v.clone(),
+                V::Own(v) => (**v).clone(),
                 V::Num(n) => super::number(*n),
                 V::Str(s) => Value::String(s.to_string()),
                 V::Obj(o) => o.to_value(),
