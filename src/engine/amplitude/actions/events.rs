@@ -5,8 +5,7 @@ use serde_json::Value;
 use super::obj::{Obj, V};
 use super::{
     ActionKind, Performed, apply_platform, as_number, has_utm_or_referrer, json_request,
-    merge_user_properties, min_id_length, parsed_user_agent, referrer_part, traits_without_utm,
-    user_agent_prefix, utm_part,
+    min_id_length, parsed_user_agent, user_agent_prefix, user_properties_merged, utm_initial_keys,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::{ActionPayload, Members};
@@ -54,6 +53,8 @@ pub(super) fn perform(
     now_ms: f64,
 ) -> Performed {
     let mut notes = Vec::new();
+    // Keys the user-properties merge makes, declared before the object that borrows them.
+    let initial_keys: Vec<String>;
     let mut props = Obj::with_capacity(payload.len() + 4);
     let mut has_revenue = false;
     for (k, v) in payload.slots() {
@@ -126,12 +127,11 @@ pub(super) fn perform(
         }
         _ => {
             if has_utm_or_referrer(payload) {
-                let merged = merge_user_properties([
-                    utm_part(payload.get("utm_properties")),
-                    referrer_part(payload.get("referrer")),
-                    traits_without_utm(props.get("user_properties")),
-                ]);
-                props.set("user_properties", V::Own(Box::new(Value::Object(merged))));
+                initial_keys = utm_initial_keys(payload);
+                props.set(
+                    "user_properties",
+                    user_properties_merged(payload, false, &initial_keys),
+                );
             }
         }
     }

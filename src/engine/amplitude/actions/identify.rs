@@ -4,9 +4,8 @@ use serde_json::Value;
 
 use super::obj::{Obj, V};
 use super::{
-    Performed, apply_platform, form_request, has_utm_or_referrer, merge_user_properties,
-    min_id_length, options_text, parsed_user_agent, referrer_part, traits_without_utm,
-    user_agent_prefix, utm_part,
+    Performed, apply_platform, form_request, has_utm_or_referrer, min_id_length, options_text,
+    parsed_user_agent, user_agent_prefix, user_properties_merged, utm_initial_keys,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::ActionPayload;
@@ -26,6 +25,8 @@ const TAKEN_OUT: [&str; 8] = [
 
 pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
     let mut notes = Vec::new();
+    // Keys the user-properties merge makes, declared before the object that borrows them.
+    let initial_keys: Vec<String>;
     let mut props = Obj::with_capacity(payload.len() + 2);
     for (k, v) in payload.slots() {
         if !TAKEN_OUT.contains(&k) {
@@ -37,12 +38,11 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     }
     if has_utm_or_referrer(payload) {
         // Traits first here (unlike logEvent), so UTM / referrer values win.
-        let merged = merge_user_properties([
-            traits_without_utm(props.get("user_properties")),
-            utm_part(payload.get("utm_properties")),
-            referrer_part(payload.get("referrer")),
-        ]);
-        props.set("user_properties", V::Own(Box::new(Value::Object(merged))));
+        initial_keys = utm_initial_keys(payload);
+        props.set(
+            "user_properties",
+            user_properties_merged(payload, true, &initial_keys),
+        );
     }
     let ua = parsed_user_agent(payload);
     let mut ident = user_agent_prefix(payload, ua.as_deref());

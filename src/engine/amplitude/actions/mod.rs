@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use super::payload::ActionPayload;
+use super::payload::{ActionPayload, MemberRef};
 use super::quirks::QuirkNote;
 use super::settings::Settings;
 use super::useragent::ParsedUa;
@@ -323,13 +323,8 @@ fn referrer_part(referrer: Option<&Value>) -> Map<String, Value> {
 }
 
 /// `omit(user_properties ?? {}, ['utm_properties', 'referrer'])`.
-fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
+fn traits_without_utm(up: Option<&Value>) -> Map<String, Value> {
     let mut out = Map::new();
-    let up = match up {
-        Some(V::Ref(v)) => Some(*v),
-        Some(V::Own(v)) => Some(&**v),
-        _ => None,
-    };
     if let Some(Value::Object(m)) = up {
         for (k, v) in m {
             if k != "utm_properties" && k != "referrer" {
@@ -338,6 +333,164 @@ fn traits_without_utm(up: Option<&V<'_>>) -> Map<String, Value> {
         }
     }
     out
+}
+
+/// The UTM members as the merge reads them: `None` when `utm_properties` is falsy (no part),
+/// else its members in JavaScript order (none for a truthy non-object). `Err` for members
+/// written out in the mapping with index-like keys (the JSON-map merge orders those).
+fn utm_members<'p>(
+    payload: &'p ActionPayload<'_>,
+) -> Result<Option<Vec<(&'p str, &'p Value)>>, ()> {
+    Ok(match payload.get_ref("utm_properties") {
+        None => None,
+        Some(MemberRef::Json(Value::Object(m))) => Some(
+            js::ordered_keys(m)
+                .into_iter()
+                .map(|k| (k.as_str(), &m[k.as_str()]))
+                .collect(),
+        ),
+        Some(MemberRef::Json(v)) => super::time::truthy(v).then(Vec::new),
+        Some(MemberRef::Fields(f)) => {
+            if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) {
+                return Err(());
+            }
+            Some(f.iter().map(|(k, v)| (*k, &**v)).collect())
+        }
+    })
+}
+
+/// The `initial_<key>` names of the UTM members, for [`user_properties_merged`]: made before
+/// the request object that borrows them.
+fn utm_initial_keys(payload: &ActionPayload<'_>) -> Vec<String> {
+    match utm_members(payload) {
+        Ok(Some(members)) => members
+            .iter()
+            .map(|(k, _)| format!("initial_{k}"))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `user_properties` after `mergeUserProperties` of the traits (without UTM and referrer),
+/// the UTM part and the referrer part (`traits_first`: identifyUser's order; logEvent puts
+/// the traits last). Built as a request object borrowing the payload; the JSON-map merge
+/// ([`merge_user_properties`]) does the rare cases that need keys made on the way (a `$set`
+/// or `$setOnce` that is a string or an array spreads into index keys).
+fn user_properties_merged<'p>(
+    payload: &'p ActionPayload<'_>,
+    traits_first: bool,
+    initial_keys: &'p [String],
+) -> V<'p> {
+    let traits = payload.get("user_properties");
+    let referrer = payload.get("referrer");
+    let borrowed = (|| {
+        let utm = utm_members(payload).ok()?;
+        let traits_part = match traits {
+            Some(Value::Object(m)) => Obj {
+                entries: m
+                    .iter()
+                    .filter(|(k, _)| *k != "utm_properties" && *k != "referrer")
+                    .map(|(k, v)| (k.as_str(), V::Ref(v)))
+                    .collect(),
+            },
+            _ => Obj::default(),
+        };
+        let mut utm_part = Obj::default();
+        if let Some(members) = utm {
+            if members.len() != initial_keys.len() {
+                return None;
+            }
+            let set: Vec<_> = members.iter().map(|(k, v)| (*k, V::Ref(v))).collect();
+            let once = initial_keys
+                .iter()
+                .zip(&members)
+                .map(|(k, (_, v))| (k.as_str(), V::Ref(v)))
+                .collect();
+            utm_part.push("$set", V::Obj(Obj { entries: set }));
+            utm_part.push("$setOnce", V::Obj(Obj { entries: once }));
+        }
+        let mut referrer_part = Obj::default();
+        if let Some(r) = referrer.filter(|v| super::time::truthy(v)) {
+            let one = |k: &'p str| {
+                V::Obj(Obj {
+                    entries: vec![(k, V::Ref(r))],
+                })
+            };
+            referrer_part.push("$set", one("referrer"));
+            referrer_part.push("$setOnce", one("initial_referrer"));
+        }
+        merge_objs(if traits_first {
+            [traits_part, utm_part, referrer_part]
+        } else {
+            [utm_part, referrer_part, traits_part]
+        })
+    })();
+    match borrowed {
+        Some(merged) => V::Obj(merged),
+        None => {
+            let utm = utm_part(payload.get("utm_properties"));
+            let referrer = referrer_part(referrer);
+            let traits = traits_without_utm(traits);
+            let parts = if traits_first {
+                [traits, utm, referrer]
+            } else {
+                [utm, referrer, traits]
+            };
+            V::Own(Box::new(Value::Object(merge_user_properties(parts))))
+        }
+    }
+}
+
+/// [`merge_user_properties`] on request objects; `None` when a spread would make keys.
+fn merge_objs(parts: [Obj<'_>; 3]) -> Option<Obj<'_>> {
+    let mut acc = Obj::default();
+    for cur in parts {
+        let ops = ["$set", "$setOnce"].map(|key| {
+            let flag = acc.get(key).is_some_and(V::truthy) || cur.get(key).is_some_and(V::truthy);
+            (key, flag)
+        });
+        // The previous `$set`/`$setOnce`, taken out for the deep merge: the slot keeps its
+        // position (`undefined` unless `cur` has the key) and is overwritten below.
+        let prev = ops.map(|(key, flag)| if flag { acc.take(key) } else { None });
+        acc.absorb(cur);
+        for ((key, flag), prev) in ops.into_iter().zip(prev) {
+            if flag {
+                let mut merged = Obj::default();
+                spread_obj(&mut merged, prev)?;
+                spread_obj(&mut merged, acc.take(key))?;
+                acc.set(key, V::Obj(merged));
+            }
+        }
+    }
+    Some(acc)
+}
+
+/// [`spread`] into a request object; `None` for what spreads into index keys (strings and
+/// arrays that are not empty).
+fn spread_obj<'p>(out: &mut Obj<'p>, v: Option<V<'p>>) -> Option<()> {
+    match v {
+        Some(V::Ref(Value::Object(m))) if out.entries.is_empty() => {
+            // Nothing to search: a map's keys are unique.
+            out.entries = m.iter().map(|(k, v)| (k.as_str(), V::Ref(v))).collect();
+        }
+        Some(V::Ref(Value::Object(m))) => {
+            for (k, v) in m {
+                out.set(k, V::Ref(v));
+            }
+        }
+        Some(V::Obj(o)) => out.absorb(o),
+        Some(V::Fields(f)) => {
+            for (k, v) in f {
+                out.set(k, V::Ref(v));
+            }
+        }
+        Some(V::Ref(Value::String(s))) if !s.is_empty() => return None,
+        Some(V::Ref(Value::Array(a))) if !a.is_empty() => return None,
+        Some(V::Str(s)) if !s.is_empty() => return None,
+        Some(V::Own(_)) => return None,
+        _ => {}
+    }
+    Some(())
 }
 
 /// Whether UTM or referrer data asks for a user-properties merge:
@@ -406,6 +559,93 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p Pars
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The merge on request objects against the JSON-map merge it stands in for: every mix of
+    /// traits (with `$set`/`$setOnce` of each JSON type, index-like keys, the omitted keys),
+    /// UTM members (mapped objects with index-like keys, non-objects, falsy values) and
+    /// referrers, in both orders, writes the same JSON.
+    #[test]
+    fn user_properties_merge_on_objects_agrees_with_the_map_merge() {
+        let sets = [
+            json!(null),
+            json!({"a": 1, "1": "one"}),
+            json!({}),
+            json!("ab"),
+            json!(["x"]),
+            json!(7),
+            json!(""),
+            json!([]),
+        ];
+        let mut traits = vec![json!(null), json!("t"), json!({"name": "N", "0": 0})];
+        for set in &sets {
+            for once in [&sets[0], &sets[1], set] {
+                traits.push(json!({"z": 1, "$set": set, "referrer": "r", "utm_properties": {"q": 1}, "$setOnce": once, "10": "x"}));
+            }
+        }
+        let utms = [
+            None,
+            Some(json!({"utm_source": "s", "utm_medium": "m"})),
+            Some(json!({"b": 1, "2": 2, "a": null})),
+            Some(json!({})),
+            Some(json!("text")),
+            Some(json!(0)),
+        ];
+        let referrers = [
+            None,
+            Some(json!("https://r.example/")),
+            Some(json!("")),
+            Some(json!({"u": 1})),
+        ];
+        let mut borrowed_runs = 0;
+        for t in &traits {
+            for utm in &utms {
+                for r in &referrers {
+                    let mut m = Map::new();
+                    if !t.is_null() {
+                        m.insert("user_properties".into(), t.clone());
+                    }
+                    if let Some(u) = utm {
+                        m.insert("utm_properties".into(), u.clone());
+                    }
+                    if let Some(r) = r {
+                        m.insert("referrer".into(), r.clone());
+                    }
+                    let payload = ActionPayload::from_map(&m);
+                    for traits_first in [true, false] {
+                        let keys = utm_initial_keys(&payload);
+                        let got = user_properties_merged(&payload, traits_first, &keys);
+                        borrowed_runs += usize::from(matches!(got, V::Obj(_)));
+                        let parts = [
+                            traits_without_utm(payload.get("user_properties")),
+                            utm_part(payload.get("utm_properties")),
+                            referrer_part(payload.get("referrer")),
+                        ];
+                        let [tr, ut, re] = parts;
+                        let parts = if traits_first {
+                            [tr, ut, re]
+                        } else {
+                            [ut, re, tr]
+                        };
+                        let want = Value::Object(merge_user_properties(parts));
+                        let mut got_text = String::new();
+                        Obj {
+                            entries: vec![("up", got)],
+                        }
+                        .write(&mut got_text);
+                        let mut want_text = String::new();
+                        Obj {
+                            entries: vec![("up", V::Ref(&want))],
+                        }
+                        .write(&mut want_text);
+                        assert_eq!(got_text, want_text, "{t} {utm:?} {r:?} {traits_first}");
+                    }
+                }
+            }
+        }
+        // Most of them take the object merge (not the fallback).
+        assert!(borrowed_runs > 300, "{borrowed_runs}");
+    }
 
     #[test]
     fn platform_rewrites_first_match_only() {

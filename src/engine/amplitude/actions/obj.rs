@@ -147,6 +147,24 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The value of `key`, its slot left `undefined` (it keeps its position).
+    pub(super) fn take(&mut self, key: &str) -> Option<V<'a>> {
+        let slot = self.entries.iter_mut().find(|(k, _)| *k == key)?;
+        Some(std::mem::replace(&mut slot.1, V::Undefined))
+    }
+
+    /// `Object.assign(this, other)`, moving `other`'s members in.
+    pub(super) fn absorb(&mut self, other: Obj<'a>) {
+        if self.entries.is_empty() {
+            // Nothing to search: `other`'s keys are unique.
+            self.entries = other.entries;
+            return;
+        }
+        for (k, v) in other.entries {
+            self.set(k, v);
+        }
+    }
+
     /// `{...object}`: a view of every member of `m`.
     pub(super) fn spread_of(m: &'a serde_json::Map<String, Value>) -> Obj<'a> {
         Obj {
