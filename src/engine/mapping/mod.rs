@@ -421,10 +421,25 @@ impl PreparedMapping {
         }
         // The quirks are not reported from here: `cx` is only what `Plan::run` needs.
         let mut cx = directives::Ctx::default();
-        let run = |p: &'a Plan, cx: &mut directives::Ctx| match p {
+        // A field's value as JSON (`Some(None)`: `undefined`; `None`: the general way decides).
+        let json_of = |p: &'a Plan, cx: &mut directives::Ctx| match p {
             // Most fields: a path, already looked up.
-            Plan::Path(Some(_), _, node) => Some(slots[*node].clone()),
-            _ => p.run(Payload::Json(data), Some(&slots), cx).ok(),
+            Plan::Path(Some(_), _, node) => {
+                let got = &slots[*node];
+                if got.is_undefined() {
+                    Some(None)
+                } else {
+                    got.to_plain_json().map(Some)
+                }
+            }
+            _ => {
+                let got = p.run(Payload::Json(data), Some(&slots), cx).ok()?;
+                if got.is_undefined() {
+                    Some(None)
+                } else {
+                    got.into_plain_json().map(Some)
+                }
+            }
         };
         // Sized for the fields not already known to be `undefined`: a vector for all of them
         // would take the allocator's slow path for large blocks.
@@ -441,20 +456,16 @@ impl PreparedMapping {
                 Plan::Object(children) => {
                     let mut members = Vec::with_capacity(children.len());
                     for (ck, cp) in children {
-                        let got = run(cp, &mut cx)?;
-                        if !got.is_undefined() {
-                            members.push((&**ck, got.into_plain_json()?));
+                        if let Some(json) = json_of(cp, &mut cx)? {
+                            members.push((&**ck, json));
                         }
                     }
                     DirectValue::Fields(members, Default::default())
                 }
-                _ => {
-                    let got = run(p, &mut cx)?;
-                    if got.is_undefined() {
-                        continue;
-                    }
-                    DirectValue::Json(got.into_plain_json()?)
-                }
+                _ => match json_of(p, &mut cx)? {
+                    Some(json) => DirectValue::Json(json),
+                    None => continue,
+                },
             };
             out.push((&**k, *prop, member));
         }

@@ -47,23 +47,37 @@ impl<'a> Got<'a> {
     /// it has no `undefined` array element (the schema may drop those) and no NaN or infinity
     /// (the schema rejects those, JSON would make them `null`).
     pub fn into_plain_json(self) -> Option<JsonRef<'a>> {
-        fn plain(v: &JsValue) -> bool {
-            match v {
-                JsValue::Number(x) => x.is_finite(),
-                JsValue::Array(items) => items
-                    .iter()
-                    .all(|it| !matches!(it, JsValue::Undefined) && plain(it)),
-                JsValue::Object(obj) => obj.iter().all(|(_, v)| plain(v)),
-                _ => true,
-            }
-        }
-        let owned = |v: JsValue| if plain(&v) { v.into_json() } else { None };
         Some(match self {
             Got::Json(v) => JsonRef::Borrowed(v),
-            Got::Js(v) => JsonRef::Owned(Box::new(owned(v.clone())?)),
-            Got::Owned(v) => JsonRef::Owned(Box::new(owned(v)?)),
+            Got::Js(v) => JsonRef::Owned(Box::new(plain_json(v.clone())?)),
+            Got::Owned(v) => JsonRef::Owned(Box::new(plain_json(v)?)),
         })
     }
+
+    /// [`Got::into_plain_json`] of a value that stays where it is (a prepared mapping's
+    /// table of path prefixes): a borrowed one is not copied, nor is the `Got` itself.
+    pub fn to_plain_json(&self) -> Option<JsonRef<'a>> {
+        match self {
+            Got::Json(v) => Some(JsonRef::Borrowed(v)),
+            Got::Js(v) => Some(JsonRef::Owned(Box::new(plain_json((*v).clone())?))),
+            Got::Owned(v) => Some(JsonRef::Owned(Box::new(plain_json(v.clone())?))),
+        }
+    }
+}
+
+/// A computed value as JSON (see [`Got::into_plain_json`]).
+fn plain_json(v: JsValue) -> Option<Value> {
+    fn plain(v: &JsValue) -> bool {
+        match v {
+            JsValue::Number(x) => x.is_finite(),
+            JsValue::Array(items) => items
+                .iter()
+                .all(|it| !matches!(it, JsValue::Undefined) && plain(it)),
+            JsValue::Object(obj) => obj.iter().all(|(_, v)| plain(v)),
+            _ => true,
+        }
+    }
+    if plain(&v) { v.into_json() } else { None }
 }
 
 impl Got<'_> {
