@@ -263,19 +263,27 @@ pub fn plain_run_len(bytes: &[u8]) -> usize {
 }
 
 /// `JSON.stringify(string)`: quotes and escapes exactly as ECMAScript's QuoteJSONString.
+#[inline]
 pub fn write_json_string(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
     // Almost every string needs no escape (keys, ids, names): one branch-free pass over the
-    // bytes, then a single copy.
-    if !s
-        .bytes()
+    // bytes, then a single copy (small enough to inline where bodies are written).
+    if s.bytes()
         .fold(false, |any, b| any | NEEDS_ESCAPE[usize::from(b)])
     {
-        out.push_str(s);
-        out.push('"');
-        return;
+        return write_escaped_json_string(out, s);
     }
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+}
+
+/// [`write_json_string`] of a string with something to escape.
+#[cold]
+#[inline(never)]
+fn write_escaped_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
     // Runs of bytes needing no escape are copied whole; only `"`, backslash and control characters
     // (all ASCII, so never inside a multi-byte character) break a run.
     let bytes = s.as_bytes();
