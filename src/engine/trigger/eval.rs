@@ -459,6 +459,39 @@ pub fn eval_node(n: &Node, event: &Value) -> Result<bool, EvalError> {
     }
 }
 
+/// [`eval_group`] for the shape nearly every trigger has (`type = "track" and event !=
+/// "Order Completed"`): `=` and `!=` between a top-level field and a string, the field a
+/// string in the event. `None` as soon as anything else would be evaluated; the full
+/// evaluation then gives the same result (it is pure, so starting over changes nothing).
+pub fn eval_plain(g: &Group, event: &Value) -> Option<bool> {
+    let Value::Object(m) = event else {
+        return None;
+    };
+    for c in &g.children {
+        let Node::Condition(c) = c else {
+            return None;
+        };
+        let negate = match c.operator {
+            Operator::Eq => false,
+            Operator::Ne => true,
+            _ => return None,
+        };
+        let (Some(Expected::Str(expected)), None) = (&c.value, c.field.name()) else {
+            return None;
+        };
+        let Some(Value::String(actual)) = js::member(m, c.field.root()) else {
+            return None;
+        };
+        let hit = (actual == expected) != negate;
+        match g.operator {
+            GroupOp::And if !hit => return Some(false),
+            GroupOp::Or if hit => return Some(true),
+            _ => {}
+        }
+    }
+    Some(matches!(g.operator, GroupOp::And))
+}
+
 /// Evaluates a group.
 pub fn eval_group(g: &Group, event: &Value) -> Result<bool, EvalError> {
     match g.operator {
@@ -478,5 +511,71 @@ pub fn eval_group(g: &Group, event: &Value) -> Result<bool, EvalError> {
             }
             Ok(false)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The shortcut agrees with the full evaluation wherever it answers, and answers for the
+    /// presets' triggers on ordinary events.
+    #[test]
+    fn plain_triggers_evaluate_like_the_full_evaluation() {
+        let fields = ["type", "event", "name", "userId", "properties.type"];
+        let values = [
+            "\"track\"",
+            "\"Order Completed\"",
+            "\"\"",
+            "\"1\"",
+            "1",
+            "true",
+        ];
+        let mut triggers = Vec::new();
+        for f in fields {
+            for v in values {
+                for op in ["=", "!="] {
+                    triggers.push(format!("{f} {op} {v}"));
+                }
+            }
+        }
+        let singles = triggers.clone();
+        for (i, a) in singles.iter().enumerate() {
+            let b = &singles[(i * 7 + 3) % singles.len()];
+            triggers.push(format!("{a} and {b}"));
+            triggers.push(format!("{a} or {b}"));
+            triggers.push(format!("{a} and ({b} or type = \"page\")"));
+        }
+        triggers.push("type = \"track\" and event != \"Order Completed\"".into());
+        triggers.push("type = \"identify\" or type = \"page\" or properties.total > 5".into());
+        let events = [
+            json!({"type": "track", "event": "Order Completed", "userId": "1", "name": ""}),
+            json!({"type": "track", "event": "Viewed", "properties": {"type": "track"}}),
+            json!({"type": "page", "name": "Home"}),
+            json!({"type": 1, "event": null, "userId": 1}),
+            json!({"type": "track", "event": ["track"], "name": {"a": 1}}),
+            json!({"event": "constructor", "name": true}),
+            json!({}),
+            json!(null),
+            json!("track"),
+        ];
+        let mut answered = 0;
+        for t in &triggers {
+            let fql = crate::engine::trigger::parse(t).unwrap_or_else(|e| panic!("{t}: {e:?}"));
+            for e in &events {
+                if let Some(fast) = eval_plain(&fql.root, e) {
+                    answered += 1;
+                    let full = eval_group(&fql.root, e);
+                    assert_eq!(Ok(fast), full.map_err(|e| e.message), "{t} on {e}");
+                }
+            }
+        }
+        assert!(answered > 300, "{answered}");
+        let preset =
+            crate::engine::trigger::parse("type = \"track\" and event != \"Order Completed\"")
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(eval_plain(&preset.root, &events[1]), Some(true));
+        assert_eq!(eval_plain(&preset.root, &events[2]), Some(false));
     }
 }

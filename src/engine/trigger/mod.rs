@@ -133,6 +133,9 @@ impl Fql {
     /// `validate(ast, event)`, including the rare cases where the reference throws (an empty
     /// `()` group reached, a path such as `properties.\.` with no segment, a `null` event).
     pub fn evaluate(&self, event: &Value) -> Result<bool, EvalError> {
+        if let Some(matched) = eval::eval_plain(&self.root, event) {
+            return Ok(matched);
+        }
         eval::eval_group(&self.root, event)
     }
 
