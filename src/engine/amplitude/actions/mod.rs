@@ -559,6 +559,7 @@ fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p Pars
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::mapping::schema::{DirectValue, JsonRef};
     use serde_json::json;
 
     /// The merge on request objects against the JSON-map merge it stands in for: every mix of
@@ -611,10 +612,33 @@ mod tests {
                     if let Some(r) = r {
                         m.insert("referrer".into(), r.clone());
                     }
-                    let payload = ActionPayload::from_map(&m);
-                    for traits_first in [true, false] {
-                        let keys = utm_initial_keys(&payload);
-                        let got = user_properties_merged(&payload, traits_first, &keys);
+                    let mut payloads = vec![ActionPayload::from_map(&m)];
+                    // UTM members written out in the mapping, as the presets have them.
+                    if let Some(Value::Object(u)) = utm {
+                        let members = m
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = match v {
+                                    Value::Object(_) if k == "utm_properties" => {
+                                        DirectValue::Fields(
+                                            u.iter()
+                                                .map(|(k, v)| (k.as_str(), JsonRef::Borrowed(v)))
+                                                .collect(),
+                                            Default::default(),
+                                        )
+                                    }
+                                    v => DirectValue::Json(JsonRef::Borrowed(v)),
+                                };
+                                (k.as_str(), None, v)
+                            })
+                            .collect();
+                        payloads.push(ActionPayload::from_members(members));
+                    }
+                    for (payload, traits_first) in
+                        payloads.iter().flat_map(|p| [(p, true), (p, false)])
+                    {
+                        let keys = utm_initial_keys(payload);
+                        let got = user_properties_merged(payload, traits_first, &keys);
                         borrowed_runs += usize::from(matches!(got, V::Obj(_)));
                         let parts = [
                             traits_without_utm(payload.get("user_properties")),
