@@ -1417,6 +1417,13 @@ struct FilterCall<'c> {
     mem: &'c Memory,
 }
 
+impl<'c> FilterCall<'c> {
+    /// Argument `i`, `undefined` when absent.
+    fn arg(&self, i: usize) -> &'c JsValue {
+        self.args.get(i).unwrap_or(&JsValue::Undefined)
+    }
+}
+
 fn apply_filter(
     name: &str,
     v: JsValue,

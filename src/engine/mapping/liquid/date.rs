@@ -19,11 +19,10 @@ pub(super) fn filter(call: &FilterCall<'_>) -> Option<Result<JsValue, FilterErro
     let FilterCall {
         name,
         v,
-        args,
         nil_drops,
         mem,
+        ..
     } = *call;
-    let arg = |i: usize| args.get(i).unwrap_or(&JsValue::Undefined);
     Some(match name {
         "date" => {
             // The `nil` literal is LiquidJS' `NullDrop`, an object: as a time zone it is not
@@ -31,9 +30,9 @@ pub(super) fn filter(call: &FilterCall<'_>) -> Option<Result<JsValue, FilterErro
             let tz = if nil_drops.get(1).copied().unwrap_or(false) {
                 &JsValue::Number(0.0)
             } else {
-                arg(1)
+                call.arg(1)
             };
-            date(v, arg(0), tz, mem)
+            date(v, call.arg(0), tz, mem)
         }
         "date_to_xmlschema" => date(
             v,
@@ -46,7 +45,7 @@ pub(super) fn filter(call: &FilterCall<'_>) -> Option<Result<JsValue, FilterErro
         }),
         "date_to_string" | "date_to_long_string" => {
             let month = if name == "date_to_string" { "%b" } else { "%B" };
-            let (kind, style) = (arg(0), arg(1));
+            let (kind, style) = (call.arg(0), call.arg(1));
             with_date(v, &JsValue::Undefined, |d| {
                 let format = if matches!(kind, JsValue::String(k) if k == "ordinal") {
                     let day = d.fields().day;

@@ -42,11 +42,10 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
     let FilterCall {
         name,
         v,
-        args,
         nil_drops,
         mem,
+        ..
     } = *call;
-    let arg = |i: usize| args.get(i).unwrap_or(&JsValue::Undefined);
     // Most of them read their input as text and charge its length to the memory limit.
     let charged = || -> Result<String, FilterError> {
         let s = to_str(v);
@@ -57,7 +56,7 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
     match name {
         "sha256" => text(hex(&sha256(charged()?.as_bytes()))),
         "hmac_sha256" => {
-            let (s, key) = (to_str(v), to_str(arg(0)));
+            let (s, key) = (to_str(v), to_str(call.arg(0)));
             mem.charge((utf16_len(&s) + utf16_len(&key)) as f64)?;
             text(hex(&hmac_sha256(key.as_bytes(), s.as_bytes())))
         }
@@ -92,11 +91,19 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
                 .trim_matches(is_js_space)
                 .to_string(),
         ),
-        "number_of_words" => Ok(JsValue::Number(number_of_words(&charged()?, arg(0)) as f64)),
-        "slugify" => slugify(&to_str(v), arg(0), arg(1)),
+        "number_of_words" => Ok(JsValue::Number(
+            number_of_words(&charged()?, call.arg(0)) as f64
+        )),
+        "slugify" => slugify(&to_str(v), call.arg(0), call.arg(1)),
         "to_integer" => Ok(JsValue::Number(js_number(v))),
-        "sum" => sum(v, arg(0)),
-        "where" => where_filter(v, arg(0), args.get(1), nil_drops.get(1) == Some(&true), mem),
+        "sum" => sum(v, call.arg(0)),
+        "where" => where_filter(
+            v,
+            call.arg(0),
+            call.args.get(1),
+            nil_drops.get(1) == Some(&true),
+            mem,
+        ),
         "raw" => Ok(v.clone()),
         // push, unshift, pop, shift: a changed copy of `toArray(v)`.
         _ => {
@@ -104,8 +111,8 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
             let pushed = usize::from(name == "push");
             mem.charge((items.len() + pushed) as f64)?;
             match name {
-                "push" => items.push(arg(0).clone()),
-                "unshift" => items.insert(0, arg(0).clone()),
+                "push" => items.push(call.arg(0).clone()),
+                "unshift" => items.insert(0, call.arg(0).clone()),
                 "pop" => {
                     items.pop();
                 }
