@@ -47,11 +47,10 @@ impl<'a> Got<'a> {
     /// it has no `undefined` array element (the schema may drop those) and no NaN or infinity
     /// (the schema rejects those, JSON would make them `null`).
     pub fn into_plain_json(self) -> Option<JsonRef<'a>> {
-        Some(match self {
-            Got::Json(v) => JsonRef::Borrowed(v),
-            Got::Js(v) => JsonRef::Owned(Box::new(plain_json(v.clone())?)),
-            Got::Owned(v) => JsonRef::Owned(Box::new(plain_json(v)?)),
-        })
+        match self {
+            Got::Owned(v) => Some(JsonRef::Owned(Box::new(plain_json(v)?))),
+            borrowed => borrowed.to_plain_json(),
+        }
     }
 
     /// [`Got::into_plain_json`] of a value that stays where it is (a prepared mapping's

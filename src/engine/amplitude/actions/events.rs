@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::obj::{Obj, V};
 use super::{
-    ActionKind, Performed, apply_platform, as_number, has_utm_or_referrer, json_request,
-    min_id_length, parsed_user_agent, user_agent_prefix, user_properties_merged, utm_initial_keys,
+    ActionKind, Performed, UtmMembers, apply_platform, as_number, has_utm_or_referrer,
+    json_request, min_id_length, parsed_user_agent, user_agent_prefix, user_properties_merged,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::{ActionPayload, Members};
@@ -53,8 +53,9 @@ pub(super) fn perform(
     now_ms: f64,
 ) -> Performed {
     let mut notes = Vec::new();
-    // Keys the user-properties merge makes, declared before the object that borrows them.
-    let initial_keys: Vec<String>;
+    // What the user-properties merge reads and makes, declared before the object that
+    // borrows it.
+    let utm_members: UtmMembers<'_>;
     let mut props = Obj::with_capacity(payload.len() + 4);
     let mut has_revenue = false;
     for (k, v) in payload.slots() {
@@ -127,10 +128,10 @@ pub(super) fn perform(
         }
         _ => {
             if has_utm_or_referrer(payload) {
-                initial_keys = utm_initial_keys(payload);
+                utm_members = UtmMembers::of(payload);
                 props.set(
                     "user_properties",
-                    user_properties_merged(payload, false, &initial_keys),
+                    user_properties_merged(payload, false, &utm_members),
                 );
             }
         }

@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::obj::{Obj, V};
 use super::{
-    Performed, apply_platform, form_request, has_utm_or_referrer, min_id_length, options_text,
-    parsed_user_agent, user_agent_prefix, user_properties_merged, utm_initial_keys,
+    Performed, UtmMembers, apply_platform, form_request, has_utm_or_referrer, min_id_length,
+    options_text, parsed_user_agent, user_agent_prefix, user_properties_merged,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::ActionPayload;
@@ -25,8 +25,9 @@ const TAKEN_OUT: [&str; 8] = [
 
 pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Performed {
     let mut notes = Vec::new();
-    // Keys the user-properties merge makes, declared before the object that borrows them.
-    let initial_keys: Vec<String>;
+    // What the user-properties merge reads and makes, declared before the object that
+    // borrows it.
+    let utm_members: UtmMembers<'_>;
     let mut props = Obj::with_capacity(payload.len() + 2);
     for (k, v) in payload.slots() {
         if !TAKEN_OUT.contains(&k) {
@@ -38,10 +39,10 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     }
     if has_utm_or_referrer(payload) {
         // Traits first here (unlike logEvent), so UTM / referrer values win.
-        initial_keys = utm_initial_keys(payload);
+        utm_members = UtmMembers::of(payload);
         props.set(
             "user_properties",
-            user_properties_merged(payload, true, &initial_keys),
+            user_properties_merged(payload, true, &utm_members),
         );
     }
     let ua = parsed_user_agent(payload);

@@ -335,56 +335,71 @@ fn traits_without_utm(up: Option<&Value>) -> Map<String, Value> {
     out
 }
 
-/// The UTM members as the merge reads them: `None` when `utm_properties` is falsy (no part),
-/// else its members in JavaScript order (none for a truthy non-object). `Err` for members
-/// written out in the mapping with index-like keys (the JSON-map merge orders those).
-fn utm_members<'p>(
-    payload: &'p ActionPayload<'_>,
-) -> Result<Option<Vec<(&'p str, &'p Value)>>, ()> {
-    Ok(match payload.get_ref("utm_properties") {
-        None => None,
-        Some(MemberRef::Json(Value::Object(m))) => Some(
-            js::ordered_keys(m)
-                .into_iter()
-                .map(|k| (k.as_str(), &m[k.as_str()]))
-                .collect(),
-        ),
-        Some(MemberRef::Json(v)) => super::time::truthy(v).then(Vec::new),
-        Some(MemberRef::Fields(f)) => {
-            if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) {
-                return Err(());
-            }
-            Some(f.iter().map(|(k, v)| (*k, &**v)).collect())
-        }
-    })
+/// The UTM members as the merge reads them, with the `initial_<key>` names it makes for them:
+/// declared before the request object that borrows both.
+struct UtmMembers<'p> {
+    /// `None` when `utm_properties` is falsy (no part), else its members in JavaScript order
+    /// (none for a truthy non-object). `Err` for members written out in the mapping with
+    /// index-like keys (the JSON-map merge orders those).
+    members: Result<Option<Vec<(&'p str, &'p Value)>>, ()>,
+    initial_keys: Vec<String>,
 }
 
-/// The `initial_<key>` names of the UTM members, for [`user_properties_merged`]: made before
-/// the request object that borrows them.
-fn utm_initial_keys(payload: &ActionPayload<'_>) -> Vec<String> {
-    match utm_members(payload) {
-        Ok(Some(members)) => members
-            .iter()
-            .map(|(k, _)| format!("initial_{k}"))
-            .collect(),
-        _ => Vec::new(),
+impl<'p> UtmMembers<'p> {
+    fn of(payload: &'p ActionPayload<'_>) -> UtmMembers<'p> {
+        let members = match payload.get_ref("utm_properties") {
+            None => Ok(None),
+            Some(MemberRef::Json(Value::Object(m))) => Ok(Some(
+                js::ordered_keys(m)
+                    .into_iter()
+                    .map(|k| (k.as_str(), &m[k.as_str()]))
+                    .collect(),
+            )),
+            Some(MemberRef::Json(v)) => Ok(super::time::truthy(v).then(Vec::new)),
+            Some(MemberRef::Fields(f))
+                if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) =>
+            {
+                Err(())
+            }
+            Some(MemberRef::Fields(f)) => Ok(Some(f.iter().map(|(k, v)| (*k, &**v)).collect())),
+        };
+        let initial_keys = match &members {
+            Ok(Some(members)) => members
+                .iter()
+                .map(|(k, _)| format!("initial_{k}"))
+                .collect(),
+            _ => Vec::new(),
+        };
+        UtmMembers {
+            members,
+            initial_keys,
+        }
+    }
+}
+
+/// The traits, UTM and referrer parts in `mergeUserProperties`' order: identifyUser puts the
+/// traits first, logEvent last.
+fn merge_order<T>(traits_first: bool, [traits, utm, referrer]: [T; 3]) -> [T; 3] {
+    if traits_first {
+        [traits, utm, referrer]
+    } else {
+        [utm, referrer, traits]
     }
 }
 
 /// `user_properties` after `mergeUserProperties` of the traits (without UTM and referrer),
-/// the UTM part and the referrer part (`traits_first`: identifyUser's order; logEvent puts
-/// the traits last). Built as a request object borrowing the payload; the JSON-map merge
-/// ([`merge_user_properties`]) does the rare cases that need keys made on the way (a `$set`
-/// or `$setOnce` that is a string or an array spreads into index keys).
+/// the UTM part and the referrer part (see [`merge_order`]). Built as a request object
+/// borrowing the payload; the JSON-map merge ([`merge_user_properties`]) does the rare cases
+/// that need keys made on the way (a `$set` or `$setOnce` that is a string or an array
+/// spreads into index keys).
 fn user_properties_merged<'p>(
     payload: &'p ActionPayload<'_>,
     traits_first: bool,
-    initial_keys: &'p [String],
+    utm: &'p UtmMembers<'p>,
 ) -> V<'p> {
     let traits = payload.get("user_properties");
     let referrer = payload.get("referrer");
     let borrowed = (|| {
-        let utm = utm_members(payload).ok()?;
         let traits_part = match traits {
             Some(Value::Object(m)) => Obj {
                 entries: m
@@ -396,14 +411,12 @@ fn user_properties_merged<'p>(
             _ => Obj::default(),
         };
         let mut utm_part = Obj::default();
-        if let Some(members) = utm {
-            if members.len() != initial_keys.len() {
-                return None;
-            }
-            let set: Vec<_> = members.iter().map(|(k, v)| (*k, V::Ref(v))).collect();
-            let once = initial_keys
+        if let Some(members) = utm.members.as_ref().ok()? {
+            let set = members.iter().map(|(k, v)| (*k, V::Ref(v))).collect();
+            let once = utm
+                .initial_keys
                 .iter()
-                .zip(&members)
+                .zip(members)
                 .map(|(k, (_, v))| (k.as_str(), V::Ref(v)))
                 .collect();
             utm_part.push("$set", V::Obj(Obj { entries: set }));
@@ -419,24 +432,23 @@ fn user_properties_merged<'p>(
             referrer_part.push("$set", one("referrer"));
             referrer_part.push("$setOnce", one("initial_referrer"));
         }
-        merge_objs(if traits_first {
-            [traits_part, utm_part, referrer_part]
-        } else {
-            [utm_part, referrer_part, traits_part]
-        })
+        merge_objs(merge_order(
+            traits_first,
+            [traits_part, utm_part, referrer_part],
+        ))
     })();
     match borrowed {
         Some(merged) => V::Obj(merged),
         None => {
-            let utm = utm_part(payload.get("utm_properties"));
-            let referrer = referrer_part(referrer);
-            let traits = traits_without_utm(traits);
-            let parts = if traits_first {
-                [traits, utm, referrer]
-            } else {
-                [utm, referrer, traits]
-            };
-            V::Own(Box::new(Value::Object(merge_user_properties(parts))))
+            let parts = [
+                traits_without_utm(traits),
+                utm_part(payload.get("utm_properties")),
+                referrer_part(referrer),
+            ];
+            V::Own(Box::new(Value::Object(merge_user_properties(merge_order(
+                traits_first,
+                parts,
+            )))))
         }
     }
 }
@@ -637,21 +649,16 @@ mod tests {
                     for (payload, traits_first) in
                         payloads.iter().flat_map(|p| [(p, true), (p, false)])
                     {
-                        let keys = utm_initial_keys(payload);
-                        let got = user_properties_merged(payload, traits_first, &keys);
+                        let utm_members = UtmMembers::of(payload);
+                        let got = user_properties_merged(payload, traits_first, &utm_members);
                         borrowed_runs += usize::from(matches!(got, V::Obj(_)));
                         let parts = [
                             traits_without_utm(payload.get("user_properties")),
                             utm_part(payload.get("utm_properties")),
                             referrer_part(payload.get("referrer")),
                         ];
-                        let [tr, ut, re] = parts;
-                        let parts = if traits_first {
-                            [tr, ut, re]
-                        } else {
-                            [ut, re, tr]
-                        };
-                        let want = Value::Object(merge_user_properties(parts));
+                        let want =
+                            Value::Object(merge_user_properties(merge_order(traits_first, parts)));
                         let mut got_text = String::new();
                         Obj {
                             entries: vec![("up", got)],
