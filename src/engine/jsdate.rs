@@ -106,29 +106,27 @@ fn canonical_fields(b: &[u8]) -> Option<Fields> {
     {
         return None;
     }
-    #[inline(always)]
-    fn digits(b: &[u8]) -> Option<i32> {
-        b.iter().try_fold(0i32, |acc, &d| {
-            let x = d.wrapping_sub(b'0');
-            (x < 10).then(|| acc * 10 + i32::from(x))
-        })
-    }
-    let num = |from: usize, to: usize| digits(&b[from..to]);
-    let millisecond = match &b[19..b.len() - 1] {
-        [] => 0,
-        [b'.', digits @ ..] if !digits.is_empty() => {
-            // One to three digits: tenths, hundredths, thousandths.
-            num(20, b.len() - 1)? * [100, 10, 1][digits.len() - 1]
-        }
+    // Each digit's value, or 10 and more for any other byte: one test per field.
+    let d = |i: usize| i32::from(b[i].wrapping_sub(b'0'));
+    let two = |i: usize| {
+        let (hi, lo) = (d(i), d(i + 1));
+        (hi < 10 && lo < 10).then_some(hi * 10 + lo)
+    };
+    let millisecond = match b.len() {
+        20 => 0,
+        // One to three digits after the point: tenths, hundredths, thousandths.
+        22 if b[19] == b'.' && d(20) < 10 => d(20) * 100,
+        23 if b[19] == b'.' => two(20)? * 10,
+        24 if b[19] == b'.' && d(22) < 10 => two(20)? * 10 + d(22),
         _ => return None,
     };
     let fields = Fields {
-        year: num(0, 4)?,
-        month: num(5, 7)? - 1,
-        day: num(8, 10)?,
-        hour: num(11, 13)?,
-        minute: num(14, 16)?,
-        second: num(17, 19)?,
+        year: two(0)? * 100 + two(2)?,
+        month: two(5)? - 1,
+        day: two(8)?,
+        hour: two(11)?,
+        minute: two(14)?,
+        second: two(17)?,
         millisecond,
         utc_offset_s: Some(0),
     };
@@ -984,6 +982,18 @@ mod tests {
             let general = parse_fields(&s).map_or(f64::NAN, time_value);
             assert!(canonical_fields(s.as_bytes()).is_some(), "{s}");
             assert_eq!(parse(&s).to_bits(), general.to_bits(), "{s}");
+            // A byte next to the digits (`/`, `:`) or a space where a digit was: not the
+            // shape, and the general parser has the say.
+            let digit_at: Vec<usize> = s
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| b.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
+            let mut odd = s.clone().into_bytes();
+            odd[digit_at[next(digit_at.len() as u64) as usize]] = [b'/', b':', b' '][i % 3];
+            let odd = String::from_utf8(odd).unwrap();
+            assert!(canonical_fields(odd.as_bytes()).is_none(), "{odd}");
         }
     }
 
