@@ -22,7 +22,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::engine::js;
-use schema::DirectValue;
+use schema::{DirectValue, JsonRef};
 
 pub use path::Payload;
 pub use quirks::{MappingQuirk, QuirkSet};
@@ -357,6 +357,41 @@ impl Plan {
         })
     }
 
+    /// The entry of the table of path prefixes that this field's value is, as [`Plan::run`]
+    /// with the table gives it (quirks aside): a path; an `@if` of paths (the presets' ids);
+    /// an `@arrayPath` of a path to no array or object (most events have no products).
+    /// `Some(None)`: `undefined`; `None`: [`Plan::run`] has to work it out.
+    fn table_entry<'s, 'a>(&self, slots: &'s [path::Got<'a>]) -> Option<Option<&'s path::Got<'a>>> {
+        let slot = |p: &Plan| match p {
+            Plan::Path(Some(_), _, node) => Some(&slots[*node]),
+            _ => None,
+        };
+        match self {
+            Plan::Path(..) => slot(self).map(Some),
+            Plan::IfExists {
+                exists,
+                then,
+                then_is_exists,
+                otherwise,
+                ..
+            } => {
+                let found = slot(exists)?;
+                let chosen = match (found.is_nullish(), then.as_deref(), otherwise.as_deref()) {
+                    (false, Some(_), _) if *then_is_exists => return Some(Some(found)),
+                    (false, chosen, _) | (true, _, chosen) => chosen,
+                };
+                match chosen {
+                    None => Some(None),
+                    Some(p) => slot(p).map(Some),
+                }
+            }
+            Plan::ArrayPath { root, .. } => slot(root)
+                .filter(|r| !matches!(r.type_name(), "object" | "array"))
+                .map(Some),
+            _ => None,
+        }
+    }
+
     fn resolve(&self, data: &Value, cx: &mut directives::Ctx) -> Result<JsValue, MappingError> {
         directives::check_data(Payload::Json(data))?;
         let mut out = self.run(Payload::Json(data), None, cx)?.into_js();
@@ -462,9 +497,19 @@ impl PreparedMapping {
                     }
                     DirectValue::Fields(members, Default::default())
                 }
-                _ => match json_of(p, &mut cx)? {
-                    Some(json) => DirectValue::Json(json),
-                    None => continue,
+                Plan::Literal(v) => DirectValue::Json(JsonRef::Borrowed(v)),
+                // Written out here rather than through `json_of`: a call per field cost more
+                // than the work of most fields.
+                _ => match p.table_entry(&slots) {
+                    Some(Some(path::Got::Json(v))) => DirectValue::Json(JsonRef::Borrowed(v)),
+                    Some(Some(got)) if !got.is_undefined() => {
+                        DirectValue::Json(got.to_plain_json()?)
+                    }
+                    Some(_) => continue,
+                    None => match json_of(p, &mut cx)? {
+                        Some(json) => DirectValue::Json(json),
+                        None => continue,
+                    },
                 },
             };
             out.push((&**k, *prop, member));
