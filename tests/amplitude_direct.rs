@@ -325,7 +325,8 @@ fn objects_written_in_the_mapping_agree() {
 /// Fields answered straight from the table of looked-up paths (`@if` between paths, an
 /// `@arrayPath` whose root is no array or object) against the general resolution: every
 /// shape of `@if` (then = exists, no then, no else, a falsy else, a part that is not a path)
-/// over values of every kind, missing and falsy ones among them, in fields of several types.
+/// over values of every kind, missing and falsy ones among them, in fields of several types,
+/// as the field and inside an object written out in the mapping.
 #[test]
 fn fields_read_from_the_path_table_agree() {
     let values = [
@@ -354,6 +355,12 @@ fn fields_read_from_the_path_table_agree() {
         json!({"@arrayPath": ["$.properties.v"]}),
         json!({"@arrayPath": ["$.properties.w", {"price": {"@path": "a"}}]}),
     ];
+    // The same inside an object written out in the mapping.
+    let wrapped: Vec<Value> = fields
+        .iter()
+        .map(|f| json!({"k": f, "u": {"@path": "$.userId"}}))
+        .collect();
+    let fields: Vec<Value> = fields.into_iter().chain(wrapped).collect();
     let targets = [
         ("logEvent", "device_id"),
         ("logEvent", "event_properties"),

@@ -361,6 +361,7 @@ impl Plan {
     /// with the table gives it (quirks aside): a path; an `@if` of paths (the presets' ids);
     /// an `@arrayPath` of a path to no array or object (most events have no products).
     /// `Some(None)`: `undefined`; `None`: [`Plan::run`] has to work it out.
+    #[inline(always)]
     fn table_entry<'s, 'a>(&self, slots: &'s [path::Got<'a>]) -> Option<Option<&'s path::Got<'a>>> {
         let slot = |p: &Plan| match p {
             Plan::Path(Some(_), _, node) => Some(&slots[*node]),
@@ -456,24 +457,14 @@ impl PreparedMapping {
         }
         // The quirks are not reported from here: `cx` is only what `Plan::run` needs.
         let mut cx = directives::Ctx::default();
-        // A field's value as JSON (`Some(None)`: `undefined`; `None`: the general way decides).
-        let json_of = |p: &'a Plan, cx: &mut directives::Ctx| match p {
-            // Most fields: a path, already looked up.
-            Plan::Path(Some(_), _, node) => {
-                let got = &slots[*node];
-                if got.is_undefined() {
-                    Some(None)
-                } else {
-                    got.to_plain_json().map(Some)
-                }
-            }
-            _ => {
-                let got = p.run(Payload::Json(data), Some(&slots), cx).ok()?;
-                if got.is_undefined() {
-                    Some(None)
-                } else {
-                    got.into_plain_json().map(Some)
-                }
+        // A field's value as JSON (`Some(None)`: `undefined`; `None`: the general way decides),
+        // for the fields the path table does not answer.
+        let json_of = |p: &'a Plan, cx: &mut directives::Ctx| {
+            let got = p.run(Payload::Json(data), Some(&slots), cx).ok()?;
+            if got.is_undefined() {
+                Some(None)
+            } else {
+                got.into_plain_json().map(Some)
             }
         };
         // Sized for the fields not already known to be `undefined`: a vector for all of them
@@ -491,9 +482,16 @@ impl PreparedMapping {
                 Plan::Object(children) => {
                     let mut members = Vec::with_capacity(children.len());
                     for (ck, cp) in children {
-                        if let Some(json) = json_of(cp, &mut cx)? {
-                            members.push((&**ck, json));
-                        }
+                        let json = match cp.table_entry(&slots) {
+                            Some(Some(path::Got::Json(v))) => JsonRef::Borrowed(v),
+                            Some(Some(got)) if !got.is_undefined() => got.to_plain_json()?,
+                            Some(_) => continue,
+                            None => match json_of(cp, &mut cx)? {
+                                Some(json) => json,
+                                None => continue,
+                            },
+                        };
+                        members.push((&**ck, json));
                     }
                     DirectValue::Fields(members, Default::default())
                 }
