@@ -512,13 +512,29 @@ pub fn process_direct(
         return false;
     }
     let mut ok = true;
+    let prop_of = |index: &Option<usize>| index.and_then(|i| props.get(i)).map(|(_, s)| s);
     members.retain(|(_, index, v)| {
-        let prop = index.and_then(|i| props.get(i)).map(|(_, s)| s);
         let v: &Value = match v {
+            // Most members: a property that states only types, checked by one bit test.
+            DirectValue::Json(v)
+                if let Some(types) = index.and_then(|i| plain.get(i).copied().flatten()) =>
+            {
+                if json_type_bit(v) & types != 0 {
+                    // Kept as it is, unless it is an empty string at the root.
+                    return !matches!(&**v, Value::String(s) if s.is_empty());
+                }
+                // `removeEmptyValues` takes a `null` the schema does not allow (and an empty
+                // string, at the root); anything else of the wrong type is ajv's to coerce or
+                // fail.
+                let removed =
+                    matches!(&**v, Value::Null) || matches!(&**v, Value::String(s) if s.is_empty());
+                ok &= removed;
+                return !removed;
+            }
             DirectValue::Json(v) => v,
             DirectValue::Fields(fields, _) => {
                 // An object never cleans away; only its members are looked at.
-                return match prop {
+                return match prop_of(index) {
                     None => schema.additional_properties,
                     Some(p) => {
                         // A schema of `array` alone would wrap it; an `enum` compares it
@@ -536,17 +552,7 @@ pub fn process_direct(
                 };
             }
         };
-        if let Some(types) = index.and_then(|i| plain.get(i).copied().flatten()) {
-            if json_type_bit(v) & types != 0 {
-                // Kept as it is, unless it is an empty string at the root.
-                return !matches!(v, Value::String(s) if s.is_empty());
-            }
-            // `removeEmptyValues` takes a `null` the schema does not allow (and an empty
-            // string, at the root); anything else of the wrong type is ajv's to coerce or fail.
-            let removed = matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty());
-            ok &= removed;
-            return !removed;
-        }
+        let prop = prop_of(index);
         // removeEmptyValues: a member cleaned to undefined, or an empty string at the root.
         if prop.is_some_and(|p| cleans_away_json(v, p))
             || matches!(v, Value::String(s) if s.is_empty())
