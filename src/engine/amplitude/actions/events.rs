@@ -149,9 +149,8 @@ pub(super) fn perform(
         ));
     }
     let ua = parsed_user_agent(payload);
-    let mut main = user_agent_prefix(payload, ua.as_deref());
-    main.assign_from(&props);
-    if main.has("os_version") && !props.has("os_version") {
+    let prefix = user_agent_prefix(payload, ua.as_deref());
+    if props.get("os_version").is_none() && prefix.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,
             0,
@@ -163,6 +162,9 @@ pub(super) fn perform(
         Some(Value::Array(items)) if action == ActionKind::LogPurchase => items,
         _ => &[],
     };
+    // The product events start from the members (a copy: they are moved into the event).
+    let product_base = (!products.is_empty()).then(|| props.clone());
+    let mut main = prefix.spread(props);
     let per_product = payload.get("trackRevenuePerProduct").is_some_and(truthy);
     if action == ActionKind::LogPurchase && (!per_product || products.is_empty()) {
         add_revenue(&mut main, payload, &mut notes);
@@ -181,9 +183,10 @@ pub(super) fn perform(
     crate::engine::js::write_json_string(&mut body, &settings.api_key);
     body.push_str(",\"events\":[");
     main.write(&mut body);
-    let insert_id = props.get("insert_id").filter(|v| v.truthy());
+    let product_base = product_base.unwrap_or_default();
+    let insert_id = product_base.get("insert_id").filter(|v| v.truthy());
     for (i, product) in products.iter().enumerate() {
-        let mut ev = props.view();
+        let mut ev = product_base.view();
         if per_product && let Value::Object(p) = product {
             add_revenue(&mut ev, p, &mut notes);
         }

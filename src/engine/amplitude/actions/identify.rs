@@ -46,15 +46,15 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
         );
     }
     let ua = parsed_user_agent(payload);
-    let mut ident = user_agent_prefix(payload, ua.as_deref());
-    ident.assign_from(&props);
-    if ident.has("os_version") && !props.has("os_version") {
+    let prefix = user_agent_prefix(payload, ua.as_deref());
+    if props.get("os_version").is_none() && prefix.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,
             0,
             None,
         ));
     }
+    let mut ident = prefix.spread(props);
     ident.set("library", V::Str("segment".into()));
     if let Some(Value::String(lib)) = payload.get("library")
         && lib != "segment"

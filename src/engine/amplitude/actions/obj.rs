@@ -121,30 +121,25 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// `Object.assign(this, other)` for an `other` whose keys are unique: only the members
-    /// present before can share a key with it, so only those are searched (a linear `set`
-    /// per member made the merge quadratic in the payload's size).
-    pub(super) fn assign_from<'b: 'a>(&mut self, other: &'b Obj<'_>) {
-        let before = self.entries.len();
-        // The lengths of the keys present before (modulo 64): a key of another length
-        // cannot be one of them, which spares most of the searching.
-        let lengths = self
+    /// `{...self, ...other}` when neither is needed afterwards: `other`'s members are moved,
+    /// not copied (those whose key `self` has go to its place; an `undefined` is left behind,
+    /// which is never written and never found first).
+    pub(super) fn spread(self, mut other: Obj<'a>) -> Obj<'a> {
+        let lengths = other
             .entries
             .iter()
             .fold(0u64, |m, (k, _)| m | 1 << (k.len() % 64));
-        for (k, v) in &other.entries {
-            let slot = if lengths & 1 << (k.len() % 64) == 0 {
-                None
+        let mut out = Obj::with_capacity(self.entries.len() + other.entries.len() + 6);
+        for (k, v) in self.entries {
+            let v = if lengths & 1 << (k.len() % 64) == 0 {
+                v
             } else {
-                self.entries[..before]
-                    .iter_mut()
-                    .find(|(mine, _)| mine == k)
+                other.take(k).unwrap_or(v)
             };
-            match slot {
-                Some(slot) => slot.1 = v.view(),
-                None => self.entries.push((k, v.view())),
-            }
+            out.entries.push((k, v));
         }
+        out.entries.append(&mut other.entries);
+        out
     }
 
     /// The value of `key`, its slot left `undefined` (it keeps its position).
