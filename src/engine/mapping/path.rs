@@ -349,10 +349,24 @@ pub fn get_split<'a>(
     keys: Option<&[Box<str>]>,
     quirks: &mut QuirkSet,
 ) -> Got<'a> {
-    let Some(keys) = keys else {
+    let Some(mut keys) = keys else {
         return root.into();
     };
-    let mut cur: Got<'a> = root.into();
+    let mut cur: Got<'a> = match root {
+        // Through objects of the event (the usual walk) by reference, no value moved per step.
+        Payload::Json(mut v) => loop {
+            match (v, keys.split_first()) {
+                (_, None) => return Got::Json(v),
+                (Value::Object(m), Some((key, rest))) => match js::member(m, key) {
+                    Some(next) => (v, keys) = (next, rest),
+                    // Every later step from `undefined` gives `undefined`.
+                    None => return Got::UNDEFINED,
+                },
+                _ => break Got::Json(v),
+            }
+        },
+        Payload::Js(v) => Got::Js(v),
+    };
     for key in keys {
         if !cur.truthy() {
             if !cur.is_undefined() {
