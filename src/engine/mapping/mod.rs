@@ -448,10 +448,12 @@ impl PreparedMapping {
                 ROOT => &root,
                 p => &slots[p],
             };
-            let next = if cur.truthy() {
-                path::property_of(cur, key)
-            } else {
-                cur.clone()
+            let next = match cur {
+                _ if cur.truthy() => path::property_of(cur, key),
+                // Most falsy steps are from `undefined` (a missing parent): no clone needed.
+                path::Got::Json(v) => path::Got::Json(v),
+                _ if cur.is_undefined() => path::Got::UNDEFINED,
+                _ => cur.clone(),
             };
             slots.push(next);
         }
