@@ -232,7 +232,11 @@ pub fn write_json(out: &mut String, value: &Value) {
                     }
                     write_json_string(out, k);
                     out.push(':');
-                    write_json(out, v);
+                    match v {
+                        // Most members: strings, written here rather than through a call.
+                        Value::String(s) => write_json_string(out, s),
+                        v => write_json(out, v),
+                    }
                 }
             }
             out.push('}');

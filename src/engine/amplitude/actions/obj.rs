@@ -64,6 +64,8 @@ impl<'a> V<'a> {
 
     fn write(&self, out: &mut String) {
         match self {
+            // Most members: a string of the event, written here rather than through a call.
+            V::Ref(Value::String(s)) => js::write_json_string(out, s),
             V::Ref(v) => js::write_json(out, v),
             V::Own(v) => js::write_json(out, v),
             V::Num(n) if n.is_finite() => js::write_number(out, *n),
