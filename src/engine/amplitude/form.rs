@@ -12,54 +12,67 @@ static KEEP: [bool; 256] = {
     t
 };
 
-/// `%XX` (upper-case hex) of each byte.
-static ESCAPE: [[u8; 3]; 256] = {
+/// `%00%01…%FF`: the escape of byte `b` is `PERCENT[3 * b..3 * b + 3]`.
+const PERCENT: &str = {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut t = [[0u8; 3]; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = [b'%', HEX[b >> 4], HEX[b & 15]];
-        b += 1;
+    const BYTES: [u8; 768] = {
+        let mut t = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            t[3 * b] = b'%';
+            t[3 * b + 1] = HEX[b >> 4];
+            t[3 * b + 2] = HEX[b & 15];
+            b += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("the escape table is ASCII"),
     }
-    t
 };
 
 /// Appends `s` form-encoded: UTF-8, space → `+`, only `A-Z a-z 0-9 * - . _` left as they are,
-/// everything else `%XX` with upper-case hex. The output is ASCII.
-fn encode_into(out: &mut Vec<u8>, s: &str) {
+/// everything else `%XX` with upper-case hex.
+pub fn encode_into(out: &mut String, s: &str) {
     // Identification bodies are JSON text, a third of it punctuation (three bytes each).
     out.reserve(s.len() * 2);
     let bytes = s.as_bytes();
-    // Runs of bytes kept as they are are copied whole; escapes are fixed three-byte copies.
+    // Runs of bytes kept as they are are copied whole. A run is ASCII, so it starts and ends
+    // on character boundaries (an escaped multi-byte character leaves no run inside it).
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if KEEP[usize::from(b)] {
             continue;
         }
-        out.extend_from_slice(&bytes[start..i]);
+        if start < i {
+            out.push_str(&s[start..i]);
+        }
         if b == b' ' {
-            out.push(b'+');
+            out.push('+');
         } else {
-            out.extend_from_slice(&ESCAPE[usize::from(b)]);
+            let at = 3 * usize::from(b);
+            out.push_str(&PERCENT[at..at + 3]);
         }
         start = i + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
+    if start < bytes.len() {
+        out.push_str(&s[start..]);
+    }
 }
 
 /// `new URLSearchParams(pairs).toString()`.
 pub fn encode(pairs: &[(&str, &str)]) -> String {
-    let mut out = Vec::new();
+    let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
-            out.push(b'&');
+            out.push('&');
         }
         encode_into(&mut out, k);
-        out.push(b'=');
+        out.push('=');
         encode_into(&mut out, v);
     }
-    // Only ASCII was written: this check never fails (and reads ASCII a word at a time).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out
 }
 
 /// The content type node-fetch sets for a `URLSearchParams` body.
@@ -128,7 +141,8 @@ mod tests {
             texts.push(t);
         }
         for t in &texts {
-            let got = encode(&[("x", t)]);
+            let mut got = String::from("x=");
+            encode_into(&mut got, t);
             assert_eq!(got[2..], encode_bytewise(t), "{t:?}");
         }
     }
