@@ -682,8 +682,15 @@ fn ajv_unchanged(schema: &Schema, v: &Value) -> bool {
         return false;
     }
     if let Some(allowed) = &schema.enum_values {
-        let js = JsValue::from_json(v);
-        if !allowed.iter().any(|a| js_deep_equal(&js, a)) {
+        let listed = match v {
+            // Most enums are of strings: compared as they are, without a copy.
+            Value::String(s) => allowed.iter().any(|a| a.as_str() == Some(s)),
+            _ => {
+                let js = JsValue::from_json(v);
+                allowed.iter().any(|a| js_deep_equal(&js, a))
+            }
+        };
+        if !listed {
             return false;
         }
     }
