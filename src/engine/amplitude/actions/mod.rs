@@ -534,7 +534,8 @@ fn parsed_user_agent(payload: &ActionPayload<'_>) -> Option<Rc<ParsedUa>> {
 /// payload key of the same name lands there; such members are kept as [`V::Undefined`].
 /// `parsed` is [`parsed_user_agent`]'s answer for `payload`.
 fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p ParsedUa>) -> Obj<'p> {
-    let mut out = Obj::with_capacity(payload.len() + 8);
+    // At most six members (the caller spreads the payload after them).
+    let mut out = Obj::with_capacity(6);
     let ua = payload.get("userAgent");
     if let Some(parsed) = parsed {
         let data = payload.get_ref("userAgentData");
