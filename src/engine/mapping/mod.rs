@@ -401,6 +401,17 @@ impl Plan {
     }
 }
 
+/// A table entry (`None`: `undefined`) as a member's JSON: `Some(None)` for `undefined`, `None`
+/// when it is not plain JSON (the general way decides).
+#[inline(always)]
+fn entry_json<'a>(got: Option<&path::Got<'a>>) -> Option<Option<JsonRef<'a>>> {
+    match got {
+        Some(path::Got::Json(v)) => Some(Some(JsonRef::Borrowed(v))),
+        Some(got) if !got.is_undefined() => got.to_plain_json().map(Some),
+        _ => Some(None),
+    }
+}
+
 impl PreparedMapping {
     /// Validates `mapping` (and applies the root-directive rewrite).
     pub fn new(mapping: &Value) -> Result<PreparedMapping, MappingError> {
@@ -485,32 +496,28 @@ impl PreparedMapping {
                     let mut members = Vec::with_capacity(children.len());
                     for (ck, cp) in children {
                         let json = match cp.table_entry(&slots) {
-                            Some(Some(path::Got::Json(v))) => JsonRef::Borrowed(v),
-                            Some(Some(got)) if !got.is_undefined() => got.to_plain_json()?,
-                            Some(_) => continue,
-                            None => match json_of(cp, &mut cx)? {
-                                Some(json) => json,
-                                None => continue,
-                            },
+                            Some(got) => entry_json(got)?,
+                            None => json_of(cp, &mut cx)?,
                         };
-                        members.push((&**ck, json));
+                        if let Some(json) = json {
+                            members.push((&**ck, json));
+                        }
                     }
                     DirectValue::Fields(members, Default::default())
                 }
                 Plan::Literal(v) => DirectValue::Json(JsonRef::Borrowed(v)),
-                // Written out here rather than through `json_of`: a call per field cost more
-                // than the work of most fields.
-                _ => match p.table_entry(&slots) {
-                    Some(Some(path::Got::Json(v))) => DirectValue::Json(JsonRef::Borrowed(v)),
-                    Some(Some(got)) if !got.is_undefined() => {
-                        DirectValue::Json(got.to_plain_json()?)
-                    }
-                    Some(_) => continue,
-                    None => match json_of(p, &mut cx)? {
+                // The table first, outside `json_of`: a call per field cost more than the work
+                // of most fields.
+                _ => {
+                    let json = match p.table_entry(&slots) {
+                        Some(got) => entry_json(got)?,
+                        None => json_of(p, &mut cx)?,
+                    };
+                    match json {
                         Some(json) => DirectValue::Json(json),
                         None => continue,
-                    },
-                },
+                    }
+                }
             };
             out.push((&**k, *prop, member));
         }
