@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::engine::amplitude::payload::MemberRef;
-use crate::engine::js;
+use crate::engine::js::{self, JsonSink, WriteJson};
 use crate::engine::mapping::schema::{JsonRef, fields_to_json};
 
 /// One member value.
@@ -62,31 +62,31 @@ impl<'a> V<'a> {
         }
     }
 
-    fn write(&self, out: &mut String) {
+    fn write_to<S: JsonSink + ?Sized>(&self, out: &mut S) {
         match self {
             // Most members: a string of the event, written here rather than through a call.
-            V::Ref(Value::String(s)) => js::write_json_string(out, s),
+            V::Ref(Value::String(s)) => out.string(s),
             V::Ref(v) => js::write_json(out, v),
             V::Own(v) => js::write_json(out, v),
-            V::Num(n) if n.is_finite() => js::write_number(out, *n),
-            V::Num(_) => out.push_str("null"),
-            V::Str(s) => js::write_json_string(out, s),
-            V::Obj(o) => o.write(out),
+            V::Num(n) if n.is_finite() => js::write_number(out.text(), *n),
+            V::Num(_) => out.text().push_str("null"),
+            V::Str(s) => out.string(s),
+            V::Obj(o) => o.write_to(out),
             V::Fields(f) if f.iter().any(|(k, _)| js::is_array_index(k).is_some()) => {
                 // Index-like keys come first in JavaScript; the general writer orders them.
                 js::write_json(out, &fields_to_json(f))
             }
             V::Fields(f) => {
-                out.push('{');
+                out.text().push('{');
                 for (i, (k, v)) in f.iter().enumerate() {
                     if i > 0 {
-                        out.push(',');
+                        out.text().push(',');
                     }
-                    js::write_json_string(out, k);
-                    out.push(':');
+                    out.string(k);
+                    out.text().push(':');
                     js::write_json(out, v);
                 }
-                out.push('}');
+                out.text().push('}');
             }
             V::Undefined => {}
         }
@@ -183,29 +183,7 @@ impl<'a> Obj<'a> {
 
     /// `JSON.stringify(obj)` appended to `out`.
     pub(super) fn write(&self, out: &mut String) {
-        if self
-            .entries
-            .iter()
-            .any(|(k, _)| js::is_array_index(k).is_some())
-        {
-            // Index-like keys come first in JavaScript; let the general writer order them.
-            return js::write_json(out, &self.to_value());
-        }
-        out.push('{');
-        let mut first = true;
-        for (k, v) in &self.entries {
-            if matches!(v, V::Undefined) {
-                continue;
-            }
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            js::write_json_string(out, k);
-            out.push(':');
-            v.write(out);
-        }
-        out.push('}');
+        js::write_escaping_once(out, self)
     }
 
     /// The object as a JSON value (undefined members left out).
@@ -224,5 +202,33 @@ impl<'a> Obj<'a> {
             m.insert(k.to_string(), value);
         }
         Value::Object(m)
+    }
+}
+
+impl WriteJson for Obj<'_> {
+    fn write_to<S: JsonSink + ?Sized>(&self, out: &mut S) {
+        if self
+            .entries
+            .iter()
+            .any(|(k, _)| js::is_array_index(k).is_some())
+        {
+            // Index-like keys come first in JavaScript; let the general writer order them.
+            return js::write_json(out, &self.to_value());
+        }
+        out.text().push('{');
+        let mut first = true;
+        for (k, v) in &self.entries {
+            if matches!(v, V::Undefined) {
+                continue;
+            }
+            if !first {
+                out.text().push(',');
+            }
+            first = false;
+            out.string(k);
+            out.text().push(':');
+            v.write_to(out);
+        }
+        out.text().push('}');
     }
 }
