@@ -330,11 +330,6 @@ fn objects_written_in_the_mapping_agree() {
 #[test]
 fn fields_read_from_the_path_table_agree() {
     let values = [
-        None,
-        Some(json!(null)),
-        Some(json!("")),
-        Some(json!(0)),
-        Some(json!(false)),
         Some(json!("id-1")),
         Some(json!(12.5)),
         Some(json!({})),
@@ -342,6 +337,7 @@ fn fields_read_from_the_path_table_agree() {
         Some(json!([])),
         Some(json!([1, {"a": 2}])),
     ];
+    let values: Vec<Option<Value>> = missing_or_falsy().into_iter().chain(values).collect();
     let p = |path: &str| json!({ "@path": path });
     let fields = [
         json!({"@if": {"exists": p("$.properties.v"), "then": p("$.properties.v"), "else": p("$.properties.w")}}),
@@ -404,4 +400,70 @@ fn fields_read_from_the_path_table_agree() {
     }
     // Many of these go the general way (a wrong type for the field); enough do not.
     assert!(direct > checked / 4, "direct {direct} of {checked}");
+}
+
+/// Paths that share a parent (`context`, `context.c`) are looked up from the parent's members
+/// at once when the parent is an object, one child at a time otherwise: both agree with the
+/// general resolution whatever the parent holds (missing, falsy, a string or an array with
+/// `length` and index children, objects small and large, keys present or not).
+#[test]
+fn sibling_paths_looked_up_together_agree() {
+    let p = |path: &str| json!({ "@path": path });
+    let fields = json!({
+        "a": p("$.context.a"), "b": p("$.context.b"), "len": p("$.context.length"),
+        "zero": p("$.context.0"), "cd": p("$.context.c.d"), "ce": p("$.context.c.e"),
+        "cl": p("$.context.c.length"), "missing": p("$.context.nope"), "ip": p("$.context.ip")
+    });
+    let mut large = Map::new();
+    for i in 0..40 {
+        large.insert(format!("k{i}"), json!(i));
+    }
+    large.insert("b".into(), json!("late b"));
+    large.insert("ip".into(), json!("10.0.0.1"));
+    let contexts = [
+        Some(json!("abc")),
+        Some(json!([1, 2])),
+        Some(json!(["x", {"d": 1}])),
+        Some(json!({})),
+        Some(json!({"a": 1, "b": "2", "c": {"d": 3, "e": [4]}, "ip": "1.2.3.4"})),
+        Some(json!({"0": "zero", "length": 5, "a": null, "c": "xy"})),
+        Some(json!({"c": [7, 8], "": "empty key", "nope2": 1})),
+        Some(json!({"c": {"length": 2, "d": null}, "b": false})),
+        Some(Value::Object(large)),
+    ];
+    let contexts: Vec<Option<Value>> = missing_or_falsy().into_iter().chain(contexts).collect();
+    let mut direct = 0;
+    for target in ["event_properties", "user_properties"] {
+        let mut sub = subscription_of(&json!({
+            "name": "x", "subscribe": "type = \"track\"", "partnerAction": "logEvent",
+            "mapping": "defaults"
+        }))
+        .unwrap();
+        sub.mapping.insert(target.to_string(), fields.clone());
+        let m = PreparedMapping::new(&Value::Object(sub.mapping)).unwrap();
+        for context in &contexts {
+            let mut event = json!({"type": "track", "event": "E", "userId": "u-1",
+                "anonymousId": "a-1", "properties": {"x": 1}});
+            if let Some(c) = context {
+                event["context"] = c.clone();
+            }
+            match agree(ActionKind::LogEvent, &m, &event) {
+                None => {}
+                Some(Ok(())) => direct += 1,
+                Some(Err(e)) => panic!("{target}, context {context:?}: {e}"),
+            }
+        }
+    }
+    assert!(direct >= 20, "direct {direct}");
+}
+
+/// A member left out, then the values JavaScript finds falsy.
+fn missing_or_falsy() -> [Option<Value>; 5] {
+    [
+        None,
+        Some(json!(null)),
+        Some(json!("")),
+        Some(json!(0)),
+        Some(json!(false)),
+    ]
 }

@@ -146,10 +146,82 @@ pub struct PreparedMapping {
     /// [`ROOT`] for first segments. Resolving an event looks each prefix up once (the presets'
     /// 140-odd path steps share about 50 prefixes such as `context.device`).
     trie: Vec<(usize, Box<str>)>,
+    /// For the root and each node of `trie` (the root last) with several children: where
+    /// each child's key leads, so an object's members are looked up in it once each instead
+    /// of the object being searched once per child (see [`Fanout`]).
+    fanout: Vec<Option<Fanout>>,
 }
 
 /// The parent of a first path segment in [`PreparedMapping`]'s trie.
 const ROOT: usize = usize::MAX;
+
+/// A small open-addressing table from a child's key to its node in the trie (plus one; 0 is
+/// an empty slot): `context` alone has a dozen children in the presets, and finding each in
+/// an object of a dozen members cost more than looking up each member here.
+#[derive(Debug, Clone, PartialEq)]
+struct Fanout {
+    slots: [u8; Fanout::SLOTS],
+    children: usize,
+}
+
+impl Fanout {
+    const SLOTS: usize = 32;
+
+    fn slot_of(key: &str) -> usize {
+        let b = key.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let last = usize::from(b.last().copied().unwrap_or(0));
+        (first * 31 + last * 7 + b.len()) % Self::SLOTS
+    }
+
+    /// Tables for the root (last) and every node with at least two children; none where a
+    /// node's index does not fit a byte or there are more children than three quarters of
+    /// the slots.
+    fn of_trie(trie: &[(usize, Box<str>)]) -> Vec<Option<Fanout>> {
+        let parent_at = |p: usize| if p == ROOT { trie.len() } else { p };
+        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); trie.len() + 1];
+        for (i, (parent, _)) in trie.iter().enumerate() {
+            kids[parent_at(*parent)].push(i);
+        }
+        kids.into_iter()
+            .map(|children| {
+                if children.len() < 2
+                    || children.len() > Self::SLOTS * 3 / 4
+                    || children.iter().any(|&c| c >= usize::from(u8::MAX))
+                {
+                    return None;
+                }
+                let mut slots = [0u8; Self::SLOTS];
+                for &c in &children {
+                    let mut at = Self::slot_of(&trie[c].1);
+                    while slots[at] != 0 {
+                        at = (at + 1) % Self::SLOTS;
+                    }
+                    // Fits: checked above.
+                    slots[at] = (c + 1) as u8;
+                }
+                Some(Fanout {
+                    slots,
+                    children: children.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// The child node whose key is `key`.
+    #[inline]
+    fn child(&self, trie: &[(usize, Box<str>)], key: &str) -> Option<usize> {
+        let mut at = Self::slot_of(key);
+        // Ends: a quarter of the slots at least are empty.
+        loop {
+            let c = usize::from(self.slots[at].checked_sub(1)?);
+            if *trie[c].1 == *key {
+                return Some(c);
+            }
+            at = (at + 1) % Self::SLOTS;
+        }
+    }
+}
 
 /// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
 /// their keys split, and coalescing `@if`s; everything else runs through the general resolver
@@ -423,6 +495,7 @@ impl PreparedMapping {
         Ok(PreparedMapping {
             plan,
             quirks: cx.quirks,
+            fanout: Fanout::of_trie(&trie),
             trie,
         })
     }
@@ -452,22 +525,7 @@ impl PreparedMapping {
         }
         directives::check_data(Payload::Json(data)).ok()?;
         // `get`'s walk, one step per prefix: a step from a falsy value gives that value.
-        let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(self.trie.len());
-        let root = path::Got::Json(data);
-        for (parent, key) in &self.trie {
-            let cur = match *parent {
-                ROOT => &root,
-                p => &slots[p],
-            };
-            let next = match cur {
-                _ if cur.truthy() => path::property_of(cur, key),
-                // Most falsy steps are from `undefined` (a missing parent): no clone needed.
-                path::Got::Json(v) => path::Got::Json(v),
-                _ if cur.is_undefined() => path::Got::UNDEFINED,
-                _ => cur.clone(),
-            };
-            slots.push(next);
-        }
+        let slots = self.walk_trie(data);
         // The quirks are not reported from here: `cx` is only what `Plan::run` needs.
         let mut cx = directives::Ctx::default();
         // A field's value as JSON (`Some(None)`: `undefined`; `None`: the general way decides),
@@ -522,6 +580,49 @@ impl PreparedMapping {
             out.push((&**k, *prop, member));
         }
         Some(out)
+    }
+
+    /// The value of every node of the trie for `data`: `get`'s walk, one step per prefix (a
+    /// step from a falsy value gives that value). Parents come before their children, so
+    /// each node is final when its children are looked up.
+    fn walk_trie<'a>(&'a self, data: &'a Value) -> Vec<path::Got<'a>> {
+        let n = self.trie.len();
+        let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(n);
+        let root = path::Got::Json(data);
+        // Parents whose members were looked up in their fan-out table, and what that found
+        // for their children (those not among the members are `undefined`).
+        let mut expanded = vec![false; n + 1];
+        let mut found: Vec<Option<&'a Value>> = vec![None; n];
+        for (i, (parent, key)) in self.trie.iter().enumerate() {
+            let (cur, at) = match *parent {
+                ROOT => (&root, n),
+                p => (&slots[p], p),
+            };
+            if let (path::Got::Json(Value::Object(map)), Some(fan)) = (cur, &self.fanout[at])
+                // A large object with few children looked up: hashing each child is cheaper.
+                && map.len() <= 8 * fan.children.max(4)
+            {
+                if !expanded[at] {
+                    expanded[at] = true;
+                    for (k, v) in map.iter() {
+                        if let Some(c) = fan.child(&self.trie, k) {
+                            found[c] = Some(v);
+                        }
+                    }
+                }
+                slots.push(found[i].map_or(path::Got::UNDEFINED, path::Got::Json));
+                continue;
+            }
+            let next = match cur {
+                _ if cur.truthy() => path::property_of(cur, key),
+                // Most falsy steps are from `undefined` (a missing parent): no clone needed.
+                path::Got::Json(v) => path::Got::Json(v),
+                _ if cur.is_undefined() => path::Got::UNDEFINED,
+                _ => cur.clone(),
+            };
+            slots.push(next);
+        }
+        slots
     }
 
     /// The keys of the resolved object, in resolution order, when the mapping's root is a
