@@ -598,26 +598,28 @@ impl PreparedMapping {
                 ROOT => (&root, n),
                 p => (&slots[p], p),
             };
-            if let (path::Got::Json(Value::Object(map)), Some(fan)) = (cur, &self.fanout[at])
-                // A large object with few children looked up: hashing each child is cheaper.
-                && map.len() <= 8 * fan.children.max(4)
-            {
-                if !expanded[at] {
-                    expanded[at] = true;
-                    for (k, v) in map.iter() {
-                        if let Some(c) = fan.child(&self.trie, k) {
-                            found[c] = Some(v);
-                        }
-                    }
-                }
-                slots.push(found[i].map_or(path::Got::UNDEFINED, path::Got::Json));
-                continue;
-            }
             let next = match cur {
-                _ if cur.truthy() => path::property_of(cur, key),
-                // Most falsy steps are from `undefined` (a missing parent): no clone needed.
-                path::Got::Json(v) => path::Got::Json(v),
+                // Most steps: from a missing parent, or from an object.
                 _ if cur.is_undefined() => path::Got::UNDEFINED,
+                path::Got::Json(Value::Object(map)) => match &self.fanout[at] {
+                    // A large object with few children looked up: hashing each is cheaper.
+                    Some(fan) if map.len() <= 8 * fan.children.max(4) => {
+                        if !expanded[at] {
+                            expanded[at] = true;
+                            for (k, v) in map.iter() {
+                                if let Some(c) = fan.child(&self.trie, k) {
+                                    found[c] = Some(v);
+                                }
+                            }
+                        }
+                        found[i].map_or(path::Got::UNDEFINED, path::Got::Json)
+                    }
+                    _ => crate::engine::js::member(map, key)
+                        .map_or(path::Got::UNDEFINED, path::Got::Json),
+                },
+                _ if cur.truthy() => path::property_of(cur, key),
+                // A step from a falsy value gives that value.
+                path::Got::Json(v) => path::Got::Json(v),
                 _ => cur.clone(),
             };
             slots.push(next);
