@@ -215,34 +215,39 @@ pub fn write_json<S: JsonSink + ?Sized>(out: &mut S, value: &Value) {
             out.text().push(']');
         }
         Value::Object(map) => {
-            out.text().push('{');
             if map.keys().any(|k| is_array_index(k).is_some()) {
-                for (i, k) in ordered_keys(map).into_iter().enumerate() {
-                    if i > 0 {
-                        out.text().push(',');
-                    }
-                    out.string(k);
-                    out.text().push(':');
-                    write_json(out, &map[k.as_str()]);
-                }
+                let ordered = ordered_keys(map);
+                write_json_object(
+                    out,
+                    ordered.into_iter().map(|k| (k.as_str(), &map[k.as_str()])),
+                );
             } else {
                 // Insertion order is already JavaScript's order: no key list, no lookups.
-                for (i, (k, v)) in map.iter().enumerate() {
-                    if i > 0 {
-                        out.text().push(',');
-                    }
-                    out.string(k);
-                    out.text().push(':');
-                    match v {
-                        // Most members: strings, written here rather than through a call.
-                        Value::String(s) => out.string(s),
-                        v => write_json(out, v),
-                    }
-                }
+                write_json_object(out, map.iter().map(|(k, v)| (k.as_str(), v)));
             }
-            out.text().push('}');
         }
     }
+}
+
+/// `{"k":v,…}` of these members, in this order (the caller orders index-like keys first).
+pub fn write_json_object<'v, S: JsonSink + ?Sized>(
+    out: &mut S,
+    members: impl Iterator<Item = (&'v str, &'v Value)>,
+) {
+    out.text().push('{');
+    for (i, (k, v)) in members.enumerate() {
+        if i > 0 {
+            out.text().push(',');
+        }
+        out.string(k);
+        out.text().push(':');
+        match v {
+            // Most members: strings, written here rather than through a call.
+            Value::String(s) => out.string(s),
+            v => write_json(out, v),
+        }
+    }
+    out.text().push('}');
 }
 
 /// Where JSON text is written. A `String` escapes every string as it goes; [`Unescaped`]

@@ -524,7 +524,6 @@ impl PreparedMapping {
             return None;
         }
         directives::check_data(Payload::Json(data)).ok()?;
-        // `get`'s walk, one step per prefix: a step from a falsy value gives that value.
         let slots = self.walk_trie(data);
         // The quirks are not reported from here: `cx` is only what `Plan::run` needs.
         let mut cx = directives::Ctx::default();
@@ -614,8 +613,7 @@ impl PreparedMapping {
                         }
                         found[i].map_or(path::Got::UNDEFINED, path::Got::Json)
                     }
-                    _ => crate::engine::js::member(map, key)
-                        .map_or(path::Got::UNDEFINED, path::Got::Json),
+                    _ => js::member(map, key).map_or(path::Got::UNDEFINED, path::Got::Json),
                 },
                 _ if cur.truthy() => path::property_of(cur, key),
                 // A step from a falsy value gives that value.

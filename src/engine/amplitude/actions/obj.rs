@@ -76,18 +76,7 @@ impl<'a> V<'a> {
                 // Index-like keys come first in JavaScript; the general writer orders them.
                 js::write_json(out, &fields_to_json(f))
             }
-            V::Fields(f) => {
-                out.text().push('{');
-                for (i, (k, v)) in f.iter().enumerate() {
-                    if i > 0 {
-                        out.text().push(',');
-                    }
-                    out.string(k);
-                    out.text().push(':');
-                    js::write_json(out, v);
-                }
-                out.text().push('}');
-            }
+            V::Fields(f) => js::write_json_object(out, f.iter().map(|(k, v)| (*k, &**v))),
             V::Undefined => {}
         }
     }
