@@ -13,7 +13,7 @@ use super::payload::ActionPayload;
 use super::quirks::QuirkNote;
 use super::settings::Settings;
 use crate::engine::mapping::schema::{
-    Fields, NonFinite, Schema, process_direct, process_owned_non_finite,
+    Fields, NonFinite, PlainTypes, Schema, process_direct, process_owned_non_finite,
 };
 use crate::engine::mapping::{MappingError, PreparedMapping};
 use crate::engine::project::Subscription;
@@ -618,10 +618,10 @@ pub fn schema_for(action: ActionKind) -> Option<&'static Schema> {
     checked_schema(action).map(|c| &c.schema)
 }
 
-/// An action's schema with [`Schema::plain_types`] of each of its properties.
+/// An action's schema with [`PlainTypes`] of its properties.
 struct CheckedSchema {
     schema: Schema,
-    plain: Vec<Option<u8>>,
+    plain: PlainTypes,
 }
 
 fn checked_schema(action: ActionKind) -> Option<&'static CheckedSchema> {
@@ -632,12 +632,7 @@ fn checked_schema(action: ActionKind) -> Option<&'static CheckedSchema> {
             .iter()
             .filter_map(|a| {
                 let schema = Fields::for_action(&defs, a.key()).ok()?.to_schema();
-                let plain = schema
-                    .properties
-                    .iter()
-                    .flatten()
-                    .map(|(_, s)| s.plain_types())
-                    .collect();
+                let plain = PlainTypes::of(&schema);
                 Some((*a, CheckedSchema { schema, plain }))
             })
             .collect()

@@ -279,6 +279,36 @@ impl Schema {
     }
 }
 
+/// [`Schema::plain_types`] of an object schema's properties (`top`) and of each property's
+/// own properties (`sub`, empty for a property without any), for [`process_direct`].
+#[derive(Debug, Clone, Default)]
+pub struct PlainTypes {
+    top: Vec<Option<u8>>,
+    sub: Vec<Vec<Option<u8>>>,
+}
+
+impl PlainTypes {
+    /// Computed once per schema.
+    pub fn of(schema: &Schema) -> PlainTypes {
+        let plain_of = |s: &Schema| -> Vec<Option<u8>> {
+            s.properties
+                .iter()
+                .flatten()
+                .map(|(_, p)| p.plain_types())
+                .collect()
+        };
+        PlainTypes {
+            top: plain_of(schema),
+            sub: schema
+                .properties
+                .iter()
+                .flatten()
+                .map(|(_, p)| plain_of(p))
+                .collect(),
+        }
+    }
+}
+
 const JSON_NULL: u8 = 1;
 const JSON_BOOL: u8 = 2;
 const JSON_NUMBER: u8 = 4;
@@ -498,11 +528,12 @@ pub fn process_owned_non_finite(
 /// when a value would be cleaned inside, wrapped, coerced or fail validation (members are then
 /// unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
 /// values to `perform()` without copying them.
-/// `plain` holds [`Schema::plain_types`] of each of the schema's properties (computed once per
-/// schema by the caller): those members are checked by their type alone.
+/// `plain` is [`PlainTypes::of`] `schema` (computed once per schema by the caller): members
+/// and members of objects written out in the mapping whose property states only types are
+/// checked by their type alone.
 pub fn process_direct(
     schema: &Schema,
-    plain: &[Option<u8>],
+    plain: &PlainTypes,
     members: &mut Vec<(&str, Option<usize>, DirectValue<'_>)>,
 ) -> bool {
     let Some(props) = schema.properties.as_deref() else {
@@ -517,7 +548,7 @@ pub fn process_direct(
         let v: &Value = match v {
             // Most members: a property that states only types, checked by one bit test.
             DirectValue::Json(v)
-                if let Some(types) = index.and_then(|i| plain.get(i).copied().flatten()) =>
+                if let Some(types) = index.and_then(|i| plain.top.get(i).copied().flatten()) =>
             {
                 if json_type_bit(v) & types != 0 {
                     // Kept as it is, unless it is an empty string at the root.
@@ -539,14 +570,11 @@ pub fn process_direct(
                     Some(p) => {
                         // A schema of `array` alone would wrap it; an `enum` compares it
                         // as a whole: the general path says what happens.
+                        let sub = index.and_then(|i| plain.sub.get(i)).map_or(&[][..], |s| s);
                         ok &= p.types != [JsonType::Array]
                             && p.enum_values.is_none()
                             && (p.types.is_empty() || p.types.contains(&JsonType::Object))
-                            && (p.types.is_empty()
-                                || members_clean_unchanged(p, fields_iter(fields)))
-                            && members_ajv_unchanged(p, fields_iter(fields), |k| {
-                                fields.iter().any(|(f, _)| *f == k)
-                            });
+                            && fields_unchanged(p, sub, fields);
                         true
                     }
                 };
@@ -628,10 +656,39 @@ pub fn fields_to_json(fields: &[(&str, JsonRef<'_>)]) -> Value {
     )
 }
 
-fn fields_iter<'f>(
-    fields: &'f [(&str, JsonRef<'_>)],
-) -> impl Iterator<Item = (&'f str, &'f Value)> {
-    fields.iter().map(|(k, v)| (*k, &**v))
+/// The members of an object written out in the mapping, checked against its property `p`:
+/// both [`members_clean_unchanged`] (when `p` has types) and [`members_ajv_unchanged`], in one
+/// pass. `sub` is [`Schema::plain_types`] of each of `p`'s properties: a member of one of
+/// those types is left as it is by both, without looking further.
+fn fields_unchanged(p: &Schema, sub: &[Option<u8>], fields: &[(&str, JsonRef<'_>)]) -> bool {
+    if !p
+        .required
+        .iter()
+        .all(|r| fields.iter().any(|(f, _)| *f == r))
+    {
+        return false;
+    }
+    let Some(props) = p.properties.as_deref() else {
+        return true;
+    };
+    let typed = !p.types.is_empty();
+    let mut cursor = PropCursor::default();
+    fields.iter().all(|(k, v)| match cursor.index(props, k) {
+        None => p.additional_properties,
+        Some(i) => {
+            let v: &Value = v;
+            if sub
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|t| json_type_bit(v) & t != 0)
+            {
+                return true;
+            }
+            let sp = &props[i].1;
+            (!typed || (!cleans_away_json(v, sp) && clean_unchanged(sp, v))) && ajv_unchanged(sp, v)
+        }
+    })
 }
 
 /// [`cleans_to_undefined`] for a JSON value.
