@@ -64,6 +64,31 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// `Date.parse(s)`: milliseconds since the epoch, NaN when V8 cannot read `s`.
 pub fn parse(s: &str) -> f64 {
+    // An event's timestamp is read twice: by the schema's `date-like` check, then by the
+    // action. The second time is answered from the first.
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, f64)> =
+            const { std::cell::RefCell::new((String::new(), f64::NAN)) };
+    }
+    if s.len() > MEMO_MAX_LEN {
+        return parse_uncached(s);
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != s {
+            last.1 = parse_uncached(s);
+            last.0.clear();
+            last.0.push_str(s);
+        }
+        last.1
+    })
+}
+
+/// The longest text [`parse`] and [`match_dayjs_regex`] remember (dates are short; a long
+/// text is not kept alive for nothing).
+const MEMO_MAX_LEN: usize = 64;
+
+fn parse_uncached(s: &str) -> f64 {
     if let Some(f) = canonical_fields(s.as_bytes()) {
         // Years 0–9999 in UTC: whole milliseconds, exact in integers and far inside the
         // valid range, so the general arithmetic below would give this same value.
@@ -96,37 +121,42 @@ fn time_value(f: Fields) -> f64 {
 /// with every field in range, read directly (what the general parser gives for it, at a tenth
 /// of the cost); `None` for anything else, which the general parser then reads.
 fn canonical_fields(b: &[u8]) -> Option<Fields> {
-    if !(20..=24).contains(&b.len())
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[b.len() - 1] != b'Z'
+    // The first twenty bytes as an array: the field reads below need no bounds checks.
+    let (h, rest): (&[u8; 20], &[u8]) = b.split_first_chunk()?;
+    if rest.len() > 4
+        || h[4] != b'-'
+        || h[7] != b'-'
+        || h[10] != b'T'
+        || h[13] != b':'
+        || h[16] != b':'
     {
         return None;
     }
     // Each digit's value, or 10 and more for any other byte: one test per field.
-    let d = |i: usize| i32::from(b[i].wrapping_sub(b'0'));
-    let two = |i: usize| {
-        let (hi, lo) = (d(i), d(i + 1));
+    #[inline(always)]
+    fn d(b: u8) -> i32 {
+        i32::from(b.wrapping_sub(b'0'))
+    }
+    #[inline(always)]
+    fn two(hi: u8, lo: u8) -> Option<i32> {
+        let (hi, lo) = (d(hi), d(lo));
         (hi < 10 && lo < 10).then_some(hi * 10 + lo)
-    };
-    let millisecond = match b.len() {
-        20 => 0,
+    }
+    let millisecond = match *rest {
+        [] if h[19] == b'Z' => 0,
         // One to three digits after the point: tenths, hundredths, thousandths.
-        22 if b[19] == b'.' && d(20) < 10 => d(20) * 100,
-        23 if b[19] == b'.' => two(20)? * 10,
-        24 if b[19] == b'.' && d(22) < 10 => two(20)? * 10 + d(22),
+        [t, b'Z'] if h[19] == b'.' && d(t) < 10 => d(t) * 100,
+        [t, u, b'Z'] if h[19] == b'.' => two(t, u)? * 10,
+        [t, u, v, b'Z'] if h[19] == b'.' && d(v) < 10 => two(t, u)? * 10 + d(v),
         _ => return None,
     };
     let fields = Fields {
-        year: two(0)? * 100 + two(2)?,
-        month: two(5)? - 1,
-        day: two(8)?,
-        hour: two(11)?,
-        minute: two(14)?,
-        second: two(17)?,
+        year: two(h[0], h[1])? * 100 + two(h[2], h[3])?,
+        month: two(h[5], h[6])? - 1,
+        day: two(h[8], h[9])?,
+        hour: two(h[11], h[12])?,
+        minute: two(h[14], h[15])?,
+        second: two(h[17], h[18])?,
         millisecond,
         utc_offset_s: Some(0),
     };
@@ -855,17 +885,31 @@ pub fn match_dayjs_regex(s: &str) -> Option<[Option<&str>; 7]> {
     }) {
         return None;
     }
-    let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
-    groups[0] = Some((0, 4));
-    if step(s, 4, 0, &mut groups) {
-        let mut out: [Option<&str>; 7] = [None; 7];
-        for (o, g) in out.iter_mut().zip(groups.iter()) {
-            *o = g.map(|(a, e)| &s[a..e]);
-        }
-        Some(out)
-    } else {
-        None
+    // Like `parse`, asked twice of the same text (the `date-like` check, then the action).
+    type Groups = Option<[Option<(usize, usize)>; 7]>;
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, Groups)> =
+            const { std::cell::RefCell::new((String::new(), None)) };
     }
+    let search = || {
+        let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
+        groups[0] = Some((0, 4));
+        step(s, 4, 0, &mut groups).then_some(groups)
+    };
+    let groups = if s.len() > MEMO_MAX_LEN {
+        search()
+    } else {
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.0 != s {
+                last.1 = search();
+                last.0.clear();
+                last.0.push_str(s);
+            }
+            last.1
+        })
+    }?;
+    Some(groups.map(|g| g.map(|(a, e)| &s[a..e])))
 }
 
 fn digits_at(s: &str, pos: usize) -> usize {
@@ -946,6 +990,37 @@ fn step(s: &str, pos: usize, state: usize, g: &mut [Option<(usize, usize)>; 7]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The texts remembered by `parse` and `match_dayjs_regex` give each its own answer, asked
+    /// in turn, again and again, and past the length kept.
+    #[test]
+    fn remembered_dates_answer_as_when_first_read() {
+        let long = format!("2024-03-15T14:22:33.{}", "1".repeat(70));
+        let texts = [
+            "2024-03-15T14:22:33.456Z",
+            "2024-03-15T14:22:33.457Z",
+            "2024-03-15 14:22:33",
+            "2024/03/15",
+            "not a date",
+            "",
+            long.as_str(),
+        ];
+        let search = |s: &str| {
+            let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
+            groups[0] = Some((0, 4));
+            (s.len() >= 4 && step(s, 4, 0, &mut groups))
+                .then(|| groups.map(|g| g.map(|(a, e)| s[a..e].to_string())))
+        };
+        for round in 0..3 {
+            for (i, a) in texts.iter().enumerate() {
+                for b in [a, &texts[(i + round + 1) % texts.len()], a] {
+                    assert_eq!(parse(b).to_bits(), parse_uncached(b).to_bits(), "{b}");
+                    let got = match_dayjs_regex(b).map(|g| g.map(|x| x.map(str::to_string)));
+                    assert_eq!(got, search(b), "{b}");
+                }
+            }
+        }
+    }
 
     /// The integer arithmetic of canonical timestamps gives what the general arithmetic gives
     /// for the fields the general parser reads, over the whole range of the shape.
