@@ -75,7 +75,16 @@ pub fn write_number(out: &mut String, x: f64) {
     // zmij (serde_json's own float printer) gives the shortest digits that round-trip,
     // the closest of them when there is a choice, as ECMAScript's Number::toString requires;
     // only the layout differs, so the digits and the point's position are read back out.
-    let (digits, n) = shortest_digits(zmij::Buffer::new().format_finite(x.abs()));
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(x.abs());
+    // A number with a fraction that zmij writes without an exponent is the plain decimal
+    // JavaScript writes from 1e-6 on (prices, coordinates). A whole number gets here only
+    // from 2^53 on, written `….0` by zmij: the general layout below drops that.
+    if x.abs() >= 1e-6 && !text.bytes().any(|b| b == b'e' || b == b'E') && !text.ends_with(".0") {
+        out.push_str(text);
+        return;
+    }
+    let (digits, n) = shortest_digits(text);
     let digits = &digits.buf[..digits.len];
     let digits = std::str::from_utf8(digits).unwrap_or_default();
     let k = digits.len() as i32;

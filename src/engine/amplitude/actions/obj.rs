@@ -116,6 +116,9 @@ impl<'a> Obj<'a> {
     /// not copied (those whose key `self` has go to its place; an `undefined` is left behind,
     /// which is never written and never found first).
     pub(super) fn spread(self, mut other: Obj<'a>) -> Obj<'a> {
+        if self.entries.is_empty() {
+            return other;
+        }
         let lengths = other
             .entries
             .iter()
