@@ -11,6 +11,8 @@ use obj::{Obj, V};
 
 use std::rc::Rc;
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::payload::{ActionPayload, MemberRef};
@@ -201,24 +203,31 @@ fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
     }
 }
 
-/// `platform.replace(/ios/i, 'iOS').replace(/android/i, 'Android')`.
-fn normalise_platform(p: &str) -> String {
-    let once = replace_first_ci(p, "ios", "iOS");
-    replace_first_ci(&once, "android", "Android")
+/// `platform.replace(/ios/i, 'iOS').replace(/android/i, 'Android')`, borrowed when that
+/// leaves it as it is (`Android`, `iOS`, `Web`), built without the formatting machinery otherwise.
+fn normalise_platform(p: &str) -> Cow<'_, str> {
+    match replace_first_ci(p, "ios", "iOS") {
+        Cow::Borrowed(once) => replace_first_ci(once, "android", "Android"),
+        Cow::Owned(once) => Cow::Owned(replace_first_ci(&once, "android", "Android").into_owned()),
+    }
 }
 
-fn replace_first_ci(s: &str, needle: &str, with: &str) -> String {
-    let hay = s.as_bytes();
-    let n = needle.len();
-    if hay.len() >= n {
-        for i in 0..=hay.len() - n {
-            if hay[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
-                // ASCII matches start and end on char boundaries.
-                return format!("{}{}{}", &s[..i], with, &s[i + n..]);
-            }
+fn replace_first_ci<'s>(s: &'s str, needle: &str, with: &str) -> Cow<'s, str> {
+    let at = s
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+    match at {
+        // ASCII matches start and end on char boundaries.
+        Some(i) if &s[i..i + needle.len()] != with => {
+            let mut out = String::with_capacity(s.len());
+            out.push_str(&s[..i]);
+            out.push_str(with);
+            out.push_str(&s[i + needle.len()..]);
+            Cow::Owned(out)
         }
+        _ => Cow::Borrowed(s),
     }
-    s.to_string()
 }
 
 /// Platform rules shared by the event actions and identifyUser: rewrite a truthy platform, or
@@ -229,12 +238,11 @@ fn apply_platform(props: &mut Obj<'_>, library: Option<&Value>) -> bool {
         Some(V::Ref(Value::String(p))) => Some(p.as_str()),
         _ => None,
     };
-    if let Some(p) = current.filter(|p| !p.is_empty()) {
-        let fixed = normalise_platform(p);
-        if fixed != p {
-            changed = true;
-            props.set("platform", V::Str(fixed.into()));
-        }
+    if let Some(p) = current.filter(|p| !p.is_empty())
+        && let Cow::Owned(fixed) = normalise_platform(p)
+    {
+        changed = true;
+        props.set("platform", V::Str(fixed.into()));
     }
     let platform_truthy = props.get("platform").is_some_and(V::truthy);
     if library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy {
