@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::obj::{Obj, V};
+use super::obj::{Obj, Spread, V};
 use super::{
     ActionKind, Performed, UtmMembers, apply_platform, as_number, has_utm_or_referrer,
     json_request, min_id_length, parsed_user_agent, user_agent_prefix, user_properties_merged,
@@ -164,13 +164,19 @@ pub(super) fn perform(
     };
     // The product events start from the members (a copy: they are moved into the event).
     let product_base = (!products.is_empty()).then(|| props.clone());
-    let mut main = prefix.spread(props);
+    // The event is `{...prefix, ...props}` with the revenue and library members set on it:
+    // set on `props` before the spread, which puts them in the same places (none of them is
+    // a key of the prefix).
     let per_product = payload.get("trackRevenuePerProduct").is_some_and(truthy);
     if action == ActionKind::LogPurchase && (!per_product || products.is_empty()) {
-        add_revenue(&mut main, payload, &mut notes);
+        add_revenue(&mut props, payload, &mut notes);
     }
     let library_member = || library.as_ref().map_or(V::Undefined, V::view);
-    main.set("library", library_member());
+    props.set("library", library_member());
+    let main = Spread {
+        first: &prefix,
+        then: &props,
+    };
 
     let endpoint = if payload.get("use_batch_endpoint").is_some_and(truthy) {
         Endpoint::Batch

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::obj::{Obj, V};
+use super::obj::{Obj, Spread, V};
 use super::{
     Performed, UtmMembers, apply_platform, form_request, has_utm_or_referrer, min_id_length,
     options_text, parsed_user_agent, user_agent_prefix, user_properties_merged,
@@ -54,8 +54,12 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
             None,
         ));
     }
-    let mut ident = prefix.spread(props);
-    ident.set("library", V::Str("segment".into()));
+    // `{...prefix, ...props, library: 'segment'}`: `library` is no key of the prefix.
+    props.set("library", V::Str("segment".into()));
+    let ident = Spread {
+        first: &prefix,
+        then: &props,
+    };
     if let Some(Value::String(lib)) = payload.get("library")
         && lib != "segment"
     {

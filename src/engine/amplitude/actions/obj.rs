@@ -62,6 +62,8 @@ impl<'a> V<'a> {
         }
     }
 
+    // Inlined in both object writers: a call per member cost more than most members.
+    #[inline(always)]
     fn write_to<S: JsonSink + ?Sized>(&self, out: &mut S) {
         match self {
             // Most members: a string of the event, written here rather than through a call.
@@ -197,6 +199,80 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// `{...first, ...then}` as it is written, without building it: `first`'s members in order,
+/// each with `then`'s value when `then` has its key, then `then`'s other members. (A spread
+/// built for writing only would copy every member of the payload once more.)
+pub(super) struct Spread<'o, 'a> {
+    pub(super) first: &'o Obj<'a>,
+    pub(super) then: &'o Obj<'a>,
+}
+
+impl Spread<'_, '_> {
+    /// `JSON.stringify({...first, ...then})` appended to `out`.
+    pub(super) fn write(&self, out: &mut String) {
+        js::write_escaping_once(out, self)
+    }
+}
+
+impl WriteJson for Spread<'_, '_> {
+    fn write_to<S: JsonSink + ?Sized>(&self, out: &mut S) {
+        let Spread { first, then } = *self;
+        if first.entries.is_empty() {
+            return then.write_to(out);
+        }
+        // Index-like keys, or more members than bits to mark them with: built, then written.
+        if then.entries.len() > 64
+            || first
+                .entries
+                .iter()
+                .chain(&then.entries)
+                .any(|(k, _)| js::is_array_index(k).is_some())
+        {
+            return first.view().spread(then.view()).write_to(out);
+        }
+        // A key of `first` can only be one of `then`'s if its length is one of theirs; the
+        // members of `then` written in `first`'s places are marked (one bit each).
+        let lengths = then
+            .entries
+            .iter()
+            .fold(0u64, |m, (k, _)| m | 1 << (k.len() % 64));
+        let mut shadowed = 0u64;
+        out.text().push('{');
+        let mut empty = true;
+        for (k, v) in &first.entries {
+            let mut v = v;
+            if lengths & 1 << (k.len() % 64) != 0
+                && let Some(i) = then.entries.iter().position(|(t, _)| t == k)
+            {
+                v = &then.entries[i].1;
+                shadowed |= 1 << i;
+            }
+            write_member(out, &mut empty, k, v);
+        }
+        for (i, (k, v)) in then.entries.iter().enumerate() {
+            if shadowed & 1 << i == 0 {
+                write_member(out, &mut empty, k, v);
+            }
+        }
+        out.text().push('}');
+    }
+}
+
+/// `"key":value` after a comma unless it is the first member written; nothing for `undefined`.
+#[inline(always)]
+fn write_member<S: JsonSink + ?Sized>(out: &mut S, empty: &mut bool, k: &str, v: &V<'_>) {
+    if matches!(v, V::Undefined) {
+        return;
+    }
+    if !*empty {
+        out.text().push(',');
+    }
+    *empty = false;
+    out.string(k);
+    out.text().push(':');
+    v.write_to(out);
+}
+
 impl WriteJson for Obj<'_> {
     fn write_to<S: JsonSink + ?Sized>(&self, out: &mut S) {
         if self
@@ -208,19 +284,88 @@ impl WriteJson for Obj<'_> {
             return js::write_json(out, &self.to_value());
         }
         out.text().push('{');
-        let mut first = true;
+        let mut empty = true;
         for (k, v) in &self.entries {
-            if matches!(v, V::Undefined) {
-                continue;
-            }
-            if !first {
-                out.text().push(',');
-            }
-            first = false;
-            out.string(k);
-            out.text().push(':');
-            v.write_to(out);
+            write_member(out, &mut empty, k, v);
         }
         out.text().push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `{...first, ...then}` written in place, and built then written.
+    fn both_ways(first: &Obj<'_>, then: &Obj<'_>) -> (String, String) {
+        let mut in_place = String::new();
+        Spread { first, then }.write(&mut in_place);
+        let mut built = String::new();
+        first.view().spread(then.view()).write(&mut built);
+        (in_place, built)
+    }
+
+    /// Writing `{...first, ...then}` in place gives the text of the spread built first: every
+    /// mix of shared keys (one length or several), `undefined` on either side, index-like keys,
+    /// an empty side and more members than the marks hold.
+    #[test]
+    fn spread_written_in_place_equals_spread_built() {
+        let values = [
+            json!("a"),
+            json!(1),
+            json!({"x": [1, "\"q\""]}),
+            json!(null),
+        ];
+        let keys = [
+            "os_name",
+            "user_id",
+            "os_version",
+            "device_model",
+            "library",
+            "3",
+            "event_type",
+        ];
+        let obj = |mask: u32, undefined: u32, offset: usize| {
+            let mut o = Obj::default();
+            for (i, k) in keys.iter().enumerate() {
+                if mask & 1 << i != 0 {
+                    let v = if undefined & 1 << i != 0 {
+                        V::Undefined
+                    } else {
+                        V::Ref(&values[(i + offset) % values.len()])
+                    };
+                    o.push(k, v);
+                }
+            }
+            o
+        };
+        let mut checked = 0;
+        for first_mask in [0u32, 0b1, 0b101, 0b1101, 0b1111, 0b100_0101] {
+            for then_mask in [0u32, 0b1, 0b10, 0b111, 0b1010, 0b111_1111, 0b101_0110] {
+                for undefined in [0u32, 0b1, 0b10, 0b101] {
+                    for (fu, tu) in [(undefined, 0), (0, undefined), (undefined, !undefined)] {
+                        let first = obj(first_mask, fu, 0);
+                        let then = obj(then_mask, tu, 1);
+                        let (in_place, built) = both_ways(&first, &then);
+                        assert_eq!(in_place, built, "{first:?} then {then:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 400);
+        // More members than 64: written the general way.
+        let many: Vec<String> = (0..70).map(|i| format!("k{i}")).collect();
+        let mut then = Obj::default();
+        for k in &many {
+            then.push(k, V::Ref(&values[0]));
+        }
+        let mut first = Obj::default();
+        first.push("k69", V::Ref(&values[1]));
+        first.push("os_name", V::Undefined);
+        let (in_place, built) = both_ways(&first, &then);
+        assert_eq!(in_place, built);
+        assert!(in_place.starts_with("{\"k69\":\"a\",\"k0\""), "{in_place}");
     }
 }
