@@ -69,13 +69,14 @@ pub(super) fn perform(
         notes.push(QuirkNote::new(QuirkKind::RevenueDropped, 0, None));
     }
 
-    if apply_platform(&mut props, payload.get("library")) {
+    if apply_platform(&mut props, payload.get("platform"), payload.get("library")) {
         notes.push(QuirkNote::new(QuirkKind::PlatformRewritten, 0, None));
     }
     if let Some(time) = payload.get("time").filter(|v| truthy(v)) {
         let t = dayjs_utc(Some(time), now_ms);
         if !t.is_nan() {
-            props.set("time", V::Num(t));
+            // `time`, `session_id` and `library` were taken out of `props`: appended.
+            props.push("time", V::Num(t));
             if let Value::String(s) = time
                 && s.bytes().all(|b| b.is_ascii_digit())
             {
@@ -93,7 +94,7 @@ pub(super) fn perform(
     if let Some(sid) = payload.get("session_id").filter(|v| truthy(v))
         && !dayjs_utc(Some(sid), now_ms).is_nan()
     {
-        props.set("session_id", V::Num(format_session_id(sid, now_ms)));
+        props.push("session_id", V::Num(format_session_id(sid, now_ms)));
     }
     match action {
         ActionKind::LogEventV2 => {
@@ -172,7 +173,7 @@ pub(super) fn perform(
         add_revenue(&mut props, payload, &mut notes);
     }
     let library_member = || library.as_ref().map_or(V::Undefined, V::view);
-    props.set("library", library_member());
+    props.push("library", library_member());
     let main = Spread {
         first: &prefix,
         then: &props,

@@ -34,7 +34,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
             props.push(k, V::Ref(v.value()));
         }
     }
-    if apply_platform(&mut props, payload.get("library")) {
+    if apply_platform(&mut props, payload.get("platform"), payload.get("library")) {
         notes.push(QuirkNote::new(QuirkKind::PlatformRewritten, 0, None));
     }
     if has_utm_or_referrer(payload) {
@@ -54,8 +54,9 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
             None,
         ));
     }
-    // `{...prefix, ...props, library: 'segment'}`: `library` is no key of the prefix.
-    props.set("library", V::Str("segment".into()));
+    // `{...prefix, ...props, library: 'segment'}`: `library` was taken out of `props` and is no
+    // key of the prefix, so it goes last.
+    props.push("library", V::Str("segment".into()));
     let ident = Spread {
         first: &prefix,
         then: &props,

@@ -231,25 +231,25 @@ fn replace_first_ci<'s>(s: &'s str, needle: &str, with: &str) -> Cow<'s, str> {
 }
 
 /// Platform rules shared by the event actions and identifyUser: rewrite a truthy platform, or
-/// set `Web` when the library is `analytics.js`. Returns whether anything changed.
-fn apply_platform(props: &mut Obj<'_>, library: Option<&Value>) -> bool {
-    let mut changed = false;
-    let current = match props.get("platform") {
-        Some(V::Ref(Value::String(p))) => Some(p.as_str()),
-        _ => None,
+/// set `Web` when the library is `analytics.js`. Returns whether anything changed. `props`
+/// holds the payload's `platform` (`payload.platform`, read from the payload's key table rather
+/// than by searching `props`).
+fn apply_platform(props: &mut Obj<'_>, platform: Option<&Value>, library: Option<&Value>) -> bool {
+    let platform_truthy = match platform {
+        Some(Value::String(p)) if !p.is_empty() => {
+            if let Cow::Owned(fixed) = normalise_platform(p) {
+                props.set("platform", V::Str(fixed.into()));
+                return true;
+            }
+            true
+        }
+        other => other.is_some_and(super::time::truthy),
     };
-    if let Some(p) = current.filter(|p| !p.is_empty())
-        && let Cow::Owned(fixed) = normalise_platform(p)
-    {
-        changed = true;
-        props.set("platform", V::Str(fixed.into()));
-    }
-    let platform_truthy = props.get("platform").is_some_and(V::truthy);
     if library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy {
         props.set("platform", V::Str("Web".into()));
-        changed = true;
+        return true;
     }
-    changed
+    false
 }
 
 /// `mergeUserProperties(...parts)`: a left fold of `{...prev, ...cur}` where `$set` and
