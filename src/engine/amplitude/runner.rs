@@ -290,9 +290,21 @@ impl<'a> Scan<'a> {
 }
 
 fn url_path(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    path.split(['?', '#']).next().unwrap_or(path)
+    // Byte searches: a substring search sets up a searcher first, which cost more than the
+    // rest of the answer (this runs once per replayed request).
+    let rest = match url.as_bytes().windows(3).position(|w| w == b"://") {
+        Some(i) => &url[i + 3..],
+        None => url,
+    };
+    let path = rest
+        .bytes()
+        .position(|b| b == b'/')
+        .map_or("/", |i| &rest[i..]);
+    let end = path
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
+    &path[..end]
 }
 
 /// Scripted answers, in order, the last one repeating; with none, the [`DefaultResponder`]'s.

@@ -79,9 +79,13 @@ fn plain_json(v: JsValue) -> Option<Value> {
     if plain(&v) { v.into_json() } else { None }
 }
 
+/// The `undefined` every [`Got::UNDEFINED`] borrows.
+static UNDEFINED_JS: JsValue = JsValue::Undefined;
+
 impl Got<'_> {
-    /// `undefined`.
-    pub const UNDEFINED: Got<'static> = Got::Owned(JsValue::Undefined);
+    /// `undefined`: borrowed, so that the many missing values of a path table own nothing
+    /// and are dropped without a call.
+    pub const UNDEFINED: Got<'static> = Got::Js(&UNDEFINED_JS);
 
     /// The value as an owned [`JsValue`].
     pub fn into_js(self) -> JsValue {
