@@ -70,7 +70,7 @@ impl KeyIndex {
 fn view<'p>(v: &'p DirectValue<'_>) -> MemberRef<'p> {
     match v {
         DirectValue::Json(v) => MemberRef::Json(v),
-        DirectValue::Fields(fields, _) => MemberRef::Fields(fields),
+        DirectValue::Fields(f) => MemberRef::Fields(&f.0),
     }
 }
 

@@ -560,7 +560,7 @@ impl PreparedMapping {
                             members.push((&**ck, json));
                         }
                     }
-                    DirectValue::Fields(members, Default::default())
+                    DirectValue::Fields(Box::new((members, Default::default())))
                 }
                 Plan::Literal(v) => DirectValue::Json(JsonRef::Borrowed(v)),
                 // The table first, outside `json_of`: a call per field cost more than the work

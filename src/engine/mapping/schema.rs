@@ -563,7 +563,8 @@ pub fn process_direct(
                 return !removed;
             }
             DirectValue::Json(v) => v,
-            DirectValue::Fields(fields, _) => {
+            DirectValue::Fields(f) => {
+                let fields = &f.0;
                 // An object never cleans away; only its members are looked at.
                 return match prop_of(index) {
                     None => schema.additional_properties,
@@ -624,14 +625,19 @@ impl std::ops::Deref for JsonRef<'_> {
     }
 }
 
+/// An object written out in the mapping: its members in order (keys unique), and the JSON
+/// object made of them once someone asks for one.
+pub type MappedObject<'a> = (Vec<(&'a str, JsonRef<'a>)>, std::cell::OnceCell<Box<Value>>);
+
 /// A root member's value for [`process_direct`].
 #[derive(Debug, Clone)]
 pub enum DirectValue<'a> {
     /// A JSON value.
     Json(JsonRef<'a>),
     /// A plain object written out in the mapping, as its members in order (keys unique):
-    /// made into one JSON value (kept in the cell) only when someone asks for it.
-    Fields(Vec<(&'a str, JsonRef<'a>)>, std::cell::OnceCell<Box<Value>>),
+    /// made into one JSON value (kept in the cell) only when someone asks for it. Boxed:
+    /// a payload's members are mostly borrowed values, which then drop without a call.
+    Fields(Box<MappedObject<'a>>),
 }
 
 impl DirectValue<'_> {
@@ -639,9 +645,7 @@ impl DirectValue<'_> {
     pub fn value(&self) -> &Value {
         match self {
             DirectValue::Json(v) => v,
-            DirectValue::Fields(fields, json) => {
-                json.get_or_init(|| Box::new(fields_to_json(fields)))
-            }
+            DirectValue::Fields(f) => f.1.get_or_init(|| Box::new(fields_to_json(&f.0))),
         }
     }
 }

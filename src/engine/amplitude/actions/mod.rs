@@ -641,12 +641,12 @@ mod tests {
                             .map(|(k, v)| {
                                 let v = match v {
                                     Value::Object(_) if k == "utm_properties" => {
-                                        DirectValue::Fields(
+                                        DirectValue::Fields(Box::new((
                                             u.iter()
                                                 .map(|(k, v)| (k.as_str(), JsonRef::Borrowed(v)))
                                                 .collect(),
                                             Default::default(),
-                                        )
+                                        )))
                                     }
                                     v => DirectValue::Json(JsonRef::Borrowed(v)),
                                 };
