@@ -1,53 +1,34 @@
 //! `application/x-www-form-urlencoded` bodies exactly as `URLSearchParams#toString` writes them.
 
-/// Bytes `URLSearchParams` writes as they are (space becomes `+`, everything else `%XX`).
-static KEEP: [bool; 256] = {
-    let mut t = [false; 256];
+/// What `URLSearchParams` writes for each byte, packed little-endian as up to three bytes of
+/// text and, in the high byte, how many of them count: the byte itself for
+/// `A-Z a-z 0-9 * - . _`, `+` for a space, `%XX` (upper-case hex) for everything else.
+static ENCODED: [u32; 256] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut t = [0u32; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] =
-            matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_');
+        let c = b as u8;
+        t[b] = if matches!(c, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_') {
+            (1 << 24) | b as u32
+        } else if c == b' ' {
+            (1 << 24) | b'+' as u32
+        } else {
+            (3 << 24) | (HEX[b & 15] as u32) << 16 | (HEX[b >> 4] as u32) << 8 | b'%' as u32
+        };
         b += 1;
     }
     t
 };
 
-/// `%00%01…%FF`: the escape of byte `b` is `PERCENT[3 * b..3 * b + 3]`.
-const PERCENT: &str = {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    const BYTES: [u8; 768] = {
-        let mut t = [0u8; 768];
-        let mut b = 0;
-        while b < 256 {
-            t[3 * b] = b'%';
-            t[3 * b + 1] = HEX[b >> 4];
-            t[3 * b + 2] = HEX[b & 15];
-            b += 1;
-        }
-        t
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(s) => s,
-        Err(_) => panic!("the escape table is ASCII"),
-    }
-};
-
-/// Writes `s` form-encoded into `buf` from `w` (room for three bytes per byte of `s`), and
-/// returns where it ends: UTF-8, space → `+`, only `A-Z a-z 0-9 * - . _` left as they are,
-/// everything else `%XX` with upper-case hex.
+/// Writes `s` form-encoded into `buf` from `w` and returns where it ends. Every byte's entry
+/// is stored whole (four bytes, branch-free) and the end moves on by its length: `buf` needs
+/// room for three bytes per byte of `s` plus one.
 fn encode_at(buf: &mut [u8], mut w: usize, s: &str) -> usize {
     for &b in s.as_bytes() {
-        if KEEP[usize::from(b)] {
-            buf[w] = b;
-            w += 1;
-        } else if b == b' ' {
-            buf[w] = b'+';
-            w += 1;
-        } else {
-            let at = 3 * usize::from(b);
-            buf[w..w + 3].copy_from_slice(&PERCENT.as_bytes()[at..at + 3]);
-            w += 3;
-        }
+        let e = ENCODED[usize::from(b)];
+        buf[w..w + 4].copy_from_slice(&e.to_le_bytes());
+        w += (e >> 24) as usize;
     }
     w
 }
@@ -57,7 +38,11 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
     // Identification bodies are JSON text, a third of it punctuation (three bytes each): the
     // text goes into a buffer sized for the worst case, written by index (no capacity check
     // per byte), then cut to length.
-    let room: usize = pairs.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2).sum();
+    let room: usize = pairs
+        .iter()
+        .map(|(k, v)| 3 * (k.len() + v.len()) + 2)
+        .sum::<usize>()
+        + 1;
     let mut buf = vec![0u8; room];
     let mut w = 0;
     for (i, (k, v)) in pairs.iter().enumerate() {
