@@ -465,9 +465,14 @@ impl Plan {
         }
     }
 
-    fn resolve(&self, data: &Value, cx: &mut directives::Ctx) -> Result<JsValue, MappingError> {
-        directives::check_data(Payload::Json(data))?;
-        let mut out = self.run(Payload::Json(data), None, cx)?.into_js();
+    /// `slots`: the prepared mapping's table of path prefixes for `data`, when there is one.
+    fn resolve<'a>(
+        &'a self,
+        data: &'a Value,
+        slots: Option<&[path::Got<'a>]>,
+        cx: &mut directives::Ctx,
+    ) -> Result<JsValue, MappingError> {
+        let mut out = self.run(Payload::Json(data), slots, cx)?.into_js();
         out.remove_undefined();
         Ok(out)
     }
@@ -502,7 +507,11 @@ impl PreparedMapping {
 
     /// Same as [`resolve`] with the original mapping.
     pub fn resolve(&self, data: &Value) -> Result<JsValue, MappingError> {
-        self.plan.resolve(data, &mut directives::Ctx::default())
+        directives::check_data(Payload::Json(data))?;
+        // Paths looked up through the table of prefixes, as the direct resolution does.
+        let slots = self.walk_trie(data);
+        self.plan
+            .resolve(data, Some(&slots), &mut directives::Ctx::default())
     }
 
     /// The members of the resolved object as JSON, each still borrowed from `data` where the
@@ -639,7 +648,8 @@ impl PreparedMapping {
         let mut cx = directives::Ctx {
             quirks: self.quirks,
         };
-        let value = self.plan.resolve(data, &mut cx)?;
+        directives::check_data(Payload::Json(data))?;
+        let value = self.plan.resolve(data, None, &mut cx)?;
         Ok(Resolution {
             value,
             quirks: cx.quirks.to_vec(),
