@@ -14,7 +14,7 @@ fn run(s: &ClassicSettings, ev: &Value) -> Vec<(String, String)> {
     cloud_requests(s, ev)
         .requests
         .iter()
-        .map(|r| (r.request.url.clone(), js::stringify(&r.payload)))
+        .map(|r| (r.request.url.to_string(), js::stringify(&r.payload)))
         .collect()
 }
 

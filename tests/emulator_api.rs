@@ -22,7 +22,7 @@ fn start(config: EmulatorConfig) -> (EmulatorHandle, Sender) {
 fn json_request(path: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: format!("https://api2.amplitude.com{path}"),
+        url: format!("https://api2.amplitude.com{path}").into(),
         headers: vec![("content-type".into(), "application/json".into())],
         body: body.into(),
     }
@@ -31,7 +31,7 @@ fn json_request(path: &str, body: &str) -> HttpRequest {
 fn form_request(path: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: format!("https://api2.amplitude.com{path}"),
+        url: format!("https://api2.amplitude.com{path}").into(),
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded;charset=UTF-8".into(),
@@ -441,7 +441,7 @@ fn form_endpoints() {
     // The usermap parameters as a query string (GET, as Amplitude's docs show them), then unmap.
     let get = HttpRequest {
         method: "GET".into(),
-        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping={unmap}"),
+        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping={unmap}").into(),
         headers: vec![],
         body: String::new(),
     };
@@ -449,7 +449,7 @@ fn form_endpoints() {
     assert_eq!((resp.status, resp.body.as_str()), (200, "success"));
     assert_eq!(emu.state().user_mapping("user-123"), None);
     let get = HttpRequest {
-        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping={mapping}"),
+        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping={mapping}").into(),
         ..get
     };
     assert_eq!(send(&emu, &sender, &get).status, 200);

@@ -71,7 +71,7 @@ fn serves_on_the_printed_url_and_logs_without_keys() {
     assert!(!url.ends_with(":0"));
     let sender = Sender::new(SenderConfig::default()).unwrap();
     let mut req = v2_request();
-    req.url = format!("https://api2.amplitude.com/2/httpapi?api_key={KEY}");
+    req.url = format!("https://api2.amplitude.com/2/httpapi?api_key={KEY}").into();
     let resp = sender
         .send_blocking(&req, &Target::Emulator(url.clone()))
         .result

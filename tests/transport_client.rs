@@ -16,7 +16,7 @@ use serde_json::json;
 fn request(path: &str, events: serde_json::Value) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: format!("https://api2.amplitude.com{path}"),
+        url: format!("https://api2.amplitude.com{path}").into(),
         headers: vec![("content-type".into(), "application/json".into())],
         body: json!({"api_key": "emulator", "events": events}).to_string(),
     }

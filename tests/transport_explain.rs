@@ -25,7 +25,7 @@ fn v2(events: serde_json::Value, options: Option<serde_json::Value>) -> HttpRequ
 fn form(path: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: format!("https://api2.amplitude.com{path}"),
+        url: format!("https://api2.amplitude.com{path}").into(),
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded".into(),

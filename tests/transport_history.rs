@@ -23,10 +23,10 @@ fn exchange(url: &str, body: &str, result: Result<HttpResponse, SendError>, t: u
     Exchange {
         request: HttpRequest {
             method: "POST".into(),
-            url: url.into(),
+            url: url.to_string().into(),
             headers: vec![
                 ("content-type".into(), "application/json".into()),
-                ("authorization".into(), format!("Basic {KEY}")),
+                ("authorization".into(), format!("Basic {KEY}").into()),
             ],
             body: body.into(),
         },
@@ -321,7 +321,7 @@ fn emulator_log_masks_keys() {
     let s = Sender::new(SenderConfig::default()).unwrap();
     let req = HttpRequest {
         method: "GET".into(),
-        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping=x"),
+        url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping=x").into(),
         headers: vec![],
         body: String::new(),
     };

@@ -188,7 +188,7 @@ fn write_requests<W: Write>(
         let headers: serde_json::Map<String, Value> = r
             .headers
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
             .collect();
         let line = json!({"event": index, "subscription": sub, "method": r.method,
             "url": r.url, "headers": headers, "body": r.body});

@@ -9,7 +9,7 @@ use crate::engine::amplitude::runner::{
 };
 use crate::engine::amplitude::{ActionKind, Settings};
 use crate::engine::project::Subscription;
-use crate::engine::request::HttpResponse;
+use crate::engine::request::{HttpResponse, Text};
 
 /// The reference's frozen clock for conformance runs: `2024-06-01T12:34:56.789Z`.
 pub const FROZEN_NOW_MS: f64 = 1717245296789.0;
@@ -154,15 +154,15 @@ fn mock_response(v: &Value) -> HttpResponse {
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .unwrap_or(200);
-    let mut headers: Vec<(String, String)> = v
+    let mut headers: Vec<(Text, Text)> = v
         .get("headers")
         .and_then(Value::as_object)
         .map(|h| {
             h.iter()
                 .map(|(k, v)| {
                     (
-                        k.to_ascii_lowercase(),
-                        v.as_str().unwrap_or_default().to_string(),
+                        k.to_ascii_lowercase().into(),
+                        v.as_str().unwrap_or_default().to_string().into(),
                     )
                 })
                 .collect()
@@ -173,7 +173,7 @@ fn mock_response(v: &Value) -> HttpResponse {
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
             if !headers.iter().any(|(k, _)| k == "content-type") {
-                headers.push(("content-type".to_string(), "application/json".to_string()));
+                headers.push(("content-type".into(), "application/json".into()));
             }
             crate::engine::js::stringify(other)
         }
@@ -194,7 +194,7 @@ pub fn outcome_json(name: Value, o: &SubscriptionOutcome) -> Value {
             let headers: Map<String, Value> = r
                 .headers
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
                 .collect();
             json!({"method": r.method, "url": r.url, "headers": headers, "body_raw": r.body})
         })

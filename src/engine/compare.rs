@@ -160,8 +160,8 @@ pub fn normalise(requests: &[HttpRequest]) -> Vec<Item> {
     for (ri, req) in requests.iter().enumerate() {
         let api = Api::of_url(&req.url);
         let mut fields = Map::new();
-        fields.insert("url".into(), Value::String(req.url.clone()));
-        fields.insert("method".into(), Value::String(req.method.clone()));
+        fields.insert("url".into(), Value::String(req.url.to_string()));
+        fields.insert("method".into(), Value::String(req.method.to_string()));
         if let Some(ct) = req.header("content-type") {
             fields.insert("content_type".into(), Value::String(ct.to_string()));
         }

@@ -5,12 +5,17 @@ use serde::{Deserialize, Serialize};
 /// One HTTP request exactly as it goes on the wire: the body is the exact text sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
-    pub method: String,
-    pub url: String,
+    pub method: Text,
+    pub url: Text,
     /// Header names and values in the order they are sent (names lower-case).
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Text, Text)>,
     pub body: String,
 }
+
+/// A request's or answer's short texts (method, URL, header names and values): borrowed when
+/// they are constants, as for every request the actions plan (eleven allocations per request
+/// otherwise), owned when they come from the network or a file.
+pub type Text = std::borrow::Cow<'static, str>;
 
 impl HttpRequest {
     /// The value of a header, compared case-insensitively.
@@ -18,7 +23,7 @@ impl HttpRequest {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -26,7 +31,7 @@ impl HttpRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpResponse {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Text, Text)>,
     pub body: String,
 }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use super::explain::{self, Explanation, SdkAction};
-use crate::engine::request::{HttpRequest, HttpResponse};
+use crate::engine::request::{HttpRequest, HttpResponse, Text};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ impl Target {
     /// The request with its URL pointed at this target (path and query kept).
     pub fn rewrite(&self, req: &HttpRequest) -> Result<HttpRequest, SendError> {
         Ok(HttpRequest {
-            url: rewrite_url(&req.url, self)?,
+            url: rewrite_url(&req.url, self)?.into(),
             ..req.clone()
         })
     }
@@ -792,7 +792,7 @@ async fn send_inner(
         if k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("host") {
             continue;
         }
-        builder = builder.header(k.as_str(), v.as_str());
+        builder = builder.header(&**k, &**v);
     }
     if !body.is_empty() || req.method != "GET" {
         builder = builder.body(body);
@@ -804,13 +804,13 @@ async fn send_inner(
         .await
         .map_err(|e| classify(&e, &host, https, timeout))?;
     let status = response.status().as_u16();
-    let headers: Vec<(String, String)> = response
+    let headers: Vec<(Text, Text)> = response
         .headers()
         .iter()
         .map(|(k, v)| {
             (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                k.as_str().to_string().into(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned().into(),
             )
         })
         .collect();

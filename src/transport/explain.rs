@@ -169,10 +169,14 @@ fn read_request(req: &HttpRequest) -> Sent {
                 .and_then(|u| u.query().map(str::to_string))
                 .unwrap_or_default();
             let incoming = super::emulator::api::Incoming {
-                method: req.method.clone(),
+                method: req.method.to_string(),
                 path,
                 query,
-                headers: req.headers.clone(),
+                headers: req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 body: req.body.as_bytes().to_vec(),
             };
             let params = super::emulator::api::form_params(&incoming);

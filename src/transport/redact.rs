@@ -3,7 +3,7 @@
 //! Keys are replaced by `••••` plus their last four characters when the key is long enough for
 //! those four to give nothing useful away (12 characters or more); shorter keys are fully masked.
 
-use crate::engine::request::{HttpRequest, HttpResponse};
+use crate::engine::request::{HttpRequest, HttpResponse, Text};
 
 /// The mask in front of the kept characters.
 pub const MASK: &str = "••••";
@@ -46,7 +46,7 @@ pub fn redact_text(text: &str) -> String {
 pub fn redact_request(req: &HttpRequest) -> HttpRequest {
     HttpRequest {
         method: req.method.clone(),
-        url: redact_text(&req.url),
+        url: redact_text(&req.url).into(),
         headers: redact_headers(&req.headers),
         body: redact_text(&req.body),
     }
@@ -68,11 +68,11 @@ pub fn restore_keys(req: &HttpRequest, api_key: &str, secret_key: &str) -> HttpR
     let fix = |t: &str| restore_text(t, api_key, secret_key);
     HttpRequest {
         method: req.method.clone(),
-        url: fix(&req.url),
+        url: fix(&req.url).into(),
         headers: req
             .headers
             .iter()
-            .map(|(k, v)| (k.clone(), fix(v)))
+            .map(|(k, v)| (k.clone(), fix(v).into()))
             .collect(),
         body: fix(&req.body),
     }
@@ -102,7 +102,7 @@ fn restore_text(text: &str, api_key: &str, secret_key: &str) -> String {
 }
 
 /// Headers with secret values masked.
-pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+pub fn redact_headers(headers: &[(Text, Text)]) -> Vec<(Text, Text)> {
     headers
         .iter()
         .map(|(k, v)| {
@@ -115,9 +115,9 @@ pub fn redact_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
                     }
                     _ => mask_key(v),
                 };
-                (k.clone(), masked)
+                (k.clone(), masked.into())
             } else {
-                (k.clone(), redact_text(v))
+                (k.clone(), redact_text(v).into())
             }
         })
         .collect()
@@ -284,9 +284,9 @@ mod tests {
 
     #[test]
     fn masks_secret_headers() {
-        let h = vec![
-            ("authorization".to_string(), format!("Basic {KEY}")),
-            ("content-type".to_string(), "application/json".to_string()),
+        let h: Vec<(Text, Text)> = vec![
+            ("authorization".into(), format!("Basic {KEY}").into()),
+            ("content-type".into(), "application/json".into()),
         ];
         let r = redact_headers(&h);
         assert_eq!(r[0].1, "Basic ••••cdef");
@@ -298,8 +298,8 @@ mod tests {
         let secret = "fedcba9876543210fedcba9876543210";
         let req = HttpRequest {
             method: "POST".into(),
-            url: format!("https://api2.amplitude.com/usermap?api_key={KEY}"),
-            headers: vec![("x-secret".into(), format!("k {secret}"))],
+            url: format!("https://api2.amplitude.com/usermap?api_key={KEY}").into(),
+            headers: vec![("x-secret".into(), format!("k {secret}").into())],
             body: format!(r#"{{"api_key":"{KEY}","secret_key":"{secret}","n":1}}"#),
         };
         let redacted = redact_request(&req);

@@ -116,7 +116,7 @@ impl AmpscopeApp {
                             .num_columns(2)
                             .show(ui, |ui| {
                                 for (h, v) in &req.headers {
-                                    ui.monospace(h);
+                                    ui.monospace(&**h);
                                     ui.monospace(self.mask(v));
                                     ui.end_row();
                                 }

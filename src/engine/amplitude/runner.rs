@@ -69,7 +69,7 @@ impl DefaultResponder {
                 });
             HttpResponse {
                 status: 200,
-                headers: vec![("content-type".to_string(), "application/json".to_string())],
+                headers: vec![("content-type".into(), "application/json".into())],
                 body: {
                     // Built by hand: this runs once per replayed request.
                     let mut body = String::with_capacity(112);
@@ -86,7 +86,7 @@ impl DefaultResponder {
         } else {
             HttpResponse {
                 status: 200,
-                headers: vec![("content-type".to_string(), "text/plain".to_string())],
+                headers: vec![("content-type".into(), "text/plain".into())],
                 body: "success".to_string(),
             }
         }
@@ -750,7 +750,7 @@ mod tests {
     fn req(url: &str, body: &str) -> HttpRequest {
         HttpRequest {
             method: "POST".into(),
-            url: url.into(),
+            url: url.to_string().into(),
             headers: vec![],
             body: body.into(),
         }

@@ -285,7 +285,7 @@ fn form_request(
         endpoint,
         request: HttpRequest {
             method: "POST".into(),
-            url: format!("https://{}{}", host(settings), path_),
+            url: format!("https://{}{}", host(settings), path_).into(),
             headers: vec![(
                 "content-type".into(),
                 "application/x-www-form-urlencoded".into(),
@@ -345,7 +345,7 @@ fn event_request(
         endpoint: ClassicEndpoint::Batch,
         request: HttpRequest {
             method: "POST".into(),
-            url: format!("https://{host}/batch"),
+            url: format!("https://{host}/batch").into(),
             headers: vec![("content-type".into(), "application/json".into())],
             body: js::stringify(&Value::Object(body)),
         },

@@ -4,7 +4,7 @@ use serde_json::json;
 fn form(url: &str, param: &str, payload: &Value) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: url.into(),
+        url: url.to_string().into(),
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded".into(),
@@ -19,7 +19,7 @@ fn form(url: &str, param: &str, payload: &Value) -> HttpRequest {
 fn json_req(url: &str, events: Value) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
-        url: url.into(),
+        url: url.to_string().into(),
         headers: vec![("content-type".into(), "application/json".into())],
         body: js::stringify(&json!({"api_key": "K", "events": events})),
     }

@@ -99,28 +99,25 @@ pub fn perform(
 /// `user-agent` every request carries (actions-core's request client).
 pub const USER_AGENT: &str = "Segment (Actions)";
 
-fn json_request(url: &str, body: String) -> HttpRequest {
+fn json_request(url: &'static str, body: String) -> HttpRequest {
     HttpRequest {
-        method: "POST".to_string(),
-        url: url.to_string(),
+        method: "POST".into(),
+        url: url.into(),
         headers: vec![
-            ("content-type".to_string(), "application/json".to_string()),
-            ("user-agent".to_string(), USER_AGENT.to_string()),
+            ("content-type".into(), "application/json".into()),
+            ("user-agent".into(), USER_AGENT.into()),
         ],
         body,
     }
 }
 
-fn form_request(url: &str, pairs: &[(&str, &str)]) -> HttpRequest {
+fn form_request(url: &'static str, pairs: &[(&str, &str)]) -> HttpRequest {
     HttpRequest {
-        method: "POST".to_string(),
-        url: url.to_string(),
+        method: "POST".into(),
+        url: url.into(),
         headers: vec![
-            (
-                "content-type".to_string(),
-                super::form::CONTENT_TYPE.to_string(),
-            ),
-            ("user-agent".to_string(), USER_AGENT.to_string()),
+            ("content-type".into(), super::form::CONTENT_TYPE.into()),
+            ("user-agent".into(), USER_AGENT.into()),
         ],
         body: super::form::encode(pairs),
     }
