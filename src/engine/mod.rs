@@ -7,6 +7,7 @@ pub mod compare;
 pub mod event;
 pub mod js;
 pub mod jsdate;
+pub mod keytable;
 pub mod mapping;
 pub mod migration;
 pub mod project;

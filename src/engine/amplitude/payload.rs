@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::engine::keytable::KeyTable;
 use crate::engine::mapping::schema::{DirectValue, JsonRef};
 
 /// A payload: members in the order `perform()` sees them, no key twice.
@@ -23,48 +24,10 @@ pub struct ActionPayload<'a> {
     index: KeyIndex,
 }
 
-/// An open-addressing table from a key to its position in the members (plus one; 0 is an
-/// empty slot): the actions look keys up a score of times per event, and a scan compares
-/// with thirty-odd keys each time. `None` for more members than it holds at a low load
-/// (they are then scanned).
-#[derive(Debug, Clone, Default)]
-struct KeyIndex(Option<[u8; KeyIndex::SLOTS]>);
-
-impl KeyIndex {
-    const SLOTS: usize = 128;
-
-    // Inlined: with the key a constant, as at the actions' lookups, this folds away.
-    #[inline(always)]
-    fn slot_of(key: &str) -> usize {
-        let b = key.as_bytes();
-        let (first, last) = match b {
-            [] => (0, 0),
-            [f, .., l] => (usize::from(*f), usize::from(*l)),
-            [f] => (usize::from(*f), usize::from(*f)),
-        };
-        (first * 31
-            + last * 7
-            + b.len() * 13
-            + usize::from(b.get(b.len() / 2).copied().unwrap_or(0)))
-            % KeyIndex::SLOTS
-    }
-
-    fn of<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> KeyIndex {
-        if keys.len() > KeyIndex::SLOTS / 2 {
-            return KeyIndex(None);
-        }
-        let mut table = [0u8; KeyIndex::SLOTS];
-        for (pos, k) in keys.enumerate() {
-            let mut at = KeyIndex::slot_of(k);
-            while table[at] != 0 {
-                at = (at + 1) % KeyIndex::SLOTS;
-            }
-            // At most half the slots: positions fit in a byte.
-            table[at] = (pos + 1) as u8;
-        }
-        KeyIndex(Some(table))
-    }
-}
+/// Where each key is in the members (see [`KeyTable`]): the actions look keys up a score of
+/// times per event, and a scan compares with thirty-odd keys each time. `None` for more
+/// members than the table takes (they are then scanned).
+type KeyIndex = Option<KeyTable<128>>;
 
 /// A view of a member that does not build an object the mapping wrote out.
 fn view<'p>(v: &'p DirectValue<'_>) -> MemberRef<'p> {
@@ -119,7 +82,7 @@ impl<'a> ActionPayload<'a> {
         members: Vec<(&'a str, Option<usize>, DirectValue<'a>)>,
     ) -> ActionPayload<'a> {
         ActionPayload {
-            index: KeyIndex::of(members.iter().map(|(k, _, _)| *k)),
+            index: KeyTable::of(members.iter().map(|(k, _, _)| *k).enumerate()),
             members,
             non_finite: Vec::new(),
         }
@@ -128,7 +91,7 @@ impl<'a> ActionPayload<'a> {
     /// A payload that borrows every member of `map`.
     pub fn from_map(map: &'a Map<String, Value>) -> ActionPayload<'a> {
         ActionPayload {
-            index: KeyIndex::of(map.keys().map(String::as_str)),
+            index: KeyTable::of(map.keys().map(String::as_str).enumerate()),
             members: map
                 .iter()
                 .map(|(k, v)| (k.as_str(), None, DirectValue::Json(JsonRef::Borrowed(v))))
@@ -160,22 +123,11 @@ impl<'a> ActionPayload<'a> {
 
     #[inline(always)]
     fn slot(&self, key: &str) -> Option<&DirectValue<'a>> {
-        let Some(table) = &self.index.0 else {
-            return self
-                .members
-                .iter()
-                .find(|(k, _, _)| *k == key)
-                .map(|(_, _, v)| v);
+        let at = match &self.index {
+            Some(table) => table.find(key, |pos| self.members[pos].0)?,
+            None => self.members.iter().position(|(k, _, _)| *k == key)?,
         };
-        let mut at = KeyIndex::slot_of(key);
-        loop {
-            let pos = usize::from(table[at]).checked_sub(1)?;
-            let (k, _, v) = &self.members[pos];
-            if *k == key {
-                return Some(v);
-            }
-            at = (at + 1) % KeyIndex::SLOTS;
-        }
+        Some(&self.members[at].2)
     }
 
     /// `payload[key]` without building an object the mapping wrote out.
@@ -256,25 +208,41 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Lookups through the key table find what a scan of the members finds: for payloads of
-    /// every size up to past what the table holds (then scanned), with keys that share their
-    /// first, last and middle bytes and lengths, the empty key, and keys that are absent.
+    /// Lookups through the key table find what the members' map finds, for payloads up to
+    /// past what the table takes (then scanned), present and absent keys alike.
     #[test]
     fn keys_found_through_the_table_are_the_members() {
-        let mut keys: Vec<String> = vec!["".into(), "a".into(), "aa".into(), "aba".into()];
-        keys.extend((0..40).map(|i| format!("k{i}")));
-        keys.extend((0..40).map(|i| format!("key_{}_{}", i % 7, i)));
-        keys.extend(["os_name", "os_version", "device_model", "time", "library"].map(String::from));
-        let absent = ["b", "k40", "key_0_1", "os_nam", "libraries", "é"];
-        for n in [0, 1, 2, 5, 17, 33, 64, 65, keys.len()] {
+        let names = [
+            "",
+            "time",
+            "library",
+            "os_name",
+            "os_version",
+            "platform",
+            "user_id",
+        ];
+        let keys: Vec<String> = names
+            .iter()
+            .map(|n| n.to_string())
+            .chain((0..100).map(|i| match i % 3 {
+                0 => format!("field_{i}"),
+                1 => format!("{i}"),
+                _ => format!("é{}", "x".repeat(i % 9)),
+            }))
+            .collect();
+        for n in [0, 1, 3, 7, 40, 96, 97, keys.len()] {
             let map: Map<String, Value> = keys[..n]
                 .iter()
                 .enumerate()
                 .map(|(i, k)| (k.clone(), json!(i)))
                 .collect();
             let payload = ActionPayload::from_map(&map);
-            assert_eq!(payload.index.0.is_some(), n <= KeyIndex::SLOTS / 2, "{n}");
-            for k in keys.iter().map(String::as_str).chain(absent) {
+            assert_eq!(payload.index.is_some(), map.len() <= 96, "{n}");
+            for k in keys
+                .iter()
+                .map(String::as_str)
+                .chain(["absent", "tim", "libraryy"])
+            {
                 assert_eq!(payload.get(k), map.get(k), "{n} members, {k:?}");
                 assert_eq!(payload.contains_key(k), map.contains_key(k));
             }

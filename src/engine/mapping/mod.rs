@@ -22,6 +22,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::engine::js;
+use crate::engine::keytable::KeyTable;
 use schema::{DirectValue, JsonRef};
 
 pub use path::Payload;
@@ -155,28 +156,18 @@ pub struct PreparedMapping {
 /// The parent of a first path segment in [`PreparedMapping`]'s trie.
 const ROOT: usize = usize::MAX;
 
-/// A small open-addressing table from a child's key to its node in the trie (plus one; 0 is
-/// an empty slot): `context` alone has a dozen children in the presets, and finding each in
-/// an object of a dozen members cost more than looking up each member here.
+/// The children of a trie node (or the root) by key, for nodes with two or more: `context`
+/// alone has a dozen children in the presets, and finding each in an object of a dozen
+/// members cost more than looking each member up here.
 #[derive(Debug, Clone, PartialEq)]
 struct Fanout {
-    slots: [u8; Fanout::SLOTS],
+    table: KeyTable<32>,
     children: usize,
 }
 
 impl Fanout {
-    const SLOTS: usize = 32;
-
-    fn slot_of(key: &str) -> usize {
-        let b = key.as_bytes();
-        let first = usize::from(b.first().copied().unwrap_or(0));
-        let last = usize::from(b.last().copied().unwrap_or(0));
-        (first * 31 + last * 7 + b.len()) % Self::SLOTS
-    }
-
-    /// Tables for the root (last) and every node with at least two children; none where a
-    /// node's index does not fit a byte or there are more children than three quarters of
-    /// the slots.
+    /// Tables for the root (last) and every node with at least two children (none where the
+    /// table would not take them).
     fn of_trie(trie: &[(usize, Box<str>)]) -> Vec<Option<Fanout>> {
         let parent_at = |p: usize| if p == ROOT { trie.len() } else { p };
         let mut kids: Vec<Vec<usize>> = vec![Vec::new(); trie.len() + 1];
@@ -185,23 +176,11 @@ impl Fanout {
         }
         kids.into_iter()
             .map(|children| {
-                if children.len() < 2
-                    || children.len() > Self::SLOTS * 3 / 4
-                    || children.iter().any(|&c| c >= usize::from(u8::MAX))
-                {
+                if children.len() < 2 {
                     return None;
                 }
-                let mut slots = [0u8; Self::SLOTS];
-                for &c in &children {
-                    let mut at = Self::slot_of(&trie[c].1);
-                    while slots[at] != 0 {
-                        at = (at + 1) % Self::SLOTS;
-                    }
-                    // Fits: checked above.
-                    slots[at] = (c + 1) as u8;
-                }
                 Some(Fanout {
-                    slots,
+                    table: KeyTable::of(children.iter().map(|&c| (c, &*trie[c].1)))?,
                     children: children.len(),
                 })
             })
@@ -211,15 +190,7 @@ impl Fanout {
     /// The child node whose key is `key`.
     #[inline]
     fn child(&self, trie: &[(usize, Box<str>)], key: &str) -> Option<usize> {
-        let mut at = Self::slot_of(key);
-        // Ends: a quarter of the slots at least are empty.
-        loop {
-            let c = usize::from(self.slots[at].checked_sub(1)?);
-            if *trie[c].1 == *key {
-                return Some(c);
-            }
-            at = (at + 1) % Self::SLOTS;
-        }
+        self.table.find(key, |c| &trie[c].1)
     }
 }
 
