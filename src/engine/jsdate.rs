@@ -11,6 +11,8 @@
 //! that is not white space is part of a "word" (so `é`, `_` or `[` glued to a number make the
 //! date invalid), white space is JavaScript's (U+0085 is not), and a NUL unit ends the input.
 
+use std::cell::RefCell;
+
 /// Largest absolute time value a JavaScript `Date` holds (`TimeClip`).
 pub const MAX_TIME: f64 = 8.64e15;
 
@@ -67,26 +69,34 @@ pub fn parse(s: &str) -> f64 {
     // An event's timestamp is read twice: by the schema's `date-like` check, then by the
     // action. The second time is answered from the first.
     thread_local! {
-        static LAST: std::cell::RefCell<(String, f64)> =
-            const { std::cell::RefCell::new((String::new(), f64::NAN)) };
+        static LAST: Memo<f64> = const { RefCell::new((String::new(), f64::NAN)) };
     }
-    if s.len() > MEMO_MAX_LEN {
-        return parse_uncached(s);
+    remembered(&LAST, s, parse_uncached)
+}
+
+/// The last text a pure function of a text was asked about, and its answer.
+type Memo<T> = RefCell<(String, T)>;
+
+/// `compute(s)`, answered from `memo` when `s` is the text it was last asked about; texts
+/// over 64 bytes are not kept (dates are short; a long text is not kept alive for nothing).
+fn remembered<T: Copy>(
+    memo: &'static std::thread::LocalKey<Memo<T>>,
+    s: &str,
+    compute: impl FnOnce(&str) -> T,
+) -> T {
+    if s.len() > 64 {
+        return compute(s);
     }
-    LAST.with(|last| {
+    memo.with(|last| {
         let mut last = last.borrow_mut();
         if last.0 != s {
-            last.1 = parse_uncached(s);
+            last.1 = compute(s);
             last.0.clear();
             last.0.push_str(s);
         }
         last.1
     })
 }
-
-/// The longest text [`parse`] and [`match_dayjs_regex`] remember (dates are short; a long
-/// text is not kept alive for nothing).
-const MEMO_MAX_LEN: usize = 64;
 
 fn parse_uncached(s: &str) -> f64 {
     if let Some(f) = canonical_fields(s.as_bytes()) {
@@ -888,27 +898,13 @@ pub fn match_dayjs_regex(s: &str) -> Option<[Option<&str>; 7]> {
     // Like `parse`, asked twice of the same text (the `date-like` check, then the action).
     type Groups = Option<[Option<(usize, usize)>; 7]>;
     thread_local! {
-        static LAST: std::cell::RefCell<(String, Groups)> =
-            const { std::cell::RefCell::new((String::new(), None)) };
+        static LAST: Memo<Groups> = const { RefCell::new((String::new(), None)) };
     }
-    let search = || {
+    let groups = remembered(&LAST, s, |s| {
         let mut groups: [Option<(usize, usize)>; 7] = [None; 7];
         groups[0] = Some((0, 4));
         step(s, 4, 0, &mut groups).then_some(groups)
-    };
-    let groups = if s.len() > MEMO_MAX_LEN {
-        search()
-    } else {
-        LAST.with(|last| {
-            let mut last = last.borrow_mut();
-            if last.0 != s {
-                last.1 = search();
-                last.0.clear();
-                last.0.push_str(s);
-            }
-            last.1
-        })
-    }?;
+    })?;
     Some(groups.map(|g| g.map(|(a, e)| &s[a..e])))
 }
 
