@@ -435,6 +435,18 @@ impl Plan {
             _ => None,
         }
     }
+
+    /// `slots`: the prepared mapping's table of path prefixes for `data`, when there is one.
+    fn resolve<'a>(
+        &'a self,
+        data: &'a Value,
+        slots: Option<&[path::Got<'a>]>,
+        cx: &mut directives::Ctx,
+    ) -> Result<JsValue, MappingError> {
+        let mut out = self.run(Payload::Json(data), slots, cx)?.into_js();
+        out.remove_undefined();
+        Ok(out)
+    }
 }
 
 /// A table entry (`None`: `undefined`) as a member's JSON: `Some(None)` for `undefined`, `None`
@@ -466,20 +478,11 @@ impl PreparedMapping {
 
     /// Same as [`resolve`] with the original mapping.
     pub fn resolve(&self, data: &Value) -> Result<JsValue, MappingError> {
-        self.resolve_in(data, &mut directives::Ctx::default())
-    }
-
-    /// The general resolution, paths looked up through the table of prefixes as the direct
-    /// one does.
-    fn resolve_in(&self, data: &Value, cx: &mut directives::Ctx) -> Result<JsValue, MappingError> {
         directives::check_data(Payload::Json(data))?;
+        // Paths looked up through the table of prefixes, as the direct resolution does.
         let slots = self.walk_trie(data);
-        let mut out = self
-            .plan
-            .run(Payload::Json(data), Some(&slots), cx)?
-            .into_js();
-        out.remove_undefined();
-        Ok(out)
+        self.plan
+            .resolve(data, Some(&slots), &mut directives::Ctx::default())
     }
 
     /// The members of the resolved object as JSON, each still borrowed from `data` where the
@@ -616,7 +619,8 @@ impl PreparedMapping {
         let mut cx = directives::Ctx {
             quirks: self.quirks,
         };
-        let value = self.resolve_in(data, &mut cx)?;
+        directives::check_data(Payload::Json(data))?;
+        let value = self.plan.resolve(data, None, &mut cx)?;
         Ok(Resolution {
             value,
             quirks: cx.quirks.to_vec(),

@@ -9,8 +9,9 @@ mod obj;
 
 use obj::{Obj, V};
 
-use std::borrow::Cow;
 use std::rc::Rc;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
