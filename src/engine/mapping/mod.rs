@@ -620,6 +620,8 @@ impl PreparedMapping {
             quirks: self.quirks,
         };
         directives::check_data(Payload::Json(data))?;
+        // Path by path, not through the table of prefixes: a path's quirks (a falsy step on
+        // the way, …) are found on its own walk.
         let value = self.plan.resolve(data, None, &mut cx)?;
         Ok(Resolution {
             value,

@@ -9,9 +9,8 @@ mod obj;
 
 use obj::{Obj, V};
 
-use std::rc::Rc;
-
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
