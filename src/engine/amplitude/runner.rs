@@ -568,30 +568,30 @@ pub fn execute_payload(
     let performed = perform(action, settings, payload, now_ms);
     let mut out = SubscriptionOutcome::new(true, Status::Ok);
     out.notes = performed.notes;
-    for (i, request) in performed.requests.into_iter().enumerate() {
+    // The planned requests become the sent ones (cut after a failed answer): no second vector.
+    out.requests = performed.requests;
+    out.responses = Vec::with_capacity(out.requests.len());
+    for (i, request) in out.requests.iter().enumerate() {
         let events = performed.event_counts.get(i).copied().flatten();
-        let answer = responder.respond_planned(&request, events);
-        out.requests.push(request);
-        match answer {
+        let answer = responder.respond_planned(request, events);
+        let failed = match answer {
             Ok(resp) => {
                 let ok = resp.is_success();
                 let status = resp.status;
                 out.responses.push(resp);
-                if !ok {
-                    out.status = Status::Error;
-                    out.error = Some(ActionError::http(status));
-                    break;
-                }
+                (!ok).then(|| ActionError::http(status))
             }
-            Err(message) => {
-                out.status = Status::Error;
-                out.error = Some(ActionError {
-                    class: "TransportError".to_string(),
-                    message,
-                    status: None,
-                });
-                break;
-            }
+            Err(message) => Some(ActionError {
+                class: "TransportError".to_string(),
+                message,
+                status: None,
+            }),
+        };
+        if let Some(error) = failed {
+            out.status = Status::Error;
+            out.error = Some(error);
+            out.requests.truncate(i + 1);
+            break;
         }
     }
     let sent = out.requests.len();

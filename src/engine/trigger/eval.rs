@@ -482,7 +482,7 @@ pub fn eval_plain(g: &Group, event: &Value) -> Option<bool> {
         let Some(Value::String(actual)) = js::member(m, c.field.root()) else {
             return None;
         };
-        let hit = (actual == expected) != negate;
+        let hit = crate::engine::keytable::same_key(actual, expected) != negate;
         match g.operator {
             GroupOp::And if !hit => return Some(false),
             GroupOp::Or if hit => return Some(true),

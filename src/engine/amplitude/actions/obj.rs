@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::engine::amplitude::payload::MemberRef;
 use crate::engine::js::{self, JsonSink, WriteJson};
+use crate::engine::keytable::same_key;
 use crate::engine::mapping::schema::{JsonRef, fields_to_json};
 
 /// One member value.
@@ -98,7 +99,10 @@ impl<'a> Obj<'a> {
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&V<'a>> {
-        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v)
     }
 
     /// Is the key present with a value other than `undefined`?
@@ -108,7 +112,7 @@ impl<'a> Obj<'a> {
 
     /// `obj[key] = value`: an existing key keeps its position.
     pub(super) fn set(&mut self, key: &'a str, value: V<'a>) {
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+        match self.entries.iter_mut().find(|(k, _)| same_key(k, key)) {
             Some(slot) => slot.1 = value,
             None => self.entries.push((key, value)),
         }
@@ -140,7 +144,7 @@ impl<'a> Obj<'a> {
 
     /// The value of `key`, its slot left `undefined` (it keeps its position).
     pub(super) fn take(&mut self, key: &str) -> Option<V<'a>> {
-        let slot = self.entries.iter_mut().find(|(k, _)| *k == key)?;
+        let slot = self.entries.iter_mut().find(|(k, _)| same_key(k, key))?;
         Some(std::mem::replace(&mut slot.1, V::Undefined))
     }
 
