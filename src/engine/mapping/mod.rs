@@ -194,6 +194,52 @@ impl Fanout {
     }
 }
 
+/// The value of every node of a prepared mapping's trie for one payload: a borrowed JSON value
+/// or `undefined` (`None`), one word each, looked at once per node per event; the rare value
+/// computed on the way (a `length`, a character of a string) is kept aside.
+struct Slots<'a> {
+    json: Vec<Option<&'a Value>>,
+    /// The computed values, by node; their nodes hold [`COMPUTED`].
+    computed: Vec<(usize, JsValue)>,
+}
+
+/// What a node with a computed value holds (compared by address: no event value is this one).
+static COMPUTED: Value = Value::Null;
+
+impl<'a> Slots<'a> {
+    /// The value of node `i`.
+    #[inline]
+    fn get(&self, i: usize) -> path::Got<'a> {
+        match self.json[i] {
+            None => path::Got::UNDEFINED,
+            Some(v) if std::ptr::eq(v, &COMPUTED) => self.computed(i),
+            Some(v) => path::Got::Json(v),
+        }
+    }
+
+    #[cold]
+    fn computed(&self, i: usize) -> path::Got<'a> {
+        let v = self.computed.iter().find(|(at, _)| *at == i);
+        path::Got::Owned(v.map_or(JsValue::Undefined, |(_, v)| v.clone()))
+    }
+
+    fn is_undefined(&self, i: usize) -> bool {
+        self.json[i].is_none()
+    }
+
+    /// Node `i` is `got`.
+    fn set(&mut self, i: usize, got: path::Got<'a>) {
+        self.json[i] = match got {
+            path::Got::Json(v) => Some(v),
+            g if g.is_undefined() => None,
+            g => {
+                self.computed.push((i, g.into_js()));
+                Some(&COMPUTED)
+            }
+        };
+    }
+}
+
 /// A prepared mapping's skeleton: plain objects with their keys ready to share, `@path`s with
 /// their keys split, and coalescing `@if`s; everything else runs through the general resolver
 /// (which these mirror exactly: the golden tests compare both).
@@ -329,7 +375,7 @@ impl Plan {
     fn run<'a>(
         &'a self,
         payload: Payload<'a>,
-        slots: Option<&[path::Got<'a>]>,
+        slots: Option<&Slots<'a>>,
         cx: &mut directives::Ctx,
     ) -> Result<path::Got<'a>, MappingError> {
         Ok(match self {
@@ -356,7 +402,7 @@ impl Plan {
             Plan::Path(keys, quirks, node) => {
                 cx.quirks.merge(*quirks);
                 match (slots, keys) {
-                    (Some(slots), Some(_)) => slots[*node].clone(),
+                    (Some(slots), Some(_)) => slots.get(*node),
                     _ => path::get_split(payload, keys.as_deref(), &mut cx.quirks),
                 }
             }
@@ -405,9 +451,9 @@ impl Plan {
     /// an `@arrayPath` of a path to no array or object (most events have no products).
     /// `Some(None)`: `undefined`; `None`: [`Plan::run`] has to work it out.
     #[inline(always)]
-    fn table_entry<'s, 'a>(&self, slots: &'s [path::Got<'a>]) -> Option<Option<&'s path::Got<'a>>> {
+    fn table_entry<'a>(&self, slots: &Slots<'a>) -> Option<Option<path::Got<'a>>> {
         let slot = |p: &Plan| match p {
-            Plan::Path(Some(_), _, node) => Some(&slots[*node]),
+            Plan::Path(Some(_), _, node) => Some(slots.get(*node)),
             _ => None,
         };
         match self {
@@ -440,7 +486,7 @@ impl Plan {
     fn resolve<'a>(
         &'a self,
         data: &'a Value,
-        slots: Option<&[path::Got<'a>]>,
+        slots: Option<&Slots<'a>>,
         cx: &mut directives::Ctx,
     ) -> Result<JsValue, MappingError> {
         let mut out = self.run(Payload::Json(data), slots, cx)?.into_js();
@@ -452,10 +498,10 @@ impl Plan {
 /// A table entry (`None`: `undefined`) as a member's JSON: `Some(None)` for `undefined`, `None`
 /// when it is not plain JSON (the general way decides).
 #[inline(always)]
-fn entry_json<'a>(got: Option<&path::Got<'a>>) -> Option<Option<JsonRef<'a>>> {
+fn entry_json<'a>(got: Option<path::Got<'a>>) -> Option<Option<JsonRef<'a>>> {
     match got {
         Some(path::Got::Json(v)) => Some(Some(JsonRef::Borrowed(v))),
-        Some(got) if !got.is_undefined() => got.to_plain_json().map(Some),
+        Some(got) if !got.is_undefined() => got.into_plain_json().map(Some),
         _ => Some(None),
     }
 }
@@ -521,9 +567,7 @@ impl PreparedMapping {
         // would take the allocator's slow path for large blocks.
         let known_undefined = fields
             .iter()
-            .filter(
-                |(_, p)| matches!(p, Plan::Path(Some(_), _, node) if slots[*node].is_undefined()),
-            )
+            .filter(|(_, p)| matches!(p, Plan::Path(Some(_), _, node) if slots.is_undefined(*node)))
             .count();
         let mut out = Vec::with_capacity(fields.len() - known_undefined);
         for ((k, p), prop) in fields.iter().zip(props) {
@@ -564,43 +608,52 @@ impl PreparedMapping {
     /// The value of every node of the trie for `data`: `get`'s walk, one step per prefix (a
     /// step from a falsy value gives that value). Parents come before their children, so
     /// each node is final when its children are looked up.
-    fn walk_trie<'a>(&'a self, data: &'a Value) -> Vec<path::Got<'a>> {
+    fn walk_trie<'a>(&'a self, data: &'a Value) -> Slots<'a> {
         let n = self.trie.len();
-        let mut slots: Vec<path::Got<'a>> = Vec::with_capacity(n);
-        let root = path::Got::Json(data);
-        // Parents whose members were looked up in their fan-out table, and what that found
-        // for their children (those not among the members are `undefined`).
+        let mut slots = Slots {
+            json: vec![None; n],
+            computed: Vec::new(),
+        };
+        // Parents whose members were looked up in their fan-out table (which put what it
+        // found in the children's slots at once).
         let mut expanded = vec![false; n + 1];
-        let mut found: Vec<Option<&'a Value>> = vec![None; n];
         for (i, (parent, key)) in self.trie.iter().enumerate() {
             let (cur, at) = match *parent {
-                ROOT => (&root, n),
-                p => (&slots[p], p),
+                ROOT => (Some(data), n),
+                p => (slots.json[p], p),
             };
-            let next = match cur {
+            match cur {
                 // Most steps: from a missing parent, or from an object.
-                _ if cur.is_undefined() => path::Got::UNDEFINED,
-                path::Got::Json(Value::Object(map)) => match &self.fanout[at] {
+                None => {}
+                Some(Value::Object(map)) => match &self.fanout[at] {
                     // A large object with few children looked up: hashing each is cheaper.
                     Some(fan) if map.len() <= 8 * fan.children.max(4) => {
                         if !expanded[at] {
                             expanded[at] = true;
                             for (k, v) in map.iter() {
                                 if let Some(c) = fan.child(&self.trie, k) {
-                                    found[c] = Some(v);
+                                    slots.json[c] = Some(v);
                                 }
                             }
                         }
-                        found[i].map_or(path::Got::UNDEFINED, path::Got::Json)
                     }
-                    _ => js::member(map, key).map_or(path::Got::UNDEFINED, path::Got::Json),
+                    _ => slots.json[i] = js::member(map, key),
                 },
-                _ if cur.truthy() => path::property_of(cur, key),
-                // A step from a falsy value gives that value.
-                path::Got::Json(v) => path::Got::Json(v),
-                _ => cur.clone(),
-            };
-            slots.push(next);
+                Some(_) => {
+                    let cur = if at == n {
+                        path::Got::Json(data)
+                    } else {
+                        slots.get(at)
+                    };
+                    // A step from a falsy value gives that value.
+                    let next = if cur.truthy() {
+                        path::property_of(&cur, key)
+                    } else {
+                        cur
+                    };
+                    slots.set(i, next);
+                }
+            }
         }
         slots
     }
@@ -627,5 +680,80 @@ impl PreparedMapping {
             value,
             quirks: cx.quirks.to_vec(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The table of path prefixes gives what the path-by-path resolver gives, through
+    /// computed steps (`length`, a character of a string, and steps after them), falsy
+    /// values (a step from one gives it), arrays, and objects large enough to be looked up
+    /// member by member rather than through their fan-out table.
+    #[test]
+    fn table_of_prefixes_agrees_with_path_by_path() {
+        let mut big = serde_json::Map::new();
+        for i in 0..80 {
+            big.insert(format!("k{i}"), json!(i));
+        }
+        let data = json!({
+            "s": "héllo", "e": "", "z": 0, "n": null, "f": false, "t": true,
+            "arr": [{"id": 1}, "xy", [3]], "o": {"a": {"b": "c", "n": 0}},
+            "big": big,
+        });
+        let paths = [
+            "$.s.length",
+            "$.s.0",
+            "$.s.1",
+            "$.s.0.length",
+            "$.s.1.0",
+            "$.s.1.0.length",
+            "$.s.length.x",
+            "$.s.9",
+            "$.e.a",
+            "$.e.length",
+            "$.e.a.b",
+            "$.z.a.b",
+            "$.n.a",
+            "$.f.x.y",
+            "$.t.x",
+            "$.arr.length",
+            "$.arr.0.id",
+            "$.arr.1.0",
+            "$.arr.1.length",
+            "$.arr.2.0",
+            "$.arr.3",
+            "$.o.a.b",
+            "$.o.a.b.length",
+            "$.o.a.n.x",
+            "$.o.x.y",
+            "$.missing.a",
+            "$.big.k7",
+            "$.big.k79",
+            "$.big.nope",
+            "$.big.length",
+        ];
+        let fields: serde_json::Map<String, Value> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("f{i}"), json!({ "@path": p })))
+            .collect();
+        let mapping = Value::Object(fields);
+        let prepared = PreparedMapping::new(&mapping).unwrap();
+        let general = resolve(&mapping, &data).unwrap();
+        assert_eq!(prepared.resolve(&data).unwrap(), general);
+        // Each path alone too (its prefixes are then the only ones in the table).
+        for p in paths {
+            let one = json!({ "v": { "@path": p } });
+            let prepared = PreparedMapping::new(&one).unwrap();
+            assert_eq!(
+                prepared.resolve(&data).unwrap(),
+                resolve(&one, &data).unwrap(),
+                "{p}"
+            );
+        }
     }
 }

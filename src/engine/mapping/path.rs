@@ -48,18 +48,9 @@ impl<'a> Got<'a> {
     /// (the schema rejects those, JSON would make them `null`).
     pub fn into_plain_json(self) -> Option<JsonRef<'a>> {
         match self {
-            Got::Owned(v) => Some(JsonRef::Owned(Box::new(plain_json(v)?))),
-            borrowed => borrowed.to_plain_json(),
-        }
-    }
-
-    /// [`Got::into_plain_json`] of a value that stays where it is (a prepared mapping's
-    /// table of path prefixes): a borrowed one is not copied, nor is the `Got` itself.
-    pub fn to_plain_json(&self) -> Option<JsonRef<'a>> {
-        match self {
             Got::Json(v) => Some(JsonRef::Borrowed(v)),
-            Got::Js(v) => Some(JsonRef::Owned(Box::new(plain_json((*v).clone())?))),
-            Got::Owned(v) => Some(JsonRef::Owned(Box::new(plain_json(v.clone())?))),
+            Got::Js(v) => Some(JsonRef::Owned(Box::new(plain_json(v.clone())?))),
+            Got::Owned(v) => Some(JsonRef::Owned(Box::new(plain_json(v)?))),
         }
     }
 }

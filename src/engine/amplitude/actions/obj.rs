@@ -246,7 +246,7 @@ impl WriteJson for Spread<'_, '_> {
         for (k, v) in &first.entries {
             let mut v = v;
             if lengths & 1 << (k.len() % 64) != 0
-                && let Some(i) = then.entries.iter().position(|(t, _)| t == k)
+                && let Some(i) = then.entries.iter().position(|(t, _)| same_key(t, k))
             {
                 v = &then.entries[i].1;
                 shadowed |= 1 << i;
