@@ -227,6 +227,30 @@ impl<'a> Slots<'a> {
         self.json[i].is_none()
     }
 
+    /// `v == null` for node `i`'s value.
+    #[inline]
+    fn is_nullish(&self, i: usize) -> bool {
+        match self.json[i] {
+            None => true,
+            Some(v) if std::ptr::eq(v, &COMPUTED) => self.computed(i).is_nullish(),
+            Some(v) => v.is_null(),
+        }
+    }
+
+    /// Node `node`'s value as JSON as [`path::Got::into_plain_json`] gives it; `Some(None)`
+    /// for no node or an `undefined` one.
+    #[inline]
+    fn json_at(&self, node: Option<usize>) -> Option<Option<JsonRef<'a>>> {
+        match node.and_then(|i| self.json[i]) {
+            None => Some(None),
+            Some(v) if std::ptr::eq(v, &COMPUTED) => node
+                .map(|i| self.computed(i))
+                .and_then(path::Got::into_plain_json)
+                .map(Some),
+            Some(v) => Some(Some(JsonRef::Borrowed(v))),
+        }
+    }
+
     /// Node `i` is `got`.
     fn set(&mut self, i: usize, got: path::Got<'a>) {
         self.json[i] = match got {
@@ -446,18 +470,19 @@ impl Plan {
         })
     }
 
-    /// The entry of the table of path prefixes that this field's value is, as [`Plan::run`]
+    /// The node of the table of path prefixes that this field's value is, as [`Plan::run`]
     /// with the table gives it (quirks aside): a path; an `@if` of paths (the presets' ids);
     /// an `@arrayPath` of a path to no array or object (most events have no products).
-    /// `Some(None)`: `undefined`; `None`: [`Plan::run`] has to work it out.
+    /// `Some(None)`: `undefined`; `None`: [`Plan::run`] has to work it out. (A node's
+    /// index, not its value: a returned `Got` cost more in moves than the lookups.)
     #[inline(always)]
-    fn table_entry<'a>(&self, slots: &Slots<'a>) -> Option<Option<path::Got<'a>>> {
-        let slot = |p: &Plan| match p {
-            Plan::Path(Some(_), _, node) => Some(slots.get(*node)),
+    fn table_entry(&self, slots: &Slots<'_>) -> Option<Option<usize>> {
+        let node = |p: &Plan| match p {
+            Plan::Path(Some(_), _, node) => Some(*node),
             _ => None,
         };
         match self {
-            Plan::Path(..) => slot(self).map(Some),
+            Plan::Path(..) => node(self).map(Some),
             Plan::IfExists {
                 exists,
                 then,
@@ -465,18 +490,22 @@ impl Plan {
                 otherwise,
                 ..
             } => {
-                let found = slot(exists)?;
-                let chosen = match (found.is_nullish(), then.as_deref(), otherwise.as_deref()) {
+                let found = node(exists)?;
+                let chosen = match (
+                    slots.is_nullish(found),
+                    then.as_deref(),
+                    otherwise.as_deref(),
+                ) {
                     (false, Some(_), _) if *then_is_exists => return Some(Some(found)),
                     (false, chosen, _) | (true, _, chosen) => chosen,
                 };
                 match chosen {
                     None => Some(None),
-                    Some(p) => slot(p).map(Some),
+                    Some(p) => node(p).map(Some),
                 }
             }
-            Plan::ArrayPath { root, .. } => slot(root)
-                .filter(|r| !matches!(r.type_name(), "object" | "array"))
+            Plan::ArrayPath { root, .. } => node(root)
+                .filter(|&n| !matches!(slots.get(n).type_name(), "object" | "array"))
                 .map(Some),
             _ => None,
         }
@@ -492,17 +521,6 @@ impl Plan {
         let mut out = self.run(Payload::Json(data), slots, cx)?.into_js();
         out.remove_undefined();
         Ok(out)
-    }
-}
-
-/// A table entry (`None`: `undefined`) as a member's JSON: `Some(None)` for `undefined`, `None`
-/// when it is not plain JSON (the general way decides).
-#[inline(always)]
-fn entry_json<'a>(got: Option<path::Got<'a>>) -> Option<Option<JsonRef<'a>>> {
-    match got {
-        Some(path::Got::Json(v)) => Some(Some(JsonRef::Borrowed(v))),
-        Some(got) if !got.is_undefined() => got.into_plain_json().map(Some),
-        _ => Some(None),
     }
 }
 
@@ -577,7 +595,7 @@ impl PreparedMapping {
                     let mut members = Vec::with_capacity(children.len());
                     for (ck, cp) in children {
                         let json = match cp.table_entry(&slots) {
-                            Some(got) => entry_json(got)?,
+                            Some(node) => slots.json_at(node)?,
                             None => json_of(cp, &mut cx)?,
                         };
                         if let Some(json) = json {
@@ -591,7 +609,7 @@ impl PreparedMapping {
                 // of most fields.
                 _ => {
                     let json = match p.table_entry(&slots) {
-                        Some(got) => entry_json(got)?,
+                        Some(node) => slots.json_at(node)?,
                         None => json_of(p, &mut cx)?,
                     };
                     match json {
