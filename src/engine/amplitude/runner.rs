@@ -572,7 +572,7 @@ pub fn execute_payload(
     out.requests = performed.requests;
     out.responses = Vec::with_capacity(out.requests.len());
     for (i, request) in out.requests.iter().enumerate() {
-        let events = performed.event_counts.get(i).copied().flatten();
+        let events = performed.first_event_count.filter(|_| i == 0);
         let answer = responder.respond_planned(request, events);
         let failed = match answer {
             Ok(resp) => {

@@ -239,7 +239,7 @@ pub(super) fn perform(
     Performed {
         requests: vec![json_request(endpoint.url(settings.endpoint), body)],
         notes,
-        event_counts: vec![Some(1 + products.len())],
+        first_event_count: Some(1 + products.len()),
     }
 }
 

@@ -92,7 +92,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>, now_ms: 
     Performed {
         requests,
         notes,
-        event_counts: Vec::new(),
+        first_event_count: None,
     }
 }
 

@@ -87,6 +87,6 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     Performed {
         requests: vec![request],
         notes,
-        event_counts: Vec::new(),
+        first_event_count: None,
     }
 }

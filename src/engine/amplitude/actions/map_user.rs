@@ -32,6 +32,6 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     Performed {
         requests: vec![request],
         notes: Vec::new(),
-        event_counts: Vec::new(),
+        first_event_count: None,
     }
 }

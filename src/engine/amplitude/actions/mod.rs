@@ -71,9 +71,9 @@ impl ActionKind {
 pub struct Performed {
     pub requests: Vec<HttpRequest>,
     pub notes: Vec<QuirkNote>,
-    /// For each request whose body is an HTTP API event batch, how many events it carries
-    /// (answers report it; knowing it spares reading the body back). Missing: unknown.
-    pub event_counts: Vec<Option<usize>>,
+    /// How many events the first request carries when its body is an HTTP API event batch
+    /// (answers report it; knowing it spares reading the body back). `None`: unknown.
+    pub first_event_count: Option<usize>,
 }
 
 /// The reference's `perform(request, {payload, settings})`: the requests it sends, assuming
