@@ -23,7 +23,7 @@ fn json_request(path: &str, body: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: format!("https://api2.amplitude.com{path}").into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: body.into(),
     }
 }
@@ -35,7 +35,8 @@ fn form_request(path: &str, body: &str) -> HttpRequest {
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded;charset=UTF-8".into(),
-        )],
+        )]
+        .into(),
         body: body.into(),
     }
 }
@@ -144,7 +145,7 @@ fn content_type_must_be_json_but_parameters_are_fine() {
         ("text/plain", 400),
     ] {
         let mut req = json_request("/2/httpapi", &body);
-        req.headers = vec![("content-type".into(), ct.into())];
+        req.headers = vec![("content-type".into(), ct.into())].into();
         assert_eq!(send(&emu, &sender, &req).status, status, "{ct}");
     }
 }
@@ -301,7 +302,9 @@ fn gzip_encoded_batch_is_accepted() {
     let (emu, sender) = start(EmulatorConfig::default());
     let body = v2_body(vec![event("user-123", "device-456", "Gzipped")]);
     let mut req = json_request("/batch", &body);
-    req.headers.push(("content-encoding".into(), "gzip".into()));
+    req.headers
+        .to_mut()
+        .push(("content-encoding".into(), "gzip".into()));
     let resp = send(&emu, &sender, &req);
     assert_eq!(resp.status, 200, "{}", resp.body);
     // Counted after gunzip.
@@ -442,7 +445,7 @@ fn form_endpoints() {
     let get = HttpRequest {
         method: "GET".into(),
         url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping={unmap}").into(),
-        headers: vec![],
+        headers: vec![].into(),
         body: String::new(),
     };
     let resp = send(&emu, &sender, &get);

@@ -57,7 +57,7 @@ fn v2_request() -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: "https://api2.amplitude.com/2/httpapi".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: json!({"api_key": KEY, "events": [{"user_id": "user-123", "event_type": "CLI"}]})
             .to_string(),
     }

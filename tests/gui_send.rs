@@ -23,7 +23,7 @@ fn v2_request(events: &str, options: &str) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: "https://api2.amplitude.com/2/httpapi".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: format!(
             r#"{{"api_key":"0123456789abcdef0123456789abcdef","events":{events}{options}}}"#
         ),

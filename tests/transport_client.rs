@@ -17,7 +17,7 @@ fn request(path: &str, events: serde_json::Value) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: format!("https://api2.amplitude.com{path}").into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: json!({"api_key": "emulator", "events": events}).to_string(),
     }
 }

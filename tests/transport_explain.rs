@@ -17,7 +17,7 @@ fn v2(events: serde_json::Value, options: Option<serde_json::Value>) -> HttpRequ
     HttpRequest {
         method: "POST".into(),
         url: "https://api2.amplitude.com/2/httpapi".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: body.to_string(),
     }
 }
@@ -29,7 +29,8 @@ fn form(path: &str, body: &str) -> HttpRequest {
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded".into(),
-        )],
+        )]
+        .into(),
         body: body.into(),
     }
 }
@@ -37,7 +38,7 @@ fn form(path: &str, body: &str) -> HttpRequest {
 fn resp(status: u16, body: &str) -> HttpResponse {
     HttpResponse {
         status,
-        headers: vec![],
+        headers: vec![].into(),
         body: body.into(),
     }
 }

@@ -27,7 +27,8 @@ fn exchange(url: &str, body: &str, result: Result<HttpResponse, SendError>, t: u
             headers: vec![
                 ("content-type".into(), "application/json".into()),
                 ("authorization".into(), format!("Basic {KEY}").into()),
-            ],
+            ]
+            .into(),
             body: body.into(),
         },
         result,
@@ -43,7 +44,7 @@ fn v2(user: &str) -> String {
 fn ok() -> Result<HttpResponse, SendError> {
     Ok(HttpResponse {
         status: 200,
-        headers: vec![],
+        headers: vec![].into(),
         body: r#"{"code":200,"events_ingested":1}"#.into(),
     })
 }
@@ -51,7 +52,7 @@ fn ok() -> Result<HttpResponse, SendError> {
 fn bad_key() -> Result<HttpResponse, SendError> {
     Ok(HttpResponse {
         status: 400,
-        headers: vec![],
+        headers: vec![].into(),
         body: format!(r#"{{"code":400,"error":"Invalid API key: {KEY}"}}"#),
     })
 }
@@ -322,7 +323,7 @@ fn emulator_log_masks_keys() {
     let req = HttpRequest {
         method: "GET".into(),
         url: format!("https://api.amplitude.com/usermap?api_key={KEY}&mapping=x").into(),
-        headers: vec![],
+        headers: vec![].into(),
         body: String::new(),
     };
     let resp = s
@@ -333,7 +334,7 @@ fn emulator_log_masks_keys() {
     let json_req = HttpRequest {
         method: "POST".into(),
         url: "https://api2.amplitude.com/2/httpapi".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: json!({"api_key": format!("{KEY}x"), "events": []}).to_string(),
     };
     let emu_keys = Emulator::start(EmulatorConfig {

@@ -503,7 +503,7 @@ pub fn curl_command(req: &HttpRequest, api_key: &str, reveal: bool) -> String {
     };
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     let mut out = format!("curl -X {} {}", req.method, quote(&mask(&req.url)));
-    for (k, v) in &req.headers {
+    for (k, v) in req.headers.iter() {
         out.push_str(&format!(
             " \\\n  -H {}",
             quote(&format!("{k}: {}", mask(v)))

@@ -633,7 +633,7 @@ pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
             egui::CollapsingHeader::new("Response headers")
                 .id_salt("resp_headers")
                 .show(ui, |ui| {
-                    for (k, v) in &resp.headers {
+                    for (k, v) in resp.headers.iter() {
                         ui.monospace(format!("{k}: {v}"));
                     }
                 });
@@ -656,7 +656,7 @@ pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
     egui::CollapsingHeader::new("Request sent")
         .id_salt("req_sent")
         .show(ui, |ui| {
-            for (k, v) in &request.headers {
+            for (k, v) in request.headers.iter() {
                 ui.monospace(format!("{k}: {v}"));
             }
             ui.add(

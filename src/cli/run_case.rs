@@ -180,7 +180,7 @@ fn mock_response(v: &Value) -> HttpResponse {
     };
     HttpResponse {
         status,
-        headers,
+        headers: headers.into(),
         body,
     }
 }

@@ -8,7 +8,7 @@ pub struct HttpRequest {
     pub method: Text,
     pub url: Text,
     /// Header names and values in the order they are sent (names lower-case).
-    pub headers: Vec<(Text, Text)>,
+    pub headers: Headers,
     pub body: String,
 }
 
@@ -16,6 +16,11 @@ pub struct HttpRequest {
 /// they are constants, as for every request the actions plan (eleven allocations per request
 /// otherwise), owned when they come from the network or a file.
 pub type Text = std::borrow::Cow<'static, str>;
+
+/// Header names and values: a borrowed constant list for the requests the actions plan and
+/// the answers the default responder gives (an allocation per request and per answer
+/// otherwise), owned when built (`vec![…].into()`) or read.
+pub type Headers = std::borrow::Cow<'static, [(Text, Text)]>;
 
 impl HttpRequest {
     /// The value of a header, compared case-insensitively.
@@ -31,7 +36,7 @@ impl HttpRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpResponse {
     pub status: u16,
-    pub headers: Vec<(Text, Text)>,
+    pub headers: Headers,
     pub body: String,
 }
 

@@ -787,7 +787,7 @@ async fn send_inner(
     };
     let client = clients.for_url(&url);
     let mut builder = client.request(method, url).timeout(timeout);
-    for (k, v) in &req.headers {
+    for (k, v) in req.headers.iter() {
         // reqwest computes these from the body and the URL.
         if k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("host") {
             continue;
@@ -820,7 +820,7 @@ async fn send_inner(
         .map_err(|e| classify(&e, &host, https, timeout))?;
     Ok(HttpResponse {
         status,
-        headers,
+        headers: headers.into(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     })
 }

@@ -454,7 +454,7 @@ fn flatten_entry(e: &HistoryEntry) -> BTreeMap<String, Value> {
         Value::from(e.request.method.clone()),
     );
     out.insert("request.url".into(), Value::from(e.request.url.clone()));
-    for (k, v) in &e.request.headers {
+    for (k, v) in e.request.headers.iter() {
         out.insert(format!("request.headers.{k}"), Value::from(v.clone()));
     }
     flatten_body("request.body", &e.request.body, &mut out);

@@ -47,7 +47,7 @@ pub fn redact_request(req: &HttpRequest) -> HttpRequest {
     HttpRequest {
         method: req.method.clone(),
         url: redact_text(&req.url).into(),
-        headers: redact_headers(&req.headers),
+        headers: redact_headers(&req.headers).into(),
         body: redact_text(&req.body),
     }
 }
@@ -56,7 +56,7 @@ pub fn redact_request(req: &HttpRequest) -> HttpRequest {
 pub fn redact_response(resp: &HttpResponse) -> HttpResponse {
     HttpResponse {
         status: resp.status,
-        headers: redact_headers(&resp.headers),
+        headers: redact_headers(&resp.headers).into(),
         body: redact_text(&resp.body),
     }
 }
@@ -299,7 +299,7 @@ mod tests {
         let req = HttpRequest {
             method: "POST".into(),
             url: format!("https://api2.amplitude.com/usermap?api_key={KEY}").into(),
-            headers: vec![("x-secret".into(), format!("k {secret}").into())],
+            headers: vec![("x-secret".into(), format!("k {secret}").into())].into(),
             body: format!(r#"{{"api_key":"{KEY}","secret_key":"{secret}","n":1}}"#),
         };
         let redacted = redact_request(&req);

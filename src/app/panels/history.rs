@@ -244,7 +244,7 @@ impl AmpscopeApp {
         ui.add_space(4.0);
         ui.label(egui::RichText::new("Request").strong());
         ui.monospace(format!("{} {}", entry.request.method, entry.request.url));
-        for (k, v) in &entry.request.headers {
+        for (k, v) in entry.request.headers.iter() {
             ui.monospace(format!("{k}: {v}"));
         }
         let (body, _) = pretty_body(&entry.request);

@@ -115,7 +115,7 @@ impl AmpscopeApp {
                         egui::Grid::new(("hgrid", si, k))
                             .num_columns(2)
                             .show(ui, |ui| {
-                                for (h, v) in &req.headers {
+                                for (h, v) in req.headers.iter() {
                                     ui.monospace(&**h);
                                     ui.monospace(self.mask(v));
                                     ui.end_row();

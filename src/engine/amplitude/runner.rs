@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::ActionError;
@@ -69,7 +70,10 @@ impl DefaultResponder {
                 });
             HttpResponse {
                 status: 200,
-                headers: vec![("content-type".into(), "application/json".into())],
+                headers: Cow::Borrowed(&[(
+                    Cow::Borrowed("content-type"),
+                    Cow::Borrowed("application/json"),
+                )]),
                 body: {
                     // Built by hand: this runs once per replayed request.
                     let mut body = String::with_capacity(112);
@@ -86,7 +90,10 @@ impl DefaultResponder {
         } else {
             HttpResponse {
                 status: 200,
-                headers: vec![("content-type".into(), "text/plain".into())],
+                headers: Cow::Borrowed(&[(
+                    Cow::Borrowed("content-type"),
+                    Cow::Borrowed("text/plain"),
+                )]),
                 body: "success".to_string(),
             }
         }
@@ -751,7 +758,7 @@ mod tests {
         HttpRequest {
             method: "POST".into(),
             url: url.to_string().into(),
-            headers: vec![],
+            headers: vec![].into(),
             body: body.into(),
         }
     }
@@ -822,7 +829,7 @@ mod tests {
         let settings = Settings::new("k", "s", super::super::Region::NorthAmerica);
         let fail = HttpResponse {
             status: 500,
-            headers: vec![],
+            headers: vec![].into(),
             body: String::new(),
         };
         let mut r = ScriptedResponder::new(vec![fail]);

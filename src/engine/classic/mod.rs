@@ -289,7 +289,8 @@ fn form_request(
             headers: vec![(
                 "content-type".into(),
                 "application/x-www-form-urlencoded".into(),
-            )],
+            )]
+            .into(),
             body,
         },
         payload,
@@ -346,7 +347,7 @@ fn event_request(
         request: HttpRequest {
             method: "POST".into(),
             url: format!("https://{host}/batch").into(),
-            headers: vec![("content-type".into(), "application/json".into())],
+            headers: vec![("content-type".into(), "application/json".into())].into(),
             body: js::stringify(&Value::Object(body)),
         },
         payload,

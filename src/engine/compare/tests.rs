@@ -8,7 +8,8 @@ fn form(url: &str, param: &str, payload: &Value) -> HttpRequest {
         headers: vec![(
             "content-type".into(),
             "application/x-www-form-urlencoded".into(),
-        )],
+        )]
+        .into(),
         body: format!(
             "api_key=K&{param}={}",
             crate::engine::classic::encode_uri_component(&js::stringify(payload))
@@ -20,7 +21,7 @@ fn json_req(url: &str, events: Value) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: url.to_string().into(),
-        headers: vec![("content-type".into(), "application/json".into())],
+        headers: vec![("content-type".into(), "application/json".into())].into(),
         body: js::stringify(&json!({"api_key": "K", "events": events})),
     }
 }
@@ -75,7 +76,7 @@ fn normalises_form_and_json_bodies_to_the_same_objects() {
     let broken = normalise(&[HttpRequest {
         method: "POST".into(),
         url: V2.into(),
-        headers: vec![],
+        headers: vec![].into(),
         body: "{oops".into(),
     }]);
     assert_eq!(broken[0].kind, ItemKind::Other);

@@ -102,10 +102,13 @@ fn json_request(url: &'static str, body: String) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: url.into(),
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("user-agent".into(), USER_AGENT.into()),
-        ],
+        headers: Cow::Borrowed(&[
+            (
+                Cow::Borrowed("content-type"),
+                Cow::Borrowed("application/json"),
+            ),
+            (Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)),
+        ]),
         body,
     }
 }
@@ -114,10 +117,13 @@ fn form_request(url: &'static str, pairs: &[(&str, &str)]) -> HttpRequest {
     HttpRequest {
         method: "POST".into(),
         url: url.into(),
-        headers: vec![
-            ("content-type".into(), super::form::CONTENT_TYPE.into()),
-            ("user-agent".into(), USER_AGENT.into()),
-        ],
+        headers: Cow::Borrowed(&[
+            (
+                Cow::Borrowed("content-type"),
+                Cow::Borrowed(super::form::CONTENT_TYPE),
+            ),
+            (Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)),
+        ]),
         body: super::form::encode(pairs),
     }
 }
