@@ -320,6 +320,20 @@ add("http-status-texts", "answers 418, 300 and 599 (no name): the HTTP error mes
             dict(preset("Identify Calls", subscribe='type = "track"'), mockResponses=[{"status": 300}]),
             dict(sub("mapUser", {"global_user_id": {"@path": "$.userId"}}, subscribe='type = "track"'), mockResponses=[{"status": 599, "body": {"error": "x"}}])])
 
+# Paths through values computed on the way (a string's `length`, one of its characters, and
+# steps after those) and steps from falsy values: the prepared mapping's table of path prefixes
+# keeps such values aside; these hold it to the reference through the whole action.
+add("path-computed-steps", "user_id $.userId.0, device_id $.properties.plan.1.length, event_type $.event.length (coerced to a string)",
+    TRACK, [preset("Track Calls", {"user_id": {"@path": "$.userId.0"},
+                                   "device_id": {"@path": "$.properties.plan.1.length"},
+                                   "event_type": {"@path": "$.event.length"}})])
+add("path-computed-in-object", "setOnce members from a title's length and the fourth character of the ip; an @if on a character",
+    TRACK, [preset("Track Calls", {"setOnce": {"initial_referrer": {"@path": "$.context.page.title.length"},
+                                               "initial_utm_source": {"@path": "$.context.ip.3"}},
+                                   "user_id": {"@path": "$.context.page.search.x"},
+                                   "device_id": {"@if": {"exists": {"@path": "$.userId.0"}, "then": {"@path": "$.userId.0"},
+                                                         "else": {"@path": "$.anonymousId"}}}})])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):
