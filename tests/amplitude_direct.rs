@@ -132,6 +132,32 @@ fn coercions_cleanups_and_errors_agree() {
         ("null user id", json!({"userId": null})),
         ("empty user id", json!({"userId": ""})),
         ("number user id", json!({"userId": 42})),
+        // Scalars of the wrong type for fields that state only types: coerced in place on
+        // the direct path, as ajv does (numbers printed as JavaScript prints them, strings
+        // read as `Number()` reads them), unless the result is not finite.
+        ("huge number user id", json!({"userId": 1e21})),
+        ("fractional user id", json!({"userId": 0.30000000000000004})),
+        ("numeric event name", json!({"event": 404})),
+        ("boolean ip", json!({"context": {"ip": true}})),
+        (
+            "boolean latitude",
+            json!({"context": {"location": {"latitude": true}}}),
+        ),
+        (
+            "hex and padded coordinates",
+            json!({"context": {"location": {"latitude": "0x10", "longitude": " 2.5 "}}}),
+        ),
+        (
+            "infinite latitude text",
+            json!({"context": {"location": {"latitude": "Infinity", "longitude": "1e999"}}}),
+        ),
+        ("string price", json!({"properties": {"price": "19.99"}})),
+        ("string revenue", json!({"properties": {"revenue": "-0"}})),
+        // Infinity is truthy revenue for logPurchase: declined, the general path keeps it.
+        (
+            "infinite revenue text",
+            json!({"properties": {"revenue": "Infinity"}}),
+        ),
         // Members of the wrong JSON type for a schema that only states types.
         ("object user id", json!({"userId": {"a": 1}})),
         (

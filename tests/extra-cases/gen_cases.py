@@ -334,6 +334,16 @@ add("path-computed-in-object", "setOnce members from a title's length and the fo
                                    "device_id": {"@if": {"exists": {"@path": "$.userId.0"}, "then": {"@path": "$.userId.0"},
                                                          "else": {"@path": "$.anonymousId"}}}})])
 
+# Scalars of the wrong type for fields that state only types, coerced as ajv does (the direct
+# payload path coerces them in place); a text that coerces to Infinity leaves that path.
+add("coerce-plain-scalars", "userId 1e21, event 404, ip true, latitude \"0x10\", longitude \" 2.5 \" on Track Calls",
+    with_(TRACK, userId=1e21, event=404, context__ip=True,
+          context__location={"latitude": "0x10", "longitude": " 2.5 ", "city": 7}),
+    [preset("Track Calls", subscribe='type = "track"')])
+add("purchase-infinity-revenue-alone", "revenue \"Infinity\" with no price or quantity on logPurchase: truthy, sent as null",
+    with_(ORDER, properties={"order_id": "ord_inf2", "revenue": "Infinity", "products": []}),
+    [preset("Order Completed Calls")])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):

@@ -544,22 +544,27 @@ pub fn process_direct(
     }
     let mut ok = true;
     let prop_of = |index: &Option<usize>| index.and_then(|i| props.get(i)).map(|(_, s)| s);
-    members.retain(|(_, index, v)| {
+    members.retain_mut(|(_, index, v)| {
         let v: &Value = match v {
             // Most members: a property that states only types, checked by one bit test.
-            DirectValue::Json(v)
+            DirectValue::Json(json)
                 if let Some(types) = index.and_then(|i| plain.top.get(i).copied().flatten()) =>
             {
-                if json_type_bit(v) & types != 0 {
+                if json_type_bit(json) & types != 0 {
                     // Kept as it is, unless it is an empty string at the root.
-                    return !matches!(&**v, Value::String(s) if s.is_empty());
+                    return !matches!(&**json, Value::String(s) if s.is_empty());
                 }
                 // `removeEmptyValues` takes a `null` the schema does not allow (and an empty
-                // string, at the root); anything else of the wrong type is ajv's to coerce or
-                // fail.
-                let removed =
-                    matches!(&**v, Value::Null) || matches!(&**v, Value::String(s) if s.is_empty());
-                ok &= removed;
+                // string, at the root); anything else of the wrong type is ajv's to coerce
+                // (done here for a scalar: nothing is checked after it) or fail.
+                let removed = matches!(&**json, Value::Null)
+                    || matches!(&**json, Value::String(s) if s.is_empty());
+                if !removed {
+                    match prop_of(index).and_then(|p| coerce_plain(&p.types, json)) {
+                        Some(c) => *json = JsonRef::Owned(Box::new(c)),
+                        None => ok = false,
+                    }
+                }
                 return !removed;
             }
             DirectValue::Json(v) => v,
@@ -1183,6 +1188,24 @@ fn coerce(types: &[JsonType], data: &JsValue) -> Option<JsValue> {
         }
     }
     None
+}
+
+/// [`coerce`] of a scalar JSON value for a property that states only types (so nothing is
+/// checked after the coercion): the coerced value as the general path would hold it, or `None`
+/// where that path has to decide (no coercion applies, the result is not finite, an array or
+/// an object on either side).
+fn coerce_plain(types: &[JsonType], v: &Value) -> Option<Value> {
+    if types
+        .iter()
+        .any(|t| matches!(t, JsonType::Array | JsonType::Object | JsonType::Integer))
+        || !(matches!(v, Value::String(_) | Value::Bool(_)) || json_type_bit(v) == JSON_NUMBER)
+    {
+        return None;
+    }
+    match coerce(types, &JsValue::from_json(v))? {
+        JsValue::Number(x) if !x.is_finite() => None,
+        c => c.into_json(),
+    }
 }
 
 /// ajv's `checkDataTypes(types, data, strictNumbers, Correct)`, the test `coerceData` applies to
