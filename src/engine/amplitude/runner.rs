@@ -679,7 +679,8 @@ fn mapping_error(e: &MappingError) -> ActionError {
 
 /// [`resolve_payload`] without copies: the resolved members borrowed from the event (or the
 /// mapping) as they are, when the framework's clean-up and validation would only leave some
-/// out. `None` when anything else happens (an error, a coercion, a value cleaned inside):
+/// out (or coerce a scalar of a field that states only types, which is then owned). `None`
+/// when anything else happens (an error, another coercion, a value cleaned inside):
 /// [`resolve_payload`] then does it all the general way, with the same result.
 pub fn direct_payload<'a>(
     action: ActionKind,

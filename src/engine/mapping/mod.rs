@@ -241,12 +241,12 @@ impl<'a> Slots<'a> {
     /// for no node or an `undefined` one.
     #[inline]
     fn json_at(&self, node: Option<usize>) -> Option<Option<JsonRef<'a>>> {
-        match node.and_then(|i| self.json[i]) {
+        let Some(i) = node else {
+            return Some(None);
+        };
+        match self.json[i] {
             None => Some(None),
-            Some(v) if std::ptr::eq(v, &COMPUTED) => node
-                .map(|i| self.computed(i))
-                .and_then(path::Got::into_plain_json)
-                .map(Some),
+            Some(v) if std::ptr::eq(v, &COMPUTED) => self.computed(i).into_plain_json().map(Some),
             Some(v) => Some(Some(JsonRef::Borrowed(v))),
         }
     }

@@ -524,9 +524,10 @@ pub fn process_owned_non_finite(
 
 /// [`process_owned`] on a root object given as its members (unique keys, JSON values, each
 /// with the index of its property in `schema.properties`, see [`Schema::property_index`])
-/// when all it does is leave members out: removes them from `members` and returns true. False
-/// when a value would be cleaned inside, wrapped, coerced or fail validation (members are then
-/// unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
+/// when all it does is leave members out or coerce a scalar member whose property states only
+/// types: removes them from `members` (coerced ones replaced by their owned value) and returns
+/// true. False when a value would be cleaned inside, wrapped, coerced otherwise or fail
+/// validation (members are then unspecified): [`process_owned`] must run to say how. Lets the runner pass the event's
 /// values to `perform()` without copying them.
 /// `plain` is [`PlainTypes::of`] `schema` (computed once per schema by the caller): members
 /// and members of objects written out in the mapping whose property states only types are
