@@ -65,7 +65,15 @@ def product():
         if rng.random() < 0.6:
             p[k] = rval(2)
     return p if rng.random() < 0.9 else rval(2)
+def rpath():
+    """A path that may step through computed values (a string's length, a character) or falsy ones."""
+    base = rng.choice(['$.userId', '$.event', '$.name', '$.properties.name', '$.context.ip', '$.context.page.search', '$.traits.email',
+                       '$.properties.products', '$.properties', '$.anonymousId', '$.context.locale', '$.properties.quantity'])
+    return {"@path": base + rng.choice(['.length', '.0', '.1', '.0.length', '.length.x', '.x', '.1.0', '.0.0', '.0.price', ''])}
 OVERRIDES = [
+    ("user_id", rpath), ("device_id", rpath), ("event_type", rpath), ("ip", rpath), ("city", rpath),
+    ("setOnce", lambda: {"initial_referrer": rpath(), "initial_utm_source": rpath()}),
+    ("idfa", lambda: {"@if": {"exists": rpath(), "then": rpath(), "else": rpath()}}),
     ("min_id_length", lambda: rng.choice([1, 5, 100, -1, 2.5, "3", "abc", None, 0])),
     ("use_batch_endpoint", lambda: rng.choice([True, False, "true", 1, 0, None])),
     ("userAgentParsing", lambda: rng.choice([True, False, "false"])),
