@@ -91,3 +91,97 @@ fn replay_reads_arrays_and_prints_a_summary() {
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 5);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Hands out `text` a few bytes at a time (reads end mid-event), then fails when `fail_at`
+/// bytes have been read, if given.
+struct Trickle<'a> {
+    text: &'a [u8],
+    at: usize,
+    step: usize,
+    fail_at: Option<usize>,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_at.is_some_and(|f| self.at >= f) {
+            return Err(std::io::Error::other("disk went away"));
+        }
+        let n = self.step.min(buf.len()).min(self.text.len() - self.at);
+        buf[..n].copy_from_slice(&self.text[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Several megabytes (many reads, so many batches between the loading thread and the
+/// subscriptions): every event is counted once, the requests come out in event order, and the
+/// same text read in one piece or in odd-sized reads gives the same lines.
+#[test]
+fn replay_of_many_batches_keeps_event_order() {
+    let one: String = events().iter().map(|e| format!("{e}\n")).collect();
+    let copies = 3 * (1 << 20) / one.len() + 1;
+    let text = one.repeat(copies);
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let run = |step: usize| {
+        let mut out: Vec<u8> = Vec::new();
+        let input = Trickle {
+            text: text.as_bytes(),
+            at: 0,
+            step,
+            fail_at: None,
+        };
+        let s = replay(input, &settings, 0.0, Some(&mut out)).unwrap();
+        (s, String::from_utf8(out).unwrap())
+    };
+    let (s, lines) = run(usize::MAX);
+    assert_eq!(s.events, 7 * copies as u64);
+    assert_eq!(s.load_errors, 0);
+    let track = s.subs.iter().find(|x| x.name == "Track Calls").unwrap();
+    assert_eq!(track.errors, copies as u64);
+    // Five requests per copy, numbered by event in increasing order.
+    let indices: Vec<u64> = lines
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(indices.len(), 5 * copies);
+    assert!(indices.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(*indices.last().unwrap(), 7 * copies as u64 - 3);
+    let (_, trickled) = run(4093);
+    assert!(
+        trickled == lines,
+        "reads of 4,093 bytes give other requests"
+    );
+}
+
+/// A read that fails part-way is the replay's error (not a silent, shorter summary); a write
+/// that fails stops the replay, loading thread included.
+#[test]
+fn replay_reports_read_and_write_failures() {
+    let one: String = events().iter().map(|e| format!("{e}\n")).collect();
+    let text = one.repeat(3 * (1 << 20) / one.len());
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let input = Trickle {
+        text: text.as_bytes(),
+        at: 0,
+        step: 1 << 16,
+        fail_at: Some(2 << 20),
+    };
+    let err = replay(input, &settings, 0.0, None::<&mut Vec<u8>>).unwrap_err();
+    assert_eq!(err.to_string(), "disk went away");
+
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let err = replay(text.as_bytes(), &settings, 0.0, Some(&mut Full)).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+}

@@ -105,8 +105,12 @@ fn now_ms() -> f64 {
 
 /// Streams events from `input` through the five cloud presets; writes every request as one
 /// NDJSON line to `out` when given.
+///
+/// Two stages on two threads: reading, splitting and parsing (the larger part of the work)
+/// on one, the subscriptions and the output on the caller's. They pass batches (the events
+/// of one read) through a channel of [`BATCHES_AHEAD`] places, so memory stays bounded.
 pub fn replay<W: Write>(
-    mut input: impl Read,
+    input: impl Read + Send,
     settings: &Settings,
     now_ms: f64,
     mut out: Option<&mut W>,
@@ -126,40 +130,72 @@ pub fn replay<W: Write>(
             .collect(),
         ..Summary::default()
     };
+    std::thread::scope(|scope| {
+        let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
+        scope.spawn(move || load_batches(input, &batches));
+        // Ends when the loader has sent its last batch (or an error) and dropped its sender.
+        for batch in received {
+            for item in batch? {
+                match item {
+                    Loaded::Event { event, .. } => {
+                        summary.events += 1;
+                        for (p, stats) in prepared.iter().zip(summary.subs.iter_mut()) {
+                            let o =
+                                p.run(Ok(settings), &event.value, now_ms, &mut DefaultResponder);
+                            count(stats, &o, event.index);
+                            if let Some(w) = out.as_deref_mut() {
+                                write_requests(w, event.index, &p.name, &o)?;
+                            }
+                        }
+                    }
+                    Loaded::Error(e) => {
+                        summary.load_errors += 1;
+                        if summary.load_error_examples.len() < 5 {
+                            summary.load_error_examples.push(e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        // A failed write returns above, dropping the receiver: the loader's next send fails
+        // and it stops.
+        Ok::<(), std::io::Error>(())
+    })?;
+    Ok(summary)
+}
+
+/// Batches read and parsed ahead of the subscriptions (each is the events of one read of up
+/// to [`READ_SIZE`] bytes).
+const BATCHES_AHEAD: usize = 2;
+const READ_SIZE: usize = 1 << 20;
+
+/// The loading stage: every read's events as one batch, in order, then the end of the text;
+/// a read error is sent as the last batch.
+fn load_batches(
+    mut input: impl Read,
+    batches: &std::sync::mpsc::SyncSender<std::io::Result<Vec<Loaded>>>,
+) {
     let mut stream = EventStream::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; READ_SIZE];
     loop {
-        let n = input.read(&mut buf)?;
+        let n = match input.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let _ = batches.send(Err(e));
+                return;
+            }
+        };
         let loaded = if n == 0 {
             stream.finish()
         } else {
             stream.push(&buf[..n])
         };
-        for item in loaded {
-            match item {
-                Loaded::Event { event, .. } => {
-                    summary.events += 1;
-                    for (p, stats) in prepared.iter().zip(summary.subs.iter_mut()) {
-                        let o = p.run(Ok(settings), &event.value, now_ms, &mut DefaultResponder);
-                        count(stats, &o, event.index);
-                        if let Some(w) = out.as_deref_mut() {
-                            write_requests(w, event.index, &p.name, &o)?;
-                        }
-                    }
-                }
-                Loaded::Error(e) => {
-                    summary.load_errors += 1;
-                    if summary.load_error_examples.len() < 5 {
-                        summary.load_error_examples.push(e.to_string());
-                    }
-                }
-            }
-        }
-        if n == 0 {
-            break;
+        // The receiver is gone only when the other stage stopped (a failed write).
+        if batches.send(Ok(loaded)).is_err() || n == 0 {
+            return;
         }
     }
-    Ok(summary)
 }
 
 fn count(stats: &mut SubStats, o: &SubscriptionOutcome, index: usize) {
