@@ -337,6 +337,9 @@ pub struct Piece {
     pub unclosed_string: Option<Pos>,
     /// The piece is a debugger pretty-view call (`analytics.track(…)`), not JSON.
     pub call: bool,
+    /// The piece's JSON value when the splitter already parsed it (a line that is one whole
+    /// object), so loading does not parse it again.
+    parsed: Option<Value>,
 }
 
 const PRETTY_VIEW: &str = "read from the source debugger's Pretty view (a JavaScript call): it has no \
@@ -398,14 +401,7 @@ impl Piece {
 
     /// Parses and checks the piece: JSON syntax, an object, a string `type`.
     pub fn load(&self) -> Loaded {
-        let err = |pos: Pos, message: String| {
-            Loaded::Error(EventError {
-                index: Some(self.index),
-                line: pos.line,
-                column: pos.column,
-                message,
-            })
-        };
+        let err = |pos: Pos, message: String| self.error_at(pos, message);
         let text = match std::str::from_utf8(&self.bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -433,6 +429,35 @@ impl Piece {
                 return err(pos, describe_json_error(&e));
             }
         };
+        self.loaded_from(value)
+    }
+
+    /// [`Piece::load_all`] of a piece the loader no longer needs, using the value the
+    /// splitter parsed when it did.
+    fn into_loaded(mut self) -> Vec<Loaded> {
+        if let Some(value) = self.parsed.take() {
+            let loaded = self.loaded_from(value);
+            // An error may be an HTTP API batch, which `load_all` expands.
+            if !matches!(loaded, Loaded::Error(_)) {
+                return vec![loaded];
+            }
+        }
+        self.load_all()
+    }
+
+    /// A loading error of this piece at `pos`.
+    fn error_at(&self, pos: Pos, message: String) -> Loaded {
+        Loaded::Error(EventError {
+            index: Some(self.index),
+            line: pos.line,
+            column: pos.column,
+            message,
+        })
+    }
+
+    /// The piece's parsed value checked as an event.
+    fn loaded_from(&self, value: Value) -> Loaded {
+        let err = |pos: Pos, message: String| self.error_at(pos, message);
         let event = LoadedEvent {
             index: self.index,
             line: self.start.line,
@@ -807,6 +832,7 @@ impl Splitter {
             unterminated,
             unclosed_string: cur.unclosed_string,
             call: cur.call.is_some(),
+            parsed: None,
         }
     }
 
@@ -830,9 +856,59 @@ impl Splitter {
                 }
                 self.step_in_piece(self.buf[self.scan], out);
             } else {
-                self.step_between(self.buf[self.scan]);
+                let b = self.buf[self.scan];
+                if b == b'{'
+                    && self.fast
+                    && self.line_blank
+                    && self.outer == Outer::Top
+                    && self.take_line(out)
+                {
+                    continue;
+                }
+                self.step_between(b);
             }
         }
+    }
+
+    /// An NDJSON line that is one whole JSON object (up to blanks), handed out in one step
+    /// with its parsed value: the byte-by-byte steps would end the piece at the same closing
+    /// brace (a line serde_json reads as one object holds no unclosed string or bracket).
+    /// Returns false, taking nothing, for anything else (an incomplete line, a line that does
+    /// not parse, a comma after the object…), which the steps then scan.
+    fn take_line(&mut self, out: &mut Vec<Piece>) -> bool {
+        let rest = &self.buf[self.scan..];
+        let Some(end) = memchr::memchr(b'\n', rest) else {
+            return false;
+        };
+        let line = &rest[..end];
+        let len = line
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+            .map_or(0, |p| p + 1);
+        let line = &line[..len];
+        if line.last() != Some(&b'}') {
+            return false;
+        }
+        let Ok(value) = serde_json::from_slice::<Value>(line) else {
+            return false;
+        };
+        let index = self.next_index;
+        self.next_index += 1;
+        out.push(Piece {
+            index,
+            start: self.pos,
+            bytes: line.to_vec(),
+            broken: false,
+            unterminated: false,
+            unclosed_string: None,
+            call: false,
+            parsed: Some(value),
+        });
+        self.pos.offset += len as u64;
+        self.pos.column += columns(line);
+        self.line_blank = false;
+        self.scan += len;
+        true
     }
 
     /// [`Splitter::step_in_piece`] over a run of bytes in one loop, for the bytes that make up
@@ -1264,8 +1340,8 @@ impl EventStream {
 
     fn load(&mut self, pieces: Vec<Piece>) -> Vec<Loaded> {
         let mut out = Vec::new();
-        for piece in &pieces {
-            for mut item in piece.load_all() {
+        for piece in pieces {
+            for mut item in piece.into_loaded() {
                 let index = self.next_index;
                 self.next_index += 1;
                 match &mut item {
@@ -1773,6 +1849,14 @@ mod fast_scan_tests {
             at = end;
         }
         pieces.extend(s.finish());
+        // A value the splitter parsed is the parse of the piece's text; then it is left out of
+        // the comparison (the byte-by-byte steps parse nothing).
+        for p in &mut pieces {
+            if let Some(v) = p.parsed.take() {
+                assert_eq!(v, serde_json::from_slice::<Value>(&p.bytes).unwrap());
+                assert!(fast);
+            }
+        }
         (pieces, s.take_stray_errors())
     }
 
@@ -1832,6 +1916,17 @@ mod fast_scan_tests {
             }
         }
         assert_eq!(checked, 240);
+        // Whole NDJSON lines were taken in one step, with their values.
+        let mut s = Splitter::new();
+        let mut pieces = s.push(ndjson.as_bytes());
+        pieces.extend(s.finish());
+        assert_eq!(pieces.len(), values.len());
+        assert!(
+            pieces
+                .iter()
+                .zip(&values)
+                .all(|(p, v)| p.parsed.as_ref() == Some(v))
+        );
         // The damage did make broken pieces (the fallbacks were exercised).
         assert!(broken > 100, "{broken}");
     }
