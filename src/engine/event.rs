@@ -912,8 +912,8 @@ impl Splitter {
     }
 
     /// [`Splitter::step_in_piece`] over a run of bytes in one loop, for the bytes that make up
-    /// most of a JSON event: from after the first non-blank byte of a line (where a new event
-    /// can no longer start) to the next line break, the piece's last closing bracket or
+    /// most of a JSON event: a line's indentation, or from after the first non-blank byte of a
+    /// line (where a new event can no longer start) to the next line break, the piece's last closing bracket or
     /// anything out of the ordinary (a bracket that does not match, a call, a bare scalar),
     /// which are left to the byte-by-byte steps. The position moves once for the whole run (it
     /// holds no line break). Returns whether it took any byte.
@@ -929,8 +929,23 @@ impl Splitter {
         let Some(cur) = cur.as_mut() else {
             return false;
         };
-        if *line_blank || cur.scalar || cur.call.is_some() {
+        if cur.scalar || cur.call.is_some() {
             return false;
+        }
+        if *line_blank {
+            // Indentation (most of a pretty-printed event's bytes) only moves the position;
+            // the first other byte is the steps' (a new event may start there).
+            let n = buf[*scan..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            if n == 0 || cur.in_string {
+                return false;
+            }
+            pos.offset += n as u64;
+            pos.column += n;
+            *scan += n;
+            return true;
         }
         let start = *scan;
         let mut i = start;
