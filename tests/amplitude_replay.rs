@@ -185,3 +185,58 @@ fn replay_reports_read_and_write_failures() {
     let err = replay(text.as_bytes(), &settings, 0.0, Some(&mut Full)).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
 }
+
+/// Progress comes after every batch (every read), with the bytes read and the events run so
+/// far, never going back, ending on the whole text and every event; the terminal line reads
+/// as a user expects.
+#[test]
+fn replay_reports_progress_per_batch() {
+    use ampscope::cli::replay::{Progress, progress_text, replay_with_progress};
+    let one: String = events().iter().map(|e| format!("{e}\n")).collect();
+    let text = one.repeat(2000);
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let step = 1 << 16;
+    let input = Trickle {
+        text: text.as_bytes(),
+        at: 0,
+        step,
+        fail_at: None,
+    };
+    let mut seen: Vec<Progress> = Vec::new();
+    let s = replay_with_progress(input, &settings, 0.0, None::<&mut Vec<u8>>, |p| {
+        seen.push(p)
+    })
+    .unwrap();
+    // One batch per read, the last (empty) read included.
+    assert_eq!(seen.len(), text.len().div_ceil(step) + 1);
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].bytes <= w[1].bytes && w[0].events <= w[1].events)
+    );
+    assert!(seen[0].events > 0 && seen[0].events < s.events);
+    assert_eq!(
+        *seen.last().unwrap(),
+        Progress {
+            bytes: text.len() as u64,
+            events: s.events
+        }
+    );
+    let line = progress_text(
+        Progress {
+            bytes: 1_517_000_000,
+            events: 1_234_567,
+        },
+        4_100_000_000,
+        8.805,
+    );
+    assert_eq!(line, "37% of 4.1 GB · 1,234,567 events · 140,212 events/s");
+    let line = progress_text(
+        Progress {
+            bytes: 3_000_000,
+            events: 999,
+        },
+        0,
+        0.0,
+    );
+    assert_eq!(line, "3 MB read · 999 events · 0 events/s");
+}

@@ -4,7 +4,7 @@
 //! largest event, and prints a summary per subscription.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -78,8 +78,12 @@ pub fn run(args: &[String]) -> i32 {
             }
         },
     };
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
-    let summary = match replay(file, &settings, now_ms(), out.as_mut()) {
+    let mut meter = ProgressLine::new(total, std::io::stderr().is_terminal());
+    let summary = match replay_with_progress(file, &settings, now_ms(), out.as_mut(), |p| {
+        meter.show(p, started.elapsed().as_secs_f64())
+    }) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ampscope replay: {e}");
@@ -92,8 +96,86 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("ampscope replay: cannot write the requests: {e}");
         return 2;
     }
+    meter.clear();
     print!("{}", render(&summary, started.elapsed().as_secs_f64()));
     0
+}
+
+/// A progress line on the terminal (stderr), rewritten in place at most four times a second;
+/// nothing when stderr is not a terminal (a pipe, a log, the tests).
+struct ProgressLine {
+    total: u64,
+    on: bool,
+    shown_at: f64,
+    width: usize,
+}
+
+impl ProgressLine {
+    fn new(total: u64, on: bool) -> ProgressLine {
+        ProgressLine {
+            total,
+            on,
+            shown_at: 0.0,
+            width: 0,
+        }
+    }
+
+    fn show(&mut self, p: Progress, seconds: f64) {
+        if !self.on || seconds - self.shown_at < 0.25 {
+            return;
+        }
+        self.shown_at = seconds;
+        let line = progress_text(p, self.total, seconds);
+        self.width = self.width.max(line.chars().count());
+        eprint!("\r{line:<w$}", w = self.width);
+    }
+
+    fn clear(&mut self) {
+        if self.on && self.width > 0 {
+            eprint!("\r{:w$}\r", "", w = self.width);
+        }
+    }
+}
+
+/// `37% of 4.1 GB · 1,234,567 events · 140,213 events/s`.
+pub fn progress_text(p: Progress, total: u64, seconds: f64) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let size = if total >= 1_000_000_000 {
+        format!("{:.1} GB", total as f64 / 1e9)
+    } else {
+        format!("{:.0} MB", mb(total))
+    };
+    let part = if total > 0 {
+        format!(
+            "{:.0}% of {size}",
+            100.0 * p.bytes.min(total) as f64 / total as f64
+        )
+    } else {
+        format!("{:.0} MB read", mb(p.bytes))
+    };
+    let rate = if seconds > 0.0 {
+        p.events as f64 / seconds
+    } else {
+        0.0
+    };
+    format!(
+        "{part} · {} events · {} events/s",
+        thousands(p.events),
+        thousands(rate as u64)
+    )
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn now_ms() -> f64 {
@@ -113,7 +195,25 @@ pub fn replay<W: Write>(
     input: impl Read + Send,
     settings: &Settings,
     now_ms: f64,
+    out: Option<&mut W>,
+) -> std::io::Result<Summary> {
+    replay_with_progress(input, settings, now_ms, out, |_| {})
+}
+
+/// How far a replay is: after each batch, the bytes read so far and the events run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes: u64,
+    pub events: u64,
+}
+
+/// [`replay`], telling `progress` after each batch (a read of up to a megabyte).
+pub fn replay_with_progress<W: Write>(
+    input: impl Read + Send,
+    settings: &Settings,
+    now_ms: f64,
     mut out: Option<&mut W>,
+    mut progress: impl FnMut(Progress),
 ) -> std::io::Result<Summary> {
     let prepared: Vec<Prepared> = presets::cloud_subscriptions()
         .iter()
@@ -135,7 +235,8 @@ pub fn replay<W: Write>(
         scope.spawn(move || load_batches(input, &batches));
         // Ends when the loader has sent its last batch (or an error) and dropped its sender.
         for batch in received {
-            for item in batch? {
+            let (bytes, items) = batch?;
+            for item in items {
                 match item {
                     Loaded::Event { event, .. } => {
                         summary.events += 1;
@@ -156,6 +257,10 @@ pub fn replay<W: Write>(
                     }
                 }
             }
+            progress(Progress {
+                bytes,
+                events: summary.events,
+            });
         }
         // A failed write returns above, dropping the receiver: the loader's next send fails
         // and it stops.
@@ -173,10 +278,11 @@ const READ_SIZE: usize = 1 << 20;
 /// a read error is sent as the last batch.
 fn load_batches(
     mut input: impl Read,
-    batches: &std::sync::mpsc::SyncSender<std::io::Result<Vec<Loaded>>>,
+    batches: &std::sync::mpsc::SyncSender<std::io::Result<(u64, Vec<Loaded>)>>,
 ) {
     let mut stream = EventStream::new();
     let mut buf = vec![0u8; READ_SIZE];
+    let mut read = 0u64;
     loop {
         let n = match input.read(&mut buf) {
             Ok(n) => n,
@@ -186,13 +292,14 @@ fn load_batches(
                 return;
             }
         };
+        read += n as u64;
         let loaded = if n == 0 {
             stream.finish()
         } else {
             stream.push(&buf[..n])
         };
         // The receiver is gone only when the other stage stopped (a failed write).
-        if batches.send(Ok(loaded)).is_err() || n == 0 {
+        if batches.send(Ok((read, loaded))).is_err() || n == 0 {
             return;
         }
     }
