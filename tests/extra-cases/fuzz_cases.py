@@ -27,6 +27,9 @@ def rstr():
                        '2024-03-15T14:22:33.456Z', '2024-03-15', '1710512553456', 'Mar 15 2024', 'undefined', 'NaN', 'Infinity', '\u2028', 'ios', 'Android', 'iOS',
                        'segment', 'analytics.js', 'a' * 300, 'Purchase', 'Refund', '$set', 'https://example.com/?utm_source=x'])
 def rnum():
+    if rng.random() < 0.2:
+        # A double with all its digits (a computed value): JSON.parse must read it to the nearest double.
+        return rng.uniform(-1000, 1000) * 10 ** rng.randint(-8, 8)
     return rng.choice([0, 1, -1, 2.5, -0.5, 10, 100, 1e21, 1e-7, 123456789012, 0.1, 3, 99.99, 1710512553456, -86400000, 1.5e300, 7])
 def rval(depth=0):
     k = rng.random()

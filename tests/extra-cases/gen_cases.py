@@ -344,6 +344,24 @@ add("purchase-infinity-revenue-alone", "revenue \"Infinity\" with no price or qu
     with_(ORDER, properties={"order_id": "ord_inf2", "revenue": "Infinity", "products": []}),
     [preset("Order Completed Calls")])
 
+# Doubles written with all their digits (17 significant, as JSON.stringify writes a computed
+# value): JSON.parse reads each to the nearest double, and the request carries the same text
+# back. About one in nine such numbers is one step off when a parser rounds twice.
+FULL_PRECISION = [98.64499842150025, 0.0036686443114162027, 190992.41986470966, 107155278832.67139,
+                  0.000012191477788358547, 0.9332229239828689, 1.0000000000000002, 2.2250738585072014e-308,
+                  5e-324, 1.7976931348623157e+308, 218.27407281561014, 0.30000000000000004]
+add("full-precision-floats", "event properties, location, traits and product prices with 17-digit doubles through logEventV2 and logPurchase",
+    with_(ORDER, properties={"order_id": "ord_fp", "revenue": 98.64499842150025, "values": FULL_PRECISION,
+                             "products": [{"product_id": "p1", "price": 13.735212820957285, "quantity": 2},
+                                          {"product_id": "p2", "price": 1987.4969072361598, "quantity": 1}]},
+          context__location={"latitude": 37.77492949999999, "longitude": -122.41941550000001},
+          context__traits={"score": 0.00044291789597844164}),
+    [preset("Order Completed Calls"), preset("Track Calls", subscribe='type = "track"')])
+add("full-precision-floats-identify", "identifyUser with 17-digit doubles in traits and location (form body, JSON inside)",
+    with_(IDENTIFY, traits={"score": 98.64499842150025, "ratio": 0.0018550290043540935, "big": 11708921118.397533},
+          context__location={"latitude": 37.77492949999999, "longitude": -122.41941550000001}),
+    [preset("Identify Calls")])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):
