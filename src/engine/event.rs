@@ -598,6 +598,14 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         }
         _ if base.starts_with("trailing comma") => "a trailing comma before a closing bracket",
         _ if base.starts_with("key must be a string") => "keys need double quotes",
+        "unexpected end of hex escape" | "lone leading surrogate in hex escape" => {
+            "a \\u escape here is half of a UTF-16 surrogate pair (a string cut inside an \
+             emoji?), which Ampscope cannot hold; Segment would send it on as it is"
+        }
+        "number out of range" => {
+            "a number beyond the range of a double (like 1e400), which Ampscope cannot hold; \
+             Segment would read it as Infinity and send null"
+        }
         _ => return base.to_string(),
     };
     hint.to_string()
@@ -1475,6 +1483,16 @@ mod tests {
                 "ndjson line with an unclosed string",
                 format!("{{\"type\":\"track\",\"event\":\"B}}\n{P}\n"),
                 (1, &[(Some(0), 1, 25, "string is not closed")]),
+            ),
+            (
+                "lone surrogate escape",
+                format!("{T}\n{{\"type\":\"track\",\"event\":\"A\\ud83d\"}}\n{P}\n"),
+                (2, &[(Some(1), 2, 33, "half of a UTF-16 surrogate pair")]),
+            ),
+            (
+                "number beyond a double",
+                format!("{T}\n{{\"type\":\"track\",\"x\":-1e400}}\n{P}\n"),
+                (2, &[(Some(1), 2, 26, "beyond the range of a double")]),
             ),
             (
                 "ndjson garbage line",
