@@ -30,7 +30,8 @@ def rnum():
     if rng.random() < 0.2:
         # A double with all its digits (a computed value): JSON.parse must read it to the nearest double.
         return rng.uniform(-1000, 1000) * 10 ** rng.randint(-8, 8)
-    return rng.choice([0, 1, -1, 2.5, -0.5, 10, 100, 1e21, 1e-7, 123456789012, 0.1, 3, 99.99, 1710512553456, -86400000, 1.5e300, 7])
+    return rng.choice([0, 1, -1, 2.5, -0.5, 10, 100, 1e21, 1e-7, 123456789012, 0.1, 3, 99.99, 1710512553456, -86400000, 1.5e300, 7,
+                       -0.0, 9007199254740993, 12345678901234567890, -9223372036854775809, 1e-320])
 def rval(depth=0):
     k = rng.random()
     if k < 0.35: return rstr()
