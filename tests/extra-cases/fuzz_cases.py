@@ -25,7 +25,8 @@ UAS = [e.get('context', {}).get('userAgent') for e in base if isinstance(e.get('
 def rstr():
     return rng.choice(['', ' ', 'x', 'Hello World', 'é漢字😀', 'a"b\\c\n\t', '123', '12.50', ' 7 ', '0', '-1', '1e3', '0x1A', 'true', 'null',
                        '2024-03-15T14:22:33.456Z', '2024-03-15', '1710512553456', 'Mar 15 2024', 'undefined', 'NaN', 'Infinity', '\u2028', 'ios', 'Android', 'iOS',
-                       'segment', 'analytics.js', 'a' * 300, 'Purchase', 'Refund', '$set', 'https://example.com/?utm_source=x'])
+                       'segment', 'analytics.js', 'a' * 300, 'Purchase', 'Refund', '$set', 'https://example.com/?utm_source=x',
+                       'nul\x00', '\x1f\x7f\b\f\r', '\ufeffbom', '\U0001F600'])
 def rnum():
     if rng.random() < 0.2:
         # A double with all its digits (a computed value): JSON.parse must read it to the nearest double.
