@@ -203,7 +203,9 @@ pub fn replay<W: Write>(
 /// How far a replay is: after each batch, the bytes read so far and the events run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// Bytes of the input read (the loading thread reads up to two batches ahead).
     pub bytes: u64,
+    /// Events run through the presets.
     pub events: u64,
 }
 

@@ -414,13 +414,12 @@ impl Piece {
 
     /// Parses and checks the piece: JSON syntax, an object, a string `type`.
     pub fn load(&self) -> Loaded {
-        let err = |pos: Pos, message: String| self.error_at(pos, message);
         let text = match std::str::from_utf8(&self.bytes) {
             Ok(t) => t,
             Err(e) => {
                 let mut pos = self.start;
                 pos.advance_all(&self.bytes[..e.valid_up_to()]);
-                return err(pos, "the text is not valid UTF-8".to_string());
+                return self.error_at(pos, "the text is not valid UTF-8".to_string());
             }
         };
         if self.call {
@@ -431,15 +430,15 @@ impl Piece {
             Err(e) => {
                 let pos = self.position_of(e.line(), e.column());
                 if let Some(at) = self.unclosed_string {
-                    return err(at, UNCLOSED_STRING.to_string());
+                    return self.error_at(at, UNCLOSED_STRING.to_string());
                 }
                 if !matches!(
                     self.bytes.first(),
                     Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9')
                 ) {
-                    return err(self.start, NOT_JSON.to_string());
+                    return self.error_at(self.start, NOT_JSON.to_string());
                 }
-                return err(pos, describe_json_error(&e));
+                return self.error_at(pos, describe_json_error(&e));
             }
         };
         self.loaded_from(value)
@@ -470,7 +469,6 @@ impl Piece {
 
     /// The piece's parsed value checked as an event.
     fn loaded_from(&self, value: Value) -> Loaded {
-        let err = |pos: Pos, message: String| self.error_at(pos, message);
         let event = LoadedEvent {
             index: self.index,
             line: self.start.line,
@@ -490,7 +488,7 @@ impl Piece {
                 }),
                 event,
             },
-            Check::Reject(message) => err(self.start, message),
+            Check::Reject(message) => self.error_at(self.start, message),
         }
     }
 
@@ -891,22 +889,20 @@ impl Splitter {
         }
     }
 
-    /// An NDJSON line that is one whole JSON object (up to blanks), handed out in one step
-    /// with its parsed value: the byte-by-byte steps would end the piece at the same closing
-    /// brace (a line serde_json reads as one object holds no unclosed string or bracket).
+    /// An NDJSON line that is one whole JSON object (up to blanks and commas), handed out in
+    /// one step with its parsed value: the byte-by-byte steps would end the piece at the same
+    /// closing brace (a line serde_json reads as one object holds no unclosed string or
+    /// bracket).
     /// Returns false, taking nothing, for anything else (an incomplete line, a line that does
-    /// not parse, a comma after the object…), which the steps then scan.
+    /// not parse, more after the object…), which the steps then scan.
     fn take_line(&mut self, out: &mut Vec<Piece>) -> bool {
         let rest = &self.buf[self.scan..];
         let Some(end) = memchr::memchr(b'\n', rest) else {
             return false;
         };
-        let line = &rest[..end];
-        let len = line
-            .iter()
-            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
-            .map_or(0, |p| p + 1);
-        let line = &line[..len];
+        // Blanks and commas after the object are the steps' to take, as after any piece.
+        let line = trim_end(&rest[..end]);
+        let len = line.len();
         if line.last() != Some(&b'}') {
             return false;
         }
@@ -1101,24 +1097,6 @@ impl Splitter {
     }
 
     fn step_in_piece(&mut self, b: u8, out: &mut Vec<Piece>) {
-        let plain_string = self
-            .cur
-            .as_ref()
-            .is_some_and(|c| c.in_string && !c.escape && c.call.is_none() && !c.scalar);
-        if plain_string && !matches!(b, b'\\' | b'"' | b'\n') {
-            // Most of an event's bytes are string contents that only move the position:
-            // skip to the next byte that matters in one go.
-            let rest = &self.buf[self.scan..];
-            let n = memchr::memchr3(b'\\', b'"', b'\n', rest).unwrap_or(rest.len());
-            let run = &rest[..n];
-            self.pos.offset += n as u64;
-            self.pos.column += run.iter().filter(|&&c| c & 0xC0 != 0x80).count();
-            if run.iter().any(|c| !matches!(c, b' ' | b'\t' | b'\r')) {
-                self.line_blank = false;
-            }
-            self.scan += n;
-            return;
-        }
         let outer = self.outer;
         let at_line_start = self.line_blank && b != b'\n' && !matches!(b, b' ' | b'\t' | b'\r');
         let column = self.pos.column;
