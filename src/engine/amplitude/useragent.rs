@@ -6,7 +6,10 @@
 //! rule a few substring checks on the lower-cased text. It covers the families the reference
 //! distinguishes in real traffic (desktop and mobile browsers, in-app browsers, Android
 //! vendors, consoles, TVs, app HTTP clients); `tests/amplitude_useragent.rs` checks it against
-//! outputs recorded from the reference library.
+//! outputs recorded from the reference library. Where a rule stands for one of the reference's
+//! patterns it follows that pattern's matching exactly (leftmost match, greedy or lazy runs,
+//! word boundaries), written out by hand: the engine has no regex engine. All offsets are
+//! bytes of the ASCII-lower-cased copy, which keeps the original's offsets.
 
 use std::rc::Rc;
 
@@ -40,9 +43,21 @@ impl<'a> Ua<'a> {
         self.low.find(needle)
     }
 
+    /// The first `needle` starting at byte `from` or later (any byte offset).
+    fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
+        let hay = self.low.as_bytes().get(from..)?;
+        hay.windows(needle.len())
+            .position(|w| w == needle.as_bytes())
+            .map(|i| from + i)
+    }
+
     /// The `[\w.]+` version right after `token`.
     fn version_after(&self, token: &str) -> Option<&'a str> {
-        let start = self.find(token)? + token.len();
+        self.version_after_at(self.find(token)? + token.len())
+    }
+
+    /// The `[\w.]+` version starting at byte `start`.
+    fn version_after_at(&self, start: usize) -> Option<&'a str> {
         let len = self.orig[start..]
             .bytes()
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'_')
@@ -78,7 +93,7 @@ pub fn parse(ua: &str) -> ParsedUa {
     }
     out.os_name = os(&u).map(str::to_string);
     if let Some(d) = device(&u) {
-        out.device_vendor = d.vendor.map(str::to_string);
+        out.device_vendor = d.vendor;
         out.device_model = d.model;
         out.device_type = d.kind.map(str::to_string);
     }
@@ -162,7 +177,6 @@ const BROWSERS: &[(&str, &str, &str)] = &[
     ("miuibrowser/", "MIUI Browser", "miuibrowser/"),
     ("samsungbrowser/", "Samsung Browser", "samsungbrowser/"),
     ("silk/", "Silk", "silk/"),
-    ("fbav/", "Facebook", "fbav/"),
     ("instagram ", "Instagram", "instagram "),
     ("micromessenger/", "WeChat", "micromessenger/"),
     ("headlesschrome/", "Chrome Headless", "headlesschrome/"),
@@ -181,6 +195,9 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
             return Some((name, u.version_after(vtoken)));
         }
     }
+    if let Some(version) = facebook(u) {
+        return Some(("Facebook", version));
+    }
     if u.has("[linkedinapp]") {
         return Some(("LinkedIn", None));
     }
@@ -193,8 +210,11 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
     if u.has("trident/") && u.has("rv:") {
         return Some(("IE", u.version_after("rv:")));
     }
-    if u.has("; wv)") && u.has("chrome/") {
-        return Some(("Chrome WebView", u.version_after("chrome/")));
+    // ` wv)` with `chrome/` somewhere after it.
+    if let Some(w) = u.find(" wv)")
+        && let Some(c) = u.find_from(w + 5, "chrome/")
+    {
+        return Some(("Chrome WebView", u.version_after_at(c + 7)));
     }
     if u.has("crios/") {
         return Some(("Chrome", u.version_after("crios/")));
@@ -205,11 +225,13 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
     if u.has("chromium/") {
         return Some(("Chromium", u.version_after("chromium/")));
     }
+    // Before Chrome: an old WebView (`Version/4.0 Chrome/39 Mobile Safari`) is reported as
+    // the Android Browser at version 4.
+    if let Some(version) = android_browser(u) {
+        return Some(("Android Browser", Some(version)));
+    }
     if u.has("chrome/") {
         return Some(("Chrome", u.version_after("chrome/")));
-    }
-    if u.has("android") && u.has("version/") && u.has("safari") {
-        return Some(("Android Browser", u.version_after("version/")));
     }
     if let Some(v) = u.find("version/") {
         let rest = &u.low[v..];
@@ -232,6 +254,66 @@ fn browser<'a>(u: &Ua<'a>) -> Option<(&'static str, Option<&'a str>)> {
     }
     if u.has("applewebkit/") {
         return Some(("WebKit", u.version_after("applewebkit/")));
+    }
+    None
+}
+
+/// Facebook's in-app browser: `FBAN/FBIOS` or `FB_IAB/FB4A` with no `FBAV` after it (no
+/// version), or `;FBAV/version;` (whichever comes first in the text).
+fn facebook<'a>(u: &Ua<'a>) -> Option<Option<&'a str>> {
+    let low = u.low.as_bytes();
+    for p in 0..low.len() {
+        let rest = &low[p..];
+        if rest.starts_with(b"fban/fbios") || rest.starts_with(b"fb_iab/fb4a") {
+            // Not followed, one character or more later, by `fbav`.
+            let end = p + if rest.starts_with(b"fban") { 10 } else { 11 };
+            if !low
+                .get(end + 1..)
+                .is_some_and(|r| r.windows(4).any(|w| w == b"fbav"))
+            {
+                return Some(None);
+            }
+        }
+        if let Some(after) = rest.strip_prefix(b";fbav/") {
+            let len = after
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
+                .count();
+            if len > 0 && after[len..].starts_with(b";") {
+                return Some(Some(&u.orig[p + 6..p + 6 + len]));
+            }
+        }
+    }
+    None
+}
+
+/// `droid… Version/X… Safari`: the Android Browser (and old WebViews). `X` is the `[\w.]+`
+/// after the last ` version/` (one character or more after `droid`) that still ends on a word
+/// boundary with `safari` one character or more after it.
+fn android_browser<'a>(u: &Ua<'a>) -> Option<&'a str> {
+    let from = u.find("droid")? + 6;
+    let low = u.low.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut starts = Vec::new();
+    let mut at = from;
+    while let Some(p) = u.find_from(at, " version/") {
+        starts.push(p + 9);
+        at = p + 1;
+    }
+    for &start in starts.iter().rev() {
+        let len = low[start..]
+            .iter()
+            .take_while(|&&b| word(b) || b == b'.')
+            .count();
+        // The longest version (at least one character) at a word boundary with `safari`
+        // starting one character or more after it.
+        for k in (1..=len).rev() {
+            let end = start + k;
+            let boundary = word(low[end - 1]) != low.get(end).is_some_and(|&b| word(b));
+            if boundary && u.find_from(end + 1, "safari").is_some() {
+                return Some(&u.orig[start..end]);
+            }
+        }
     }
     None
 }
@@ -345,7 +427,7 @@ fn os(u: &Ua) -> Option<&'static str> {
 }
 
 struct Device {
-    vendor: Option<&'static str>,
+    vendor: Option<String>,
     model: Option<String>,
     kind: Option<&'static str>,
 }
@@ -356,7 +438,7 @@ fn dev(
     kind: Option<&'static str>,
 ) -> Option<Device> {
     Some(Device {
-        vendor,
+        vendor: vendor.map(str::to_string),
         model,
         kind,
     })
@@ -384,45 +466,8 @@ fn word_at(orig: &str, start: usize) -> &str {
 
 fn device(u: &Ua) -> Option<Device> {
     let low = u.low.as_str();
-    if u.has("ipad") {
-        return dev(Some("Apple"), Some("iPad".into()), TABLET);
-    }
-    // `iPhone14,5` (in-app browsers name the hardware model).
-    for (p, _) in u.low.match_indices("iphone") {
-        let tail = &u.orig[p + 6..];
-        let digits = tail.bytes().take_while(|b| b.is_ascii_digit()).count();
-        if digits > 0 && tail[digits..].starts_with(',') {
-            let more = tail[digits + 1..]
-                .bytes()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            if more > 0 {
-                return dev(
-                    Some("Apple"),
-                    Some(u.orig[p..p + 6 + digits + 1 + more].to_string()),
-                    MOBILE,
-                );
-            }
-        }
-    }
-    for token in ["(iphone", "(ipod"] {
-        if let Some(p) = u.find(token) {
-            let start = p + 1;
-            let len = u.orig[start..]
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b' ')
-                .count();
-            if u.orig[start + len..].starts_with(';') {
-                return dev(
-                    Some("Apple"),
-                    Some(u.orig[start..start + len].to_string()),
-                    MOBILE,
-                );
-            }
-        }
-    }
-    if u.has("macintosh") {
-        return dev(Some("Apple"), Some("Macintosh".into()), None);
+    if let Some(d) = apple(u) {
+        return Some(d);
     }
     if let Some(p) = u.find("playstation ") {
         let n = word_at(u.orig, p + 12);
@@ -481,6 +526,9 @@ fn device(u: &Ua) -> Option<Device> {
     if let Some(d) = android_vendor(u) {
         return Some(d);
     }
+    if let Some(d) = coded_vendor(u) {
+        return Some(d);
+    }
     if let Some(p) = u.find("quest") {
         let mut end = p + 5;
         for ext in [" 2", " pro"] {
@@ -501,6 +549,121 @@ fn device(u: &Ua) -> Option<Device> {
         }
     }
     generic_android(u)
+}
+
+/// The digits at byte `at`, as a count.
+fn digits_at(low: &[u8], at: usize) -> usize {
+    low.get(at..)
+        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+}
+
+/// `N,N` at byte `at` (a hardware model's numbers): its length.
+fn model_numbers_at(low: &[u8], at: usize) -> Option<usize> {
+    let a = digits_at(low, at);
+    if a == 0 || low.get(at + a) != Some(&b',') {
+        return None;
+    }
+    let b = digits_at(low, at + a + 1);
+    (b > 0).then_some(a + 1 + b)
+}
+
+/// Apple devices, in the reference's order: a hardware model (`iPhone14,5`, `iPod7,1`, then
+/// `iPad4,8`), `(iPhone…;`, the iPad forms, then `(Macintosh;`.
+fn apple(u: &Ua) -> Option<Device> {
+    let low = u.low.as_bytes();
+    let apple = |start: usize, end: usize, kind| {
+        dev(Some("Apple"), Some(u.orig[start..end].to_string()), kind)
+    };
+    // `(ipod|iphone)N,N`, leftmost.
+    for p in 0..low.len() {
+        for name in [&b"ipod"[..], b"iphone"] {
+            if low[p..].starts_with(name)
+                && let Some(n) = model_numbers_at(low, p + name.len())
+            {
+                return apple(p, p + name.len() + n, MOBILE);
+            }
+        }
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "ipad") {
+        if let Some(n) = model_numbers_at(low, p + 4) {
+            return apple(p, p + 4 + n, TABLET);
+        }
+        at = p + 1;
+    }
+    // `\((ip(?:hone|od)[\w ]*);`
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "(ip") {
+        let start = p + 1;
+        if low[start..].starts_with(b"iphone") || low[start..].starts_with(b"ipod") {
+            let len = low[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b' ')
+                .count();
+            if low.get(start + len) == Some(&b';') {
+                return apple(start, start + len, MOBILE);
+            }
+        }
+        at = p + 1;
+    }
+    if let Some(p) = ipad(u) {
+        return apple(p, p + 4, TABLET);
+    }
+    let p = u.find("macintosh;")?;
+    dev(Some("Apple"), Some(u.orig[p..p + 9].to_string()), None)
+}
+
+/// Where the reference finds a plain iPad: `(iPad;` followed by `[-\w),; ]+` then `apple`,
+/// `AppleCoreMedia/V (iPad`, or `iPadN,N` followed by `;` or `]` and later `ios`.
+fn ipad(u: &Ua) -> Option<usize> {
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "(ipad;") {
+        let run = low[p + 6..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"-_),; ".contains(b))
+            .count();
+        // Backtracking may end the run anywhere: `apple` must start inside it or right after.
+        if run > 0
+            && u.find_from(p + 7, "apple")
+                .is_some_and(|a| a <= p + 6 + run)
+        {
+            return Some(p + 1);
+        }
+        at = p + 1;
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "applecoremedia/") {
+        let v = low[p + 15..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
+            .count();
+        if v > 0 {
+            // Backtracking can shorten the version, never cross ` (`.
+            let after = p + 15 + v;
+            if low[after..].starts_with(b" (ipad") {
+                return Some(after + 2);
+            }
+        }
+        at = p + 1;
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "ipad") {
+        let boundary = p == 0 || !(low[p - 1].is_ascii_alphanumeric() || low[p - 1] == b'_');
+        let a = digits_at(low, p + 4);
+        if boundary && (1..=2).contains(&a) && low.get(p + 4 + a) == Some(&b',') {
+            let b = digits_at(low, p + 5 + a);
+            let end = p + 5 + a + b;
+            if (1..=2).contains(&b)
+                && matches!(low.get(end), Some(b';' | b']'))
+                && u.find_from(end + 2, "ios").is_some()
+            {
+                return Some(p);
+            }
+        }
+        at = p + 1;
+    }
+    None
 }
 
 fn samsung(u: &Ua) -> Option<Device> {
@@ -666,6 +829,313 @@ fn android_vendor(u: &Ua) -> Option<Device> {
     None
 }
 
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Length of the `\w` run at byte `at`.
+fn word_len(low: &[u8], at: usize) -> usize {
+    low.get(at..)
+        .map_or(0, |r| r.iter().take_while(|b| is_word(**b)).count())
+}
+
+/// A `\b` at byte `at`.
+fn word_boundary(low: &[u8], at: usize) -> bool {
+    let before = at > 0 && is_word(low[at - 1]);
+    let after = low.get(at).is_some_and(|b| is_word(*b));
+    before != after
+}
+
+/// Model codes of vendors the reference names by their code alone (Vivo `V1914A`, Realme
+/// `RMX2002`, OPPO `CPH1907`/`PCAM10`, OnePlus `BE2015`), and `vivo NAME`, `ZTE NAME`,
+/// `HTC NAME`, `Motorola NAME`, in the reference's order.
+fn coded_vendor(u: &Ua) -> Option<Device> {
+    let low = u.low.as_bytes();
+    let found = |vendor, start: usize, end: usize| {
+        dev(Some(vendor), Some(u.orig[start..end].to_string()), MOBILE)
+    };
+    // OPPO: `\b(cph[12]\d{3}|p(?:af|c[al]|d\w|e[ar])[mt]\d0|x9007|a101op)\b`.
+    for p in 0..low.len() {
+        if !word_boundary(low, p) {
+            continue;
+        }
+        let r = &low[p..];
+        let len = if r.starts_with(b"cph")
+            && matches!(r.get(3), Some(b'1' | b'2'))
+            && digits_at(r, 4) >= 3
+        {
+            7
+        } else if r.starts_with(b"x9007") {
+            5
+        } else if r.starts_with(b"a101op")
+            || (r.first() == Some(&b'p')
+                && r.len() >= 6
+                && matches!(
+                    (r[1], r[2]),
+                    (b'a', b'f') | (b'c', b'a' | b'l') | (b'e', b'a' | b'r')
+                ) | (r[1] == b'd' && is_word(r[2]))
+                && matches!(r[3], b'm' | b't')
+                && r[4].is_ascii_digit()
+                && r[5] == b'0')
+        {
+            6
+        } else {
+            continue;
+        };
+        if word_boundary(low, p + len) {
+            return found("OPPO", p, p + len);
+        }
+    }
+    // Vivo: `vivo (\w+)(?: bui|\))`, then `\b(v[12]\d{3}\w?[at])(?: bui|;)`.
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "vivo ") {
+        at = p + 1;
+        let n = word_len(low, p + 5);
+        let end = p + 5 + n;
+        if n > 0 && (low[end..].starts_with(b" bui") || low[end..].starts_with(b")")) {
+            return dev(Some("Vivo"), Some(u.orig[p + 5..end].to_string()), MOBILE);
+        }
+    }
+    for p in 0..low.len() {
+        let r = &low[p..];
+        if word_boundary(low, p)
+            && r.first() == Some(&b'v')
+            && matches!(r.get(1), Some(b'1' | b'2'))
+            && digits_at(r, 2) >= 3
+        {
+            // `\w?` then `a` or `t`, then ` bui` or `;`.
+            for len in [7, 6] {
+                if r.len() > len
+                    && matches!(r[len - 1], b'a' | b't')
+                    && (len == 6 || is_word(r[5]))
+                    && (r[len..].starts_with(b" bui") || r[len..].starts_with(b";"))
+                {
+                    return found("Vivo", p, p + len);
+                }
+            }
+        }
+    }
+    // Realme: `\b(rmx[12]\d{3})(?: bui|;|\))`.
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "rmx") {
+        at = p + 1;
+        let r = &low[p..];
+        if word_boundary(low, p)
+            && matches!(r.get(3), Some(b'1' | b'2'))
+            && digits_at(r, 4) >= 3
+            && (r[7..].starts_with(b" bui") || r[7..].starts_with(b";") || r[7..].starts_with(b")"))
+        {
+            return found("Realme", p, p + 7);
+        }
+    }
+    if let Some(d) = motorola(u) {
+        return Some(d);
+    }
+    if let Some((start, end)) = sony(u) {
+        return found("Sony", start, end);
+    }
+    // OnePlus: ` (kb2005|in20[12]5|be20[12][59])\b`.
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, " ") {
+        at = p + 1;
+        let r = &low[p + 1..];
+        let ok = r.starts_with(b"kb2005")
+            || (r.starts_with(b"in20")
+                && matches!(r.get(4), Some(b'1' | b'2'))
+                && r.get(5) == Some(&b'5'))
+            || (r.starts_with(b"be20")
+                && matches!(r.get(4), Some(b'1' | b'2'))
+                && matches!(r.get(5), Some(b'5' | b'9')));
+        if ok && word_boundary(low, p + 7) {
+            return found("OnePlus", p + 1, p + 7);
+        }
+    }
+    named_vendor(u)
+}
+
+/// An empty capture is `undefined` to the reference.
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.replace('_', " "))
+}
+
+/// `\bmot(?:orola)?[- ](\w*)`, then `xt` and three or four digits before ` bui` or `)`.
+fn motorola(u: &Ua) -> Option<Device> {
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "mot") {
+        at = p + 1;
+        if !word_boundary(low, p) {
+            continue;
+        }
+        let sep =
+            if low[p..].starts_with(b"motorola") && matches!(low.get(p + 8), Some(b'-' | b' ')) {
+                p + 8
+            } else if matches!(low.get(p + 3), Some(b'-' | b' ')) {
+                p + 3
+            } else {
+                continue;
+            };
+        let n = word_len(low, sep + 1);
+        return dev(
+            Some("Motorola"),
+            non_empty(&u.orig[sep + 1..sep + 1 + n]),
+            MOBILE,
+        );
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "xt") {
+        at = p + 1;
+        let n = digits_at(low, p + 2);
+        // Three or four digits; with five or more, four of them cannot end at ` bui` or `)`.
+        let end = p + 2 + n;
+        if (3..=4).contains(&n) && (low[end..].starts_with(b" bui") || low[end..].starts_with(b")"))
+        {
+            return dev(Some("Motorola"), Some(u.orig[p..end].to_string()), MOBILE);
+        }
+    }
+    None
+}
+
+/// Sony phone codes after `droid…` and a space (`902SO`, `E6653`, `SO-01K`, `XQ-AT52`), the
+/// last one followed by ` bui`, or by `)` with a `Chrome/` of version 70 or later after it.
+fn sony(u: &Ua) -> Option<(usize, usize)> {
+    let low = u.low.as_bytes();
+    let d = u.find("droid")?;
+    let digit = |i: usize| low.get(i).is_some_and(u8::is_ascii_digit);
+    let in_range = |i: usize, a: u8, b: u8| low.get(i).is_some_and(|c| (a..=b).contains(c));
+    let chrome_after = |from: usize| {
+        let mut at = from;
+        while let Some(c) = u.find_from(at, "chrome/") {
+            at = c + 1;
+            let v = c + 7;
+            // Not `[1-6]?\d\.`: a version below 70.
+            let short = (digit(v) && low.get(v + 1) == Some(&b'.'))
+                || (in_range(v, b'1', b'6') && digit(v + 1) && low.get(v + 2) == Some(&b'.'));
+            if !short {
+                return true;
+            }
+        }
+        false
+    };
+    let follows = |end: usize| {
+        low[end..].starts_with(b" bui") || (low.get(end) == Some(&b')') && chrome_after(end + 2))
+    };
+    let mut best = None;
+    for q in d + 7..low.len() {
+        if low[q - 1] != b' ' {
+            continue;
+        }
+        let mut ends = Vec::new();
+        // `a?\d[0-2]{2}so`
+        for start in [q + 1, q] {
+            if (start == q || low[q] == b'a')
+                && digit(start)
+                && in_range(start + 1, b'0', b'2')
+                && in_range(start + 2, b'0', b'2')
+                && low[start + 3..].starts_with(b"so")
+            {
+                ends.push(start + 5);
+            }
+        }
+        // `[c-g]\d{4}`
+        if in_range(q, b'c', b'g') && (1..=4).all(|i| digit(q + i)) {
+            ends.push(q + 5);
+        }
+        // `so[-gl]\w+`
+        if low[q..].starts_with(b"so") && matches!(low.get(q + 2), Some(b'-' | b'g' | b'l')) {
+            let n = word_len(low, q + 3);
+            if n > 0 {
+                ends.push(q + 3 + n);
+            }
+        }
+        // `xq-a\w[4-7][12]`
+        if low[q..].starts_with(b"xq-a")
+            && low.get(q + 4).is_some_and(|b| is_word(*b))
+            && in_range(q + 5, b'4', b'7')
+            && in_range(q + 6, b'1', b'2')
+        {
+            ends.push(q + 7);
+        }
+        if let Some(end) = ends.into_iter().find(|&e| follows(e)) {
+            best = Some((q, end));
+        }
+    }
+    best
+}
+
+/// `(htc)[-;_ ]{1,2}([\w ]+(?=\)| bui)|\w+)`, `(zte)[- ]([\w ]+?)(?: bui|/|\))`, then
+/// `(alcatel|geeksphone|nexian|panasonic|sony(?!-bra))[-_ ]?([-\w]*)`: the vendor as written.
+fn named_vendor(u: &Ua) -> Option<Device> {
+    let low = u.low.as_bytes();
+    let named = |start: usize, len: usize, model: &str| {
+        Some(Device {
+            vendor: Some(u.orig[start..start + len].to_string()),
+            model: non_empty(model),
+            kind: MOBILE,
+        })
+    };
+    let model_class = |b: u8| is_word(b) || b == b' ';
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "htc") {
+        at = p + 1;
+        let seps = low[p + 3..]
+            .iter()
+            .take(2)
+            .take_while(|b| b"-;_ ".contains(b))
+            .count();
+        for sep in (1..=seps).rev() {
+            let start = p + 3 + sep;
+            let run = low[start..].iter().take_while(|b| model_class(**b)).count();
+            // The longest `[\w ]+` followed by `)` or ` bui`, else the `\w+`.
+            let ended = (1..=run).rev().find(|&k| {
+                low[start + k..].starts_with(b")") || low[start + k..].starts_with(b" bui")
+            });
+            let k = ended.unwrap_or_else(|| word_len(low, start));
+            if k > 0 {
+                return named(p, 3, &u.orig[start..start + k]);
+            }
+        }
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "zte") {
+        at = p + 1;
+        if !matches!(low.get(p + 3), Some(b'-' | b' ')) {
+            continue;
+        }
+        let start = p + 4;
+        let run = low[start..].iter().take_while(|b| model_class(**b)).count();
+        // The shortest `[\w ]+?` followed by ` bui`, `/` or `)`.
+        let ended = (1..=run).find(|&k| {
+            let r = &low[start + k..];
+            r.starts_with(b" bui") || r.starts_with(b"/") || r.starts_with(b")")
+        });
+        if let Some(k) = ended {
+            return named(p, 3, &u.orig[start..start + k]);
+        }
+    }
+    for p in 0..low.len() {
+        let r = &low[p..];
+        let len = ["alcatel", "geeksphone", "nexian", "panasonic", "sony"]
+            .iter()
+            .find(|n| r.starts_with(n.as_bytes()))
+            .map(|n| n.len());
+        let Some(len) = len else { continue };
+        if len == 4 && r[4..].starts_with(b"-bra") {
+            continue;
+        }
+        let mut start = p + len;
+        if matches!(low.get(start), Some(b'-' | b'_' | b' ')) {
+            start += 1;
+        }
+        let n = low[start..]
+            .iter()
+            .take_while(|b| is_word(**b) || **b == b'-')
+            .count();
+        return named(p, len, &u.orig[start..start + n]);
+    }
+    None
+}
+
 /// Huawei model codes such as `VOG-L29`, `ELS-NX9`: 2–4 letters, `-`, then
 /// `[atu]?[ln][\dx][012359c][adn]?`.
 fn huawei_like(l: &str) -> bool {
@@ -692,18 +1162,147 @@ fn huawei_like(l: &str) -> bool {
     rest.is_empty() || (rest.len() == 1 && b"adn".contains(&rest[0]))
 }
 
+/// The reference's last device rules, for what no vendor rule claimed: an Android model from
+/// an unidentified vendor (`droid …; MODEL Build` or `; MODEL) AppleWebKit`: a phone when
+/// ` mobile safari` follows, a tablet when ` safari` does), then a tablet or phone by a word
+/// alone, then the `Generic` vendor with the `Android N` text as the model.
 fn generic_android(u: &Ua) -> Option<Device> {
-    if !u.has("android") {
-        return None;
+    for (needle, kind) in [(" mobile safari", MOBILE), (" safari", TABLET)] {
+        if let Some(model) = unidentified_android(u, needle) {
+            return dev(None, Some(model.to_string()), kind);
+        }
     }
-    let model = android_model(u);
-    let kind = if u.has("mobile") { MOBILE } else { TABLET };
-    match model {
-        Some(m) => dev(None, Some(m.to_string()), kind),
-        None if u.has("mobile") => dev(None, None, MOBILE),
-        None if u.has("tablet") => dev(None, None, TABLET),
-        None => None,
+    if unidentifiable_tablet(u) {
+        return dev(None, None, TABLET);
     }
+    if unidentifiable_mobile(u) {
+        return dev(None, None, MOBILE);
+    }
+    generic_android_text(u).map(|m| Device {
+        vendor: Some("Generic".to_string()),
+        model: Some(m.to_string()),
+        kind: None,
+    })
+}
+
+/// `droid .+?; ([^;]+?)(?: bui|\) applew).+?` then `tail`: the model of the first match.
+fn unidentified_android<'a>(u: &Ua<'a>, tail: &str) -> Option<&'a str> {
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(d) = u.find_from(at, "droid ") {
+        at = d + 1;
+        let mut semi = d + 7;
+        while let Some(s) = u.find_from(semi, "; ") {
+            semi = s + 1;
+            let start = s + 2;
+            // The shortest model (one character or more, no `;`) before ` bui` or `) applew`.
+            let mut end = None;
+            for e in start + 1..low.len() {
+                if low[e - 1] == b';' {
+                    break;
+                }
+                if low[e..].starts_with(b" bui") {
+                    end = Some((e, e + 4));
+                    break;
+                }
+                if low[e..].starts_with(b") applew") {
+                    end = Some((e, e + 8));
+                    break;
+                }
+            }
+            if let Some((e, after)) = end
+                && u.find_from(after + 1, tail).is_some()
+            {
+                return Some(&u.orig[start..e]);
+            }
+        }
+    }
+    None
+}
+
+/// `\b((tablet|tab)[;/]|focus/\d(?!.+mobile))`
+fn unidentifiable_tablet(u: &Ua) -> bool {
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "tab") {
+        at = p + 1;
+        if !boundary_before(&u.low, p) {
+            continue;
+        }
+        let after = if low[p..].starts_with(b"tablet") {
+            p + 6
+        } else {
+            p + 3
+        };
+        if matches!(low.get(after), Some(b';' | b'/')) {
+            return true;
+        }
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "focus/") {
+        at = p + 1;
+        if boundary_before(&u.low, p)
+            && low.get(p + 6).is_some_and(u8::is_ascii_digit)
+            && u.find_from(p + 8, "mobile").is_none()
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// `(phone|mobile(?:[;/]| [ \w/.]*safari)|pda(?=.+windows ce))`
+fn unidentifiable_mobile(u: &Ua) -> bool {
+    if u.has("phone") {
+        return true;
+    }
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "mobile") {
+        at = p + 1;
+        match low.get(p + 6) {
+            Some(b';' | b'/') => return true,
+            Some(b' ') => {
+                let run = low[p + 7..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || b"_/. ".contains(b))
+                    .count();
+                // `safari` must start inside the run (or right after it) and end by its end.
+                if u.find_from(p + 7, "safari")
+                    .is_some_and(|s| s + 6 <= p + 7 + run)
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "pda") {
+        at = p + 1;
+        if u.find_from(p + 4, "windows ce").is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// `(android[-\w. ]{0,9});.+buil`: the `Android 10` text.
+fn generic_android_text<'a>(u: &Ua<'a>) -> Option<&'a str> {
+    let low = u.low.as_bytes();
+    let mut at = 0;
+    while let Some(p) = u.find_from(at, "android") {
+        at = p + 1;
+        let run = low[p + 7..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"-_. ".contains(b))
+            .count();
+        let semi = p + 7 + run;
+        if run <= 9 && low.get(semi) == Some(&b';') && u.find_from(semi + 2, "buil").is_some() {
+            return Some(&u.orig[p..semi]);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
