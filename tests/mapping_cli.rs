@@ -49,6 +49,28 @@ fn prints_the_resolved_mapping_and_quirk_notes() {
     assert!(err.contains("IfFalsyElseDropped"), "{err}");
 }
 
+/// The output is `JSON.stringify(result, null, 2)`: numbers as JavaScript writes them.
+#[test]
+fn prints_numbers_as_javascript_does() {
+    let dir = scratch("map-numbers");
+    let m = write(
+        &dir,
+        "m.json",
+        r#"{"x": {"@path": "$.n"}, "y": {"@path": "$.m"}, "z": {"@path": "$.b"}}"#,
+    );
+    let e = write(
+        &dir,
+        "e.json",
+        r#"{"n": 1e16, "m": 0.000001, "b": 12345678901234567890}"#,
+    );
+    let (code, out, err) = run(&["--mapping", &m, &e]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "{\n  \"x\": 10000000000000000,\n  \"y\": 0.000001,\n  \"z\": 12345678901234567000\n}\n"
+    );
+}
+
 #[test]
 fn lists_every_validation_error_with_its_path() {
     let dir = scratch("map-invalid");

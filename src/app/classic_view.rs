@@ -109,7 +109,7 @@ pub fn settings_text(settings: &ClassicSettings) -> String {
             }
         }
     }
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    crate::engine::js::stringify_pretty(&value)
 }
 
 impl ClassicState {

@@ -519,10 +519,7 @@ pub fn curl_command(req: &HttpRequest, api_key: &str, reveal: bool) -> String {
 /// is a form, else as is. Returns (text, syntax name for highlighting).
 pub fn pretty_body(req: &HttpRequest) -> (String, &'static str) {
     if let Ok(v) = serde_json::from_str::<Value>(&req.body) {
-        return (
-            serde_json::to_string_pretty(&v).unwrap_or_else(|_| req.body.clone()),
-            "json",
-        );
+        return (crate::engine::js::stringify_pretty(&v), "json");
     }
     let form = req
         .header("content-type")
@@ -535,7 +532,7 @@ pub fn pretty_body(req: &HttpRequest) -> (String, &'static str) {
             let shown = serde_json::from_str::<Value>(&v)
                 .ok()
                 .filter(|j| j.is_object() || j.is_array())
-                .and_then(|j| serde_json::to_string_pretty(&j).ok())
+                .map(|j| crate::engine::js::stringify_pretty(&j))
                 .unwrap_or(v);
             out.push_str(&format!("{k} =\n{shown}\n"));
         }

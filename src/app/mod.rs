@@ -79,7 +79,7 @@ impl JsonBuffer {
     pub fn sync(&mut self, value: Option<&Value>) {
         if self.synced.as_ref() != value {
             self.text = value
-                .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                .map(crate::engine::js::stringify_pretty)
                 .unwrap_or_default();
             self.synced = value.cloned();
             self.error = None;

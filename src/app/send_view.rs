@@ -582,7 +582,7 @@ pub fn profile_text(p: &Profile) -> String {
 pub fn pretty_body(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .map(|v| crate::engine::js::stringify_pretty(&v))
         .unwrap_or_else(|| body.to_string())
 }
 

@@ -130,10 +130,7 @@ pub fn run(args: &[String]) -> i32 {
                 "rows": serde_json::to_value(aggregate.rows()).unwrap_or(Value::Null),
             },
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).unwrap_or_else(|_| js::stringify(&out))
-        );
+        println!("{}", js::stringify_pretty(&out));
         return 0;
     }
 

@@ -83,13 +83,9 @@ pub fn run(args: &[String]) -> i32 {
             }
         },
     };
-    match serde_json::to_string_pretty(&out) {
-        Ok(text) => {
-            println!("{text}");
-            0
-        }
-        Err(e) => fail(&e.to_string()),
-    }
+    // As JSON.stringify(value, null, 2) writes it: JavaScript's numbers and key order.
+    println!("{}", crate::engine::js::stringify_pretty(&out));
+    0
 }
 
 fn fail(msg: &str) -> i32 {

@@ -63,7 +63,7 @@ pub fn run(args: &[String]) -> i32 {
             "warnings": warnings,
             "events": events,
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        println!("{}", crate::engine::js::stringify_pretty(&out));
     } else {
         for w in &warnings {
             let (line, column) = trigger::line_column(fql_text, w.span.start);

@@ -198,6 +198,52 @@ pub fn stringify(value: &Value) -> String {
     out
 }
 
+/// `JSON.stringify(value, null, 2)`: what a user is shown, with the numbers and key order
+/// the wire text has (serde_json's pretty printer writes `1e16` where JavaScript writes
+/// `10000000000000000`).
+pub fn stringify_pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write_pretty(&mut out, value, 0);
+    out
+}
+
+fn write_pretty(out: &mut String, value: &Value, depth: usize) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            out.push('{');
+            for (i, k) in ordered_keys(map).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_pretty(out, &map[k.as_str()], depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        // Scalars, `[]` and `{}` are written as JSON.stringify writes them without indent.
+        v => write_json(out, v),
+    }
+}
+
 /// Appends `JSON.stringify(value)` to `out` (a `String`, or [`Unescaped`] through
 /// [`write_escaping_once`]).
 pub fn write_json<S: JsonSink + ?Sized>(out: &mut S, value: &Value) {
@@ -718,5 +764,18 @@ mod tests {
         }
         assert!(text.lines().count() > 5_000);
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// `JSON.stringify(v, null, 2)` as node writes it (numbers up to 1e21 in full, index-like
+    /// keys first, empty containers, escapes).
+    #[test]
+    fn pretty_text_is_javascripts() {
+        let v: Value = serde_json::from_str(
+            r#"{"b":[1e16,1e-7,0.000001,12345678901234567890,1e21,[],{},"é\n\u001f"],"10":null,"2":{"x":true,"y":[[]]},"a":-0.5}"#,
+        )
+        .unwrap();
+        let node = "{\n  \"2\": {\n    \"x\": true,\n    \"y\": [\n      []\n    ]\n  },\n  \"10\": null,\n  \"b\": [\n    10000000000000000,\n    1e-7,\n    0.000001,\n    12345678901234567000,\n    1e+21,\n    [],\n    {},\n    \"é\\n\\u001f\"\n  ],\n  \"a\": -0.5\n}";
+        assert_eq!(stringify_pretty(&v), node);
+        assert_eq!(stringify_pretty(&Value::from("x")), "\"x\"");
     }
 }

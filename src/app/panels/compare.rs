@@ -350,7 +350,7 @@ fn differences_ui(ui: &mut egui::Ui, c: &Comparison, focus: Option<&str>) {
 fn value_hover(v: &Option<Value>) -> String {
     match v {
         None => "absent".into(),
-        Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        Some(v) => crate::engine::js::stringify_pretty(v),
     }
 }
 

@@ -361,9 +361,9 @@ impl AmpscopeApp {
                         if let Some(m) = &f.suggested_mapping {
                             let b = ui
                                 .small_button("Copy mapping")
-                                .on_hover_text(serde_json::to_string_pretty(m).unwrap_or_default());
+                                .on_hover_text(crate::engine::js::stringify_pretty(m));
                             if b.clicked() {
-                                copy = serde_json::to_string_pretty(m).ok();
+                                copy = Some(crate::engine::js::stringify_pretty(m));
                             }
                         }
                     });

@@ -166,7 +166,7 @@ impl AmpscopeApp {
                 egui::CollapsingHeader::new("Resolved payload (what perform() receives)")
                     .id_salt(("payload", si))
                     .show(ui, |ui| {
-                        let text = self.mask(&serde_json::to_string_pretty(p).unwrap_or_default());
+                        let text = self.mask(&crate::engine::js::stringify_pretty(p));
                         widgets::code_view(
                             ui,
                             &format!("Resolved payload of {title}"),

@@ -497,7 +497,7 @@ impl AmpscopeApp {
                     Ok(Some(v)) => {
                         let text = self.mask(&v.to_string());
                         ui.monospace(format!("= {}", short(&text, 48)))
-                            .on_hover_text(serde_json::to_string_pretty(&v).unwrap_or_default());
+                            .on_hover_text(crate::engine::js::stringify_pretty(&v));
                     }
                     Ok(None) => {
                         ui.weak("undefined (left out)");
