@@ -392,6 +392,9 @@ enum Operand {
     Cond(Vec<CondTok>),
     /// A variable: first name, then property keys (string or integer index).
     Var(Vec<Key>),
+    /// A property of a literal (`null.x`, `true["y"]`): LiquidJS reads the literal, never a
+    /// variable of that name, and a literal has no such property.
+    Undefined,
 }
 
 #[derive(Debug, Clone)]
@@ -743,6 +746,15 @@ fn parse_operand(word: &str) -> Result<Operand, MappingError> {
         "blank" => return Ok(Operand::Blank),
         _ => {}
     }
+    let literal_root = ["true", "false", "nil", "null", "empty", "blank"]
+        .iter()
+        .any(|k| {
+            word.strip_prefix(k)
+                .is_some_and(|r| r.starts_with(['.', '[']))
+        });
+    if literal_root {
+        return Ok(Operand::Undefined);
+    }
     let b = word.as_bytes();
     let digits_start = usize::from(matches!(b.first(), Some(b'-' | b'+')));
     let is_number = b.len() > digits_start && b[digits_start].is_ascii_digit() && {
@@ -968,6 +980,7 @@ impl Renderer<'_, '_> {
             Operand::Num(x) => JsValue::Number(*x),
             Operand::Bool(b) => JsValue::Bool(*b),
             Operand::Nil => JsValue::Null,
+            Operand::Undefined => JsValue::Undefined,
             // Filters read the drop object itself (`size`, `json`, …): not reproduced.
             Operand::Empty | Operand::Blank => {
                 return Err(unsupported("\"empty\" or \"blank\" outside a comparison"));
@@ -991,6 +1004,17 @@ impl Renderer<'_, '_> {
         let mut cur: JsValue = match &keys[0] {
             Key::Name(n) => match self.locals.get(n) {
                 Some(v) => v.clone(),
+                // A name the data does not have is read from LiquidJS' globals, `{}`: its
+                // `size` is 0 (not the data's key count), anything else `undefined`.
+                None if self.payload_lacks(n) => {
+                    return if n == "size" && keys.len() == 1 {
+                        JsValue::Number(0.0)
+                    } else if n == "size" {
+                        read_property(Got::Js(&JsValue::Number(0.0)), &keys[1])
+                    } else {
+                        JsValue::Undefined
+                    };
+                }
                 None => read_property(Got::from(self.payload), &Key::Name(n.clone())),
             },
             Key::Index(_) => return JsValue::Undefined,
@@ -1002,6 +1026,15 @@ impl Renderer<'_, '_> {
             cur = read_property(Got::Js(&cur), k);
         }
         cur
+    }
+
+    /// Is the data an object without a member `name` (LiquidJS' `name in environments`)?
+    fn payload_lacks(&self, name: &str) -> bool {
+        match self.payload {
+            Payload::Json(Value::Object(m)) => !m.contains_key(name),
+            Payload::Js(JsValue::Object(o)) => o.get(name).is_none(),
+            _ => false,
+        }
     }
 
     /// The `nil` literal (or a variable assigned it) is LiquidJS' `NullDrop`: most filters read
