@@ -44,9 +44,23 @@ pub fn transform(
     data: Payload<'_>,
     cx: &mut Ctx,
 ) -> Result<JsValue, MappingError> {
+    let data = defaulted(data);
     check_data(data)?;
     let to_process = prepare(mapping, cx)?;
     run_prepared(&to_process, data, cx)
+}
+
+/// JavaScript's default parameter `data = {}` (of `transform` and of the template renderer):
+/// an `undefined` payload (an `@transform` whose `apply` gave nothing, an `undefined` element
+/// under `@arrayPath`) is read as an empty object.
+fn defaulted(data: Payload<'_>) -> Payload<'_> {
+    static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    match data {
+        Payload::Js(JsValue::Undefined) => {
+            Payload::Json(EMPTY.get_or_init(|| Value::Object(serde_json::Map::new())))
+        }
+        d => d,
+    }
 }
 
 /// `data must be an object`.
@@ -222,7 +236,7 @@ fn run_directive<'a>(
             let tpl = string_option("@template", opts, payload, cx)?;
             Ok(Got::Owned(JsValue::String(render(
                 &tpl,
-                payload,
+                defaulted(payload),
                 &mut cx.quirks,
             ))))
         }
