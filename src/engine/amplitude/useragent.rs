@@ -293,7 +293,6 @@ fn facebook<'a>(u: &Ua<'a>) -> Option<Option<&'a str>> {
 fn android_browser<'a>(u: &Ua<'a>) -> Option<&'a str> {
     let from = u.find("droid")? + 6;
     let low = u.low.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut starts = Vec::new();
     let mut at = from;
     while let Some(p) = u.find_from(at, " version/") {
@@ -303,13 +302,13 @@ fn android_browser<'a>(u: &Ua<'a>) -> Option<&'a str> {
     for &start in starts.iter().rev() {
         let len = low[start..]
             .iter()
-            .take_while(|&&b| word(b) || b == b'.')
+            .take_while(|&&b| is_word(b) || b == b'.')
             .count();
         // The longest version (at least one character) at a word boundary with `safari`
         // starting one character or more after it.
         for k in (1..=len).rev() {
             let end = start + k;
-            let boundary = word(low[end - 1]) != low.get(end).is_some_and(|&b| word(b));
+            let boundary = word_boundary(low, end);
             if boundary && u.find_from(end + 1, "safari").is_some() {
                 return Some(&u.orig[start..end]);
             }
@@ -1226,7 +1225,7 @@ fn unidentifiable_tablet(u: &Ua) -> bool {
     let mut at = 0;
     while let Some(p) = u.find_from(at, "tab") {
         at = p + 1;
-        if !boundary_before(&u.low, p) {
+        if !word_boundary(low, p) {
             continue;
         }
         let after = if low[p..].starts_with(b"tablet") {
@@ -1241,7 +1240,7 @@ fn unidentifiable_tablet(u: &Ua) -> bool {
     let mut at = 0;
     while let Some(p) = u.find_from(at, "focus/") {
         at = p + 1;
-        if boundary_before(&u.low, p)
+        if word_boundary(low, p)
             && low.get(p + 6).is_some_and(u8::is_ascii_digit)
             && u.find_from(p + 8, "mobile").is_none()
         {
