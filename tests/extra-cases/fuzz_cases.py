@@ -4,7 +4,8 @@ random mapping overrides. Not a test by itself: run the oracle on the output and
 
 usage: python3 tests/extra-cases/fuzz_cases.py N SEED OUT_DIR
        MUT=k: at most k mutations per event (8); SETTINGS=1: random API keys and regions too;
-       MOCKS=1: random answers (status, body, headers) per case or subscription
+       MOCKS=1: random answers (status, body, headers) per case or subscription;
+       UAS=file.json: more user agents to draw from
 """
 import json, glob, random, copy, sys, os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,6 +23,9 @@ for f in sorted(glob.glob(ROOT + '/tests/extra-cases/cases/extra-sample-*.json')
         std_subs = c['subscriptions']; break
 assert std_subs
 UAS = [e.get('context', {}).get('userAgent') for e in base if isinstance(e.get('context'), dict) and e['context'].get('userAgent')]
+if os.environ.get('UAS'):
+    # More user agents to draw from (a JSON array of strings, e.g. Matomo's device-detector fixtures).
+    UAS += json.load(open(os.environ['UAS']))
 def rstr():
     return rng.choice(['', ' ', 'x', 'Hello World', 'é漢字😀', 'a"b\\c\n\t', '123', '12.50', ' 7 ', '0', '-1', '1e3', '0x1A', 'true', 'null',
                        '2024-03-15T14:22:33.456Z', '2024-03-15', '1710512553456', 'Mar 15 2024', 'undefined', 'NaN', 'Infinity', '\u2028', 'ios', 'Android', 'iOS',
