@@ -98,14 +98,24 @@ pub fn parse(ua: &str) -> ParsedUa {
         low,
     };
     let mut out = ParsedUa::default();
-    if let Some((name, version)) =
-        browsers::first(browsers::BROWSERS, u.orig, u.low.as_bytes(), &u.pairs)
-    {
+    if let Some((name, version)) = browsers::first(
+        browsers::BROWSERS,
+        &browsers::BROWSER_NEEDS,
+        u.orig,
+        u.low.as_bytes(),
+        &u.pairs,
+    ) {
         out.browser_name = name;
         out.browser_major = version.as_deref().and_then(major);
     }
-    out.os_name =
-        browsers::first(browsers::OSES, u.orig, u.low.as_bytes(), &u.pairs).and_then(|(n, _)| n);
+    out.os_name = browsers::first(
+        browsers::OSES,
+        &browsers::OS_NEEDS,
+        u.orig,
+        u.low.as_bytes(),
+        &u.pairs,
+    )
+    .and_then(|(n, _)| n);
     if let Some(d) = device(&u) {
         out.device_vendor = d.vendor;
         out.device_model = d.model;

@@ -2,8 +2,10 @@
 //! [`super::devices`] for how groups are tried). Only what the destination reads is kept: the
 //! browser's name and version (for its major), the operating system's name.
 
-use super::devices::{ANY, F, field};
-use super::pattern::{Cl::*, MANY, P, P::*, Pairs, find};
+use std::sync::OnceLock;
+
+use super::devices::{ANY, F, field, first_match};
+use super::pattern::{Cl::*, MANY, Needs, P, P::*, Pairs};
 
 /// Patterns tried in order; the first that matches gives the name and version.
 #[derive(Debug)]
@@ -21,15 +23,23 @@ const fn n(pats: &'static [&'static [P]], name: F, version: F) -> Named {
     }
 }
 
+/// Each group's patterns' needs, worked out once per table.
+pub(super) type TableNeeds = OnceLock<Vec<OnceLock<Vec<Needs>>>>;
+
+pub(super) static BROWSER_NEEDS: TableNeeds = OnceLock::new();
+pub(super) static OS_NEEDS: TableNeeds = OnceLock::new();
+
 /// The first group with a matching pattern: `(name, version)`.
 pub(super) fn first(
     groups: &[Named],
+    needs: &TableNeeds,
     orig: &str,
     low: &[u8],
     pairs: &Pairs,
 ) -> Option<(Option<String>, Option<String>)> {
-    groups.iter().find_map(|g| {
-        let caps = g.pats.iter().find_map(|p| find(p, low, pairs))?;
+    let needs = needs.get_or_init(|| groups.iter().map(|_| OnceLock::new()).collect());
+    groups.iter().zip(needs).find_map(|(g, n)| {
+        let caps = first_match(g.pats, n, low, pairs)?;
         Some((field(g.name, &caps, orig), field(g.version, &caps, orig)))
     })
 }

@@ -3,7 +3,9 @@
 //! model and type (an empty capture counts as none). The patterns are built from
 //! [`super::pattern`]'s pieces; a few families keep hand-written matchers (see `STEPS`).
 
-use super::pattern::{Caps, Cl::*, MANY, P, P::*, Pairs, find};
+use std::sync::OnceLock;
+
+use super::pattern::{Caps, Cl::*, MANY, Needs, P, P::*, Pairs, find};
 
 /// Where a field's value comes from.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +35,20 @@ pub(super) struct Group {
     pub(super) model: F,
     pub(super) vendor: F,
     pub(super) kind: Option<&'static str>,
+    needs: OnceLock<Vec<Needs>>,
+}
+
+/// The first pattern of `pats` that matches (each pattern's needs worked out once, in `needs`).
+pub(super) fn first_match(
+    pats: &[&'static [P]],
+    needs: &OnceLock<Vec<Needs>>,
+    low: &[u8],
+    pairs: &Pairs,
+) -> Option<Caps> {
+    let needs = needs.get_or_init(|| pats.iter().map(|p| Needs::of(p)).collect());
+    pats.iter()
+        .zip(needs)
+        .find_map(|(p, n)| find(p, n, low, pairs))
 }
 
 /// The first matching pattern of `g` in `low`, resolved against `orig` (same byte offsets):
@@ -43,7 +59,7 @@ pub(super) fn apply(
     low: &[u8],
     pairs: &Pairs,
 ) -> Option<(Option<String>, Option<String>, Option<&'static str>)> {
-    let caps = g.pats.iter().find_map(|p| find(p, low, pairs))?;
+    let caps = first_match(g.pats, &g.needs, low, pairs)?;
     Some((
         field(g.vendor, &caps, orig),
         field(g.model, &caps, orig),
@@ -119,6 +135,7 @@ const fn g(
         model,
         vendor,
         kind,
+        needs: OnceLock::new(),
     }
 }
 

@@ -162,8 +162,9 @@ fn contains(hay: &[u8], pairs: &Pairs, needle: &[u8]) -> bool {
         .any(|(i, &b)| b == first && starts(&hay[i..], needle))
 }
 
-/// What any match of a pattern needs.
-struct Needs {
+/// What any match of a pattern needs (worked out once per pattern, see [`Needs::of`]).
+#[derive(Debug)]
+pub struct Needs {
     /// One of these texts (none: nothing known).
     texts: Vec<&'static str>,
     /// One of these bytes at the start (`None`: any).
@@ -171,7 +172,7 @@ struct Needs {
 }
 
 impl Needs {
-    fn of(pattern: &[P]) -> Needs {
+    pub fn of(pattern: &[P]) -> Needs {
         let mut starts = [false; 256];
         let known = first_bytes(pattern, &mut starts);
         Needs {
@@ -182,19 +183,7 @@ impl Needs {
 }
 
 /// The leftmost match of `pattern` in `text` (lower-cased), with its capture groups.
-pub fn find(pattern: &[P], text: &[u8], pairs: &Pairs) -> Option<Caps> {
-    // What a pattern needs, worked out once per pattern (they are statics: keyed by address).
-    thread_local! {
-        static NEEDS: std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<Needs>>> =
-            Default::default();
-    }
-    let needs = NEEDS.with(|n| {
-        std::rc::Rc::clone(
-            n.borrow_mut()
-                .entry(pattern.as_ptr() as usize)
-                .or_insert_with(|| std::rc::Rc::new(Needs::of(pattern))),
-        )
-    });
+pub fn find(pattern: &[P], needs: &Needs, text: &[u8], pairs: &Pairs) -> Option<Caps> {
     // Most patterns name a word most user agents lack: one scan rules them out.
     if !needs.texts.is_empty()
         && !needs
@@ -311,7 +300,7 @@ mod tests {
     use super::*;
 
     fn m(p: &[P], s: &str) -> Option<(String, Option<String>)> {
-        let caps = find(p, s.as_bytes(), &Pairs::of(s.as_bytes()))?;
+        let caps = find(p, &Needs::of(p), s.as_bytes(), &Pairs::of(s.as_bytes()))?;
         let text = |c: Option<(usize, usize)>| c.map(|(a, b)| s[a..b].to_string());
         Some((text(caps[0]).unwrap_or_default(), text(caps[1])))
     }
