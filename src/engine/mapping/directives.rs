@@ -136,6 +136,28 @@ fn root_directive_mapping(map: &Map<String, Value>) -> Result<Value, MappingErro
         }
     }
     let root = &map[ROOT_DIRECTIVE_KEY];
+    if let Value::Array(items) = root {
+        // `Object.keys` of an array are its indices: one element is the directive object.
+        let mut items = items.clone();
+        match items.as_mut_slice() {
+            [Value::Object(opts)] => {
+                opts.insert("mapping".to_string(), Value::Object(fields));
+            }
+            // A named member on an array is invisible to JSON and to resolution.
+            [Value::Array(_)] => {}
+            [_, _, ..] => {
+                return Err(err(
+                    "The root mapping must only have a single directive object",
+                ));
+            }
+            _ => return Err(err("The root directive must be an object")),
+        }
+        return Ok(Value::Array(items));
+    }
+    if root.is_null() {
+        // `Object.keys(null)` throws.
+        return Err(err("Cannot convert undefined or null to object"));
+    }
     let mut root_map = match root {
         Value::Object(m) => m.clone(),
         Value::String(s) if utf16_len(s) > 1 => {
@@ -489,12 +511,16 @@ fn perform_replace(
     Ok(out)
 }
 
-/// JavaScript's non-Unicode case-insensitive `Canonicalize`: the simple upper-case mapping,
-/// unless it is not a single character or would map non-ASCII to ASCII.
+/// JavaScript's non-Unicode case-insensitive `Canonicalize`, which works on UTF-16 code units:
+/// the simple upper-case mapping, unless it is not a single code unit or would map non-ASCII
+/// to ASCII (a character outside the BMP is two units, each its own canonical form).
 fn canonicalize(c: char) -> char {
+    if c.len_utf16() > 1 {
+        return c;
+    }
     let mut up = c.to_uppercase();
     match (up.next(), up.next()) {
-        (Some(u), None) if c.is_ascii() || !u.is_ascii() => u,
+        (Some(u), None) if u.len_utf16() == 1 && (c.is_ascii() || !u.is_ascii()) => u,
         _ => c,
     }
 }
