@@ -120,6 +120,20 @@ UAS = {
     "ipad-desktop-mode": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 Safari/605.1.15",
     "windows-phone": "Mozilla/5.0 (Windows Phone 10.0; Android 6.0.1; Microsoft; Lumia 950) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.116 Mobile Safari/537.36 Edge/15.14977",
     "xbox": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/48.0.2564.82 Safari/537.36 Edge/20.02",
+    # Families the parser followed only approximately before the tenth sitting (from Matomo's
+    # device-detector fixtures and the reference parser's rule order).
+    "dalvik-generic": "Dalvik/2.1.0 (Linux; U; Android 9; XYZ-Box Build/PKQ1.190302.001)",
+    "dalvik-realme": "Dalvik/2.1.0 (Linux; U; Android 10; RMX2002 Build/QP1A.190711.020)",
+    "facebook-inapp-ipad-no-fbav": "Mozilla/5.0 (iPad; CPU OS 12_5_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/16H50 [FBAN/FBIOS;FBDV/iPad4,8;FBMD/iPad;FBSN/iOS;FBSV/12.5.4;FBSS/2;FBID/tablet;FBLC/en_GB;FBOP/5]",
+    "old-android-webview": "Mozilla/5.0 (Linux; Android 4.4.2; Astro6 Build/MDA89D) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/39.0.0.0 Mobile Safari/537.36",
+    "honor": "Mozilla/5.0 (Linux; Android 10; HRY-LX1 Build/HONORHRY-L21; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/78.0.3904.96 Mobile Safari/537.36",
+    "mi-8-pro": "Mozilla/5.0 (Linux; Android 10; MI 8 Pro) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/92.0.4515.115 Mobile Safari/537.36",
+    "micromax-as-sony": "Mozilla/5.0 (Linux; Android 10; Micromax E7533) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/87.0.4280.101 Mobile Safari/537.36",
+    "hbbtv-lg-netcast": "Mozilla/5.0 (DirectFB; Linux armv7l) AppleWebKit/534.26+ (KHTML, like Gecko) Version/5.0 Safari/534.26+ HbbTV/1.1.1 ( ;LGE ;NetCast 3.0 ;1.0 ;1.0M ;)",
+    "webos-tv": "Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/38.0.2125.122 Safari/537.36 HbbTV/1.2.1 (; LGE; 43LJ614V-ZA; WEBOS3.5 03.20.13; W3_M16P;)",
+    "urbanairship-android": "(UrbanAirshipLib-android/18.6.0; v2eBPSOLTuWKZKMbP728xA)",
+    "qq-ipad": "Mozilla/5.0 (iPad; CPU OS 15_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/19F77 QQ/8.9.3.655 V1_IPH_SQ_8.9.3_1_APP_A Pixel/1488 MiniAppEnable SimpleUISwitch/0 StudyMode/0 CurrentMode/0 CurrentFontScale/1.000000 QQTheme/1000 Core/WKWebView Device/Apple(iPad 9th generation) AppleScreen/1 NetType/WIFI",
+    "longer-than-350": "   Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Mobile Safari/537.36 " + "Extension/1.0 " * 20 + "Tail/9.9",
 }
 for key, ua in UAS.items():
     add("ua-" + key, "User agent not in the corpus: %s (parsed into os_name/os_version/device_*)" % key,
