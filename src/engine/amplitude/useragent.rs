@@ -4,8 +4,7 @@
 //!
 //! The reference's rules, in its order, as patterns built in code (`pattern`: a small
 //! backtracking matcher with JavaScript's matching order; the engine has no regex engine) in
-//! `browsers` and `devices`, and hand-written matchers for Apple devices and the last,
-//! generic Android rules. `tests/amplitude_useragent.rs` checks the whole against outputs
+//! `browsers` and `devices`. `tests/amplitude_useragent.rs` checks the whole against outputs
 //! recorded from the reference library; on the 38,368 user agents of Matomo's device-detector
 //! fixtures, and on mutated and spliced copies of them, every field agrees. All offsets are
 //! bytes of the ASCII-lower-cased copy, which keeps the original's offsets.
@@ -37,24 +36,6 @@ struct Ua<'a> {
     low: String,
     /// The byte pairs `low` holds.
     pairs: pattern::Pairs,
-}
-
-impl<'a> Ua<'a> {
-    fn has(&self, needle: &str) -> bool {
-        self.low.contains(needle)
-    }
-
-    fn find(&self, needle: &str) -> Option<usize> {
-        self.low.find(needle)
-    }
-
-    /// The first `needle` starting at byte `from` or later (any byte offset).
-    fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
-        let hay = self.low.as_bytes().get(from..)?;
-        hay.windows(needle.len())
-            .position(|w| w == needle.as_bytes())
-            .map(|i| from + i)
-    }
 }
 
 /// `majorize`: digits and dots only, up to the first dot.
@@ -116,10 +97,10 @@ pub fn parse(ua: &str) -> ParsedUa {
         &u.pairs,
     )
     .and_then(|(n, _)| n);
-    if let Some(d) = device(&u) {
-        out.device_vendor = d.vendor;
-        out.device_model = d.model;
-        out.device_type = d.kind.map(str::to_string);
+    if let Some((vendor, model, kind)) = device(&u) {
+        out.device_vendor = vendor;
+        out.device_model = model;
+        out.device_type = kind.map(str::to_string);
     }
     out
 }
@@ -178,56 +159,26 @@ impl std::hash::Hasher for WordHasher {
 /// How many parsed user agents [`parsed`] keeps per thread.
 pub const UA_CACHE_SIZE: usize = 512;
 
-struct Device {
-    vendor: Option<String>,
-    model: Option<String>,
-    kind: Option<&'static str>,
-}
-
-fn dev(
-    vendor: Option<&'static str>,
-    model: Option<String>,
-    kind: Option<&'static str>,
-) -> Option<Device> {
-    Some(Device {
-        vendor: vendor.map(str::to_string),
-        model,
-        kind,
-    })
-}
-
-const MOBILE: Option<&str> = Some("mobile");
-const TABLET: Option<&str> = Some("tablet");
+/// What the device rules found: `(vendor, model, type)`.
+type Device = (Option<String>, Option<String>, Option<&'static str>);
 
 fn device(u: &Ua) -> Option<Device> {
-    use devices::*;
-    let from = |g: &Group| {
-        apply(g, u.orig, u.low.as_bytes(), &u.pairs).map(|(vendor, model, kind)| Device {
-            vendor,
-            model,
-            kind,
-        })
-    };
-    if let Some(d) = [&SAMSUNG_TABLET, &SAMSUNG_MOBILE]
-        .into_iter()
-        .find_map(from)
-    {
-        return Some(d);
-    }
-    if let Some(d) = apple(u) {
-        return Some(d);
-    }
-    AFTER_APPLE
+    DEVICES
         .iter()
-        .copied()
-        .find_map(from)
-        .or_else(|| generic_android(u))
+        .find_map(|g| devices::apply(g, u.orig, u.low.as_bytes(), &u.pairs))
 }
 
-/// The reference's device groups after Apple's, in its order.
-static AFTER_APPLE: &[&devices::Group] = {
+/// The reference's device groups, in its order.
+static DEVICES: &[&devices::Group] = {
     use devices::*;
     &[
+        &SAMSUNG_TABLET,
+        &SAMSUNG_MOBILE,
+        &APPLE_MOBILE_MODEL,
+        &APPLE_TABLET_MODEL,
+        &APPLE_MOBILE,
+        &APPLE_TABLET,
+        &MACINTOSH,
         &HUAWEI_TABLET,
         &HUAWEI_MOBILE,
         &XIAOMI_MOBILE,
@@ -307,277 +258,13 @@ static AFTER_APPLE: &[&devices::Group] = {
         &ZEBRA_WEARABLE,
         &QUEST,
         &TESLA,
+        &UNIDENTIFIED_PHONE,
+        &UNIDENTIFIED_TABLET,
+        &UNIDENTIFIABLE_TABLET,
+        &UNIDENTIFIABLE_MOBILE,
+        &GENERIC_ANDROID,
     ]
 };
-
-/// The digits at byte `at`, as a count.
-fn digits_at(low: &[u8], at: usize) -> usize {
-    low.get(at..)
-        .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
-}
-
-/// `N,N` at byte `at` (a hardware model's numbers): its length.
-fn model_numbers_at(low: &[u8], at: usize) -> Option<usize> {
-    let a = digits_at(low, at);
-    if a == 0 || low.get(at + a) != Some(&b',') {
-        return None;
-    }
-    let b = digits_at(low, at + a + 1);
-    (b > 0).then_some(a + 1 + b)
-}
-
-/// Apple devices, in the reference's order: a hardware model (`iPhone14,5`, `iPod7,1`, then
-/// `iPad4,8`), `(iPhone…;`, the iPad forms, then `(Macintosh;`.
-fn apple(u: &Ua) -> Option<Device> {
-    let low = u.low.as_bytes();
-    let apple = |start: usize, end: usize, kind| {
-        dev(Some("Apple"), Some(u.orig[start..end].to_string()), kind)
-    };
-    // `(ipod|iphone)N,N`, leftmost.
-    for p in 0..low.len() {
-        for name in [&b"ipod"[..], b"iphone"] {
-            if low[p..].starts_with(name)
-                && let Some(n) = model_numbers_at(low, p + name.len())
-            {
-                return apple(p, p + name.len() + n, MOBILE);
-            }
-        }
-    }
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "ipad") {
-        if let Some(n) = model_numbers_at(low, p + 4) {
-            return apple(p, p + 4 + n, TABLET);
-        }
-        at = p + 1;
-    }
-    // `\((ip(?:hone|od)[\w ]*);`
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "(ip") {
-        let start = p + 1;
-        if low[start..].starts_with(b"iphone") || low[start..].starts_with(b"ipod") {
-            let len = low[start..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b' ')
-                .count();
-            if low.get(start + len) == Some(&b';') {
-                return apple(start, start + len, MOBILE);
-            }
-        }
-        at = p + 1;
-    }
-    if let Some(p) = ipad(u) {
-        return apple(p, p + 4, TABLET);
-    }
-    let p = u.find("macintosh;")?;
-    dev(Some("Apple"), Some(u.orig[p..p + 9].to_string()), None)
-}
-
-/// Where the reference finds a plain iPad: `(iPad;` followed by `[-\w),; ]+` then `apple`,
-/// `AppleCoreMedia/V (iPad`, or `iPadN,N` followed by `;` or `]` and later `ios`.
-fn ipad(u: &Ua) -> Option<usize> {
-    let low = u.low.as_bytes();
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "(ipad;") {
-        let run = low[p + 6..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || b"-_),; ".contains(b))
-            .count();
-        // Backtracking may end the run anywhere: `apple` must start inside it or right after.
-        if run > 0
-            && u.find_from(p + 7, "apple")
-                .is_some_and(|a| a <= p + 6 + run)
-        {
-            return Some(p + 1);
-        }
-        at = p + 1;
-    }
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "applecoremedia/") {
-        let v = low[p + 15..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
-            .count();
-        if v > 0 {
-            // Backtracking can shorten the version, never cross ` (`.
-            let after = p + 15 + v;
-            if low[after..].starts_with(b" (ipad") {
-                return Some(after + 2);
-            }
-        }
-        at = p + 1;
-    }
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "ipad") {
-        let boundary = p == 0 || !(low[p - 1].is_ascii_alphanumeric() || low[p - 1] == b'_');
-        let a = digits_at(low, p + 4);
-        if boundary && (1..=2).contains(&a) && low.get(p + 4 + a) == Some(&b',') {
-            let b = digits_at(low, p + 5 + a);
-            let end = p + 5 + a + b;
-            if (1..=2).contains(&b)
-                && matches!(low.get(end), Some(b';' | b']'))
-                && u.find_from(end + 2, "ios").is_some()
-            {
-                return Some(p);
-            }
-        }
-        at = p + 1;
-    }
-    None
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// A `\b` at byte `at`.
-fn word_boundary(low: &[u8], at: usize) -> bool {
-    let before = at > 0 && is_word(low[at - 1]);
-    let after = low.get(at).is_some_and(|b| is_word(*b));
-    before != after
-}
-
-/// The reference's last device rules, for what no vendor rule claimed: an Android model from
-/// an unidentified vendor (`droid …; MODEL Build` or `; MODEL) AppleWebKit`: a phone when
-/// ` mobile safari` follows, a tablet when ` safari` does), then a tablet or phone by a word
-/// alone, then the `Generic` vendor with the `Android N` text as the model.
-fn generic_android(u: &Ua) -> Option<Device> {
-    for (needle, kind) in [(" mobile safari", MOBILE), (" safari", TABLET)] {
-        if let Some(model) = unidentified_android(u, needle) {
-            return dev(None, Some(model.to_string()), kind);
-        }
-    }
-    if unidentifiable_tablet(u) {
-        return dev(None, None, TABLET);
-    }
-    if unidentifiable_mobile(u) {
-        return dev(None, None, MOBILE);
-    }
-    generic_android_text(u).map(|m| Device {
-        vendor: Some("Generic".to_string()),
-        model: Some(m.to_string()),
-        kind: None,
-    })
-}
-
-/// `droid .+?; ([^;]+?)(?: bui|\) applew).+?` then `tail`: the model of the first match.
-fn unidentified_android<'a>(u: &Ua<'a>, tail: &str) -> Option<&'a str> {
-    let low = u.low.as_bytes();
-    let mut at = 0;
-    while let Some(d) = u.find_from(at, "droid ") {
-        at = d + 1;
-        let mut semi = d + 7;
-        while let Some(s) = u.find_from(semi, "; ") {
-            semi = s + 1;
-            let start = s + 2;
-            // The shortest model (one character or more, no `;`) before ` bui` or `) applew`.
-            let mut end = None;
-            for e in start + 1..low.len() {
-                if low[e - 1] == b';' {
-                    break;
-                }
-                if low[e..].starts_with(b" bui") {
-                    end = Some((e, e + 4));
-                    break;
-                }
-                if low[e..].starts_with(b") applew") {
-                    end = Some((e, e + 8));
-                    break;
-                }
-            }
-            if let Some((e, after)) = end
-                && u.find_from(after + 1, tail).is_some()
-            {
-                return Some(&u.orig[start..e]);
-            }
-        }
-    }
-    None
-}
-
-/// `\b((tablet|tab)[;/]|focus/\d(?!.+mobile))`
-fn unidentifiable_tablet(u: &Ua) -> bool {
-    let low = u.low.as_bytes();
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "tab") {
-        at = p + 1;
-        if !word_boundary(low, p) {
-            continue;
-        }
-        let after = if low[p..].starts_with(b"tablet") {
-            p + 6
-        } else {
-            p + 3
-        };
-        if matches!(low.get(after), Some(b';' | b'/')) {
-            return true;
-        }
-    }
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "focus/") {
-        at = p + 1;
-        if word_boundary(low, p)
-            && low.get(p + 6).is_some_and(u8::is_ascii_digit)
-            && u.find_from(p + 8, "mobile").is_none()
-        {
-            return true;
-        }
-    }
-    false
-}
-
-/// `(phone|mobile(?:[;/]| [ \w/.]*safari)|pda(?=.+windows ce))`
-fn unidentifiable_mobile(u: &Ua) -> bool {
-    if u.has("phone") {
-        return true;
-    }
-    let low = u.low.as_bytes();
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "mobile") {
-        at = p + 1;
-        match low.get(p + 6) {
-            Some(b';' | b'/') => return true,
-            Some(b' ') => {
-                let run = low[p + 7..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || b"_/. ".contains(b))
-                    .count();
-                // `safari` must start inside the run (or right after it) and end by its end.
-                if u.find_from(p + 7, "safari")
-                    .is_some_and(|s| s + 6 <= p + 7 + run)
-                {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "pda") {
-        at = p + 1;
-        if u.find_from(p + 4, "windows ce").is_some() {
-            return true;
-        }
-    }
-    false
-}
-
-/// `(android[-\w. ]{0,9});.+buil`: the `Android 10` text.
-fn generic_android_text<'a>(u: &Ua<'a>) -> Option<&'a str> {
-    let low = u.low.as_bytes();
-    let mut at = 0;
-    while let Some(p) = u.find_from(at, "android") {
-        at = p + 1;
-        let run = low[p + 7..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || b"-_. ".contains(b))
-            .count();
-        let semi = p + 7 + run;
-        if run <= 9 && low.get(semi) == Some(&b';') && u.find_from(semi + 2, "buil").is_some() {
-            return Some(&u.orig[p..semi]);
-        }
-    }
-    None
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! The device rules, in the reference parser's order: each group is tried pattern by pattern
 //! over the whole user agent, and the first group with a matching pattern gives the vendor,
 //! model and type (an empty capture counts as none). The patterns are built from
-//! [`super::pattern`]'s pieces; a few families keep hand-written matchers (see `STEPS`).
+//! [`super::pattern`]'s pieces; `DEVICES` in the parent module lists the groups in order.
 
 use std::sync::OnceLock;
 
@@ -1578,4 +1578,156 @@ pub(super) static HTC_ZTE_AND_OTHERS: Group = g(
     F::CapSpaced(2, b'_'),
     F::Cap(1),
     MOBILE,
+);
+
+pub(super) static APPLE_MOBILE_MODEL: Group = g(
+    &[&[C(
+        1,
+        &[
+            A(&[&[T("ipod")], &[T("iphone")]]),
+            R(Digit, 1, MANY),
+            T(","),
+            R(Digit, 1, MANY),
+        ],
+    )]],
+    F::Cap(1),
+    F::Is("Apple"),
+    MOBILE,
+);
+
+pub(super) static APPLE_TABLET_MODEL: Group = g(
+    &[&[C(
+        1,
+        &[T("ipad"), R(Digit, 1, MANY), T(","), R(Digit, 1, MANY)],
+    )]],
+    F::Cap(1),
+    F::Is("Apple"),
+    TABLET,
+);
+
+pub(super) static APPLE_MOBILE: Group = g(
+    &[&[
+        T("("),
+        C(
+            1,
+            &[
+                T("ip"),
+                A(&[&[T("hone")], &[T("od")]]),
+                R(WordOr(b" "), 0, MANY),
+            ],
+        ),
+        T(";"),
+    ]],
+    F::Cap(1),
+    F::Is("Apple"),
+    MOBILE,
+);
+
+pub(super) static APPLE_TABLET: Group = g(
+    &[
+        &[
+            T("("),
+            C(1, &[T("ipad")]),
+            T(";"),
+            R(WordOr(b"-),; "), 1, MANY),
+            T("apple"),
+        ],
+        &[
+            T("applecoremedia/"),
+            R(WordOr(b"."), 1, MANY),
+            T(" ("),
+            C(1, &[T("ipad")]),
+        ],
+        &[
+            B,
+            C(1, &[T("ipad")]),
+            R(Digit, 1, 2),
+            T(","),
+            R(Digit, 1, 2),
+            R(In(b";]"), 1, 1),
+            ANY,
+            T("ios"),
+        ],
+    ],
+    F::Cap(1),
+    F::Is("Apple"),
+    TABLET,
+);
+
+pub(super) static MACINTOSH: Group = g(
+    &[&[C(1, &[T("macintosh")]), T(";")]],
+    F::Cap(1),
+    F::Is("Apple"),
+    None,
+);
+
+/// `droid .+?; ([^;]+?)(?: bui|\) applew).+?` and then `tail`.
+macro_rules! unidentified_android {
+    ($($tail:expr),+) => {
+        &[
+            T("droid "),
+            L(Any, 1, MANY),
+            T("; "),
+            C(1, &[L(NotIn(b";"), 1, MANY)]),
+            A(&[&[T(" bui")], &[T(") applew")]]),
+            L(Any, 1, MANY),
+            $($tail),+
+        ]
+    };
+}
+
+pub(super) static UNIDENTIFIED_PHONE: Group = g(
+    &[unidentified_android!(T(" mobile safari"))],
+    F::Cap(1),
+    F::No,
+    MOBILE,
+);
+
+pub(super) static UNIDENTIFIED_TABLET: Group = g(
+    &[unidentified_android!(N(&[T(" mobile")]), T(" safari"))],
+    F::Cap(1),
+    F::No,
+    TABLET,
+);
+
+pub(super) static UNIDENTIFIABLE_TABLET: Group = g(
+    &[&[
+        B,
+        A(&[
+            &[A(&[&[T("tablet")], &[T("tab")]]), R(In(b";/"), 1, 1)],
+            &[T("focus/"), R(Digit, 1, 1), N(&[ANY, T("mobile")])],
+        ]),
+    ]],
+    F::No,
+    F::No,
+    TABLET,
+);
+
+pub(super) static UNIDENTIFIABLE_MOBILE: Group = g(
+    &[&[A(&[
+        &[T("phone")],
+        &[
+            T("mobile"),
+            A(&[
+                &[R(In(b";/"), 1, 1)],
+                &[T(" "), R(WordOr(b" /."), 0, MANY), T("safari")],
+            ]),
+        ],
+        &[T("pda"), Y(&[ANY, T("windows ce")])],
+    ])]],
+    F::No,
+    F::No,
+    MOBILE,
+);
+
+pub(super) static GENERIC_ANDROID: Group = g(
+    &[&[
+        C(1, &[T("android"), R(WordOr(b"-. "), 0, 9)]),
+        T(";"),
+        ANY,
+        T("buil"),
+    ]],
+    F::Cap(1),
+    F::Is("Generic"),
+    None,
 );
