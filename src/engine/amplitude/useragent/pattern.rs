@@ -98,28 +98,68 @@ fn required(pats: &[P]) -> Vec<&'static str> {
     best
 }
 
-/// The bytes a match of `pats` can start with (`None`: any).
-fn first_bytes(pats: &[P], set: &mut [bool; 256]) -> bool {
-    match pats.first() {
-        Some(P::T(s)) => match s.as_bytes().first() {
+/// What [`first_bytes`] knows of where a match starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// With one of the bytes in the set.
+    Known,
+    /// With one of those bytes, or the pieces may match nothing (what follows decides).
+    MaybeEmpty,
+    /// With anything.
+    Unknown,
+}
+
+/// Adds to `set` the bytes a match of `pats` can start with.
+fn first_bytes(pats: &[P], set: &mut [bool; 256]) -> Start {
+    let Some((first, rest)) = pats.split_first() else {
+        return Start::MaybeEmpty;
+    };
+    match first {
+        P::T(s) => match s.as_bytes().first() {
             Some(&b) => {
                 set[usize::from(b)] = true;
-                true
+                Start::Known
             }
-            None => first_bytes(&pats[1..], set),
+            None => first_bytes(rest, set),
         },
-        Some(P::B) => first_bytes(&pats[1..], set),
-        Some(P::C(_, inner)) => first_bytes(inner, set),
-        Some(P::A(alts)) => alts.iter().all(|a| first_bytes(a, set)),
-        Some(P::R(cl, min, _)) if *min > 0 => {
+        // Zero-width pieces: what follows starts the match (a superset is enough).
+        P::B | P::N(_) | P::Y(_) => first_bytes(rest, set),
+        P::C(_, inner) => match first_bytes(inner, set) {
+            Start::MaybeEmpty => first_bytes(rest, set),
+            known_or_not => known_or_not,
+        },
+        P::O(inner) => match first_bytes(inner, set) {
+            Start::Unknown => Start::Unknown,
+            _ => first_bytes(rest, set),
+        },
+        P::A(alts) => {
+            let mut empty = false;
+            for alt in *alts {
+                match first_bytes(alt, set) {
+                    Start::Unknown => return Start::Unknown,
+                    Start::MaybeEmpty => empty = true,
+                    Start::Known => {}
+                }
+            }
+            if empty {
+                first_bytes(rest, set)
+            } else {
+                Start::Known
+            }
+        }
+        P::R(cl, min, _) | P::L(cl, min, _) => {
             for b in 0..=255u8 {
                 if cl.accepts(b) {
                     set[usize::from(b)] = true;
                 }
             }
-            true
+            if *min > 0 {
+                Start::Known
+            } else {
+                first_bytes(rest, set)
+            }
         }
-        _ => false,
+        P::E | P::Ref(_) => Start::Unknown,
     }
 }
 
@@ -174,7 +214,7 @@ pub struct Needs {
 impl Needs {
     pub fn of(pattern: &[P]) -> Needs {
         let mut starts = [false; 256];
-        let known = first_bytes(pattern, &mut starts);
+        let known = first_bytes(pattern, &mut starts) == Start::Known;
         Needs {
             texts: required(pattern),
             starts: known.then_some(starts),
