@@ -4,7 +4,7 @@
 //
 // usage: node tests/amplitude_useragents.gen.mjs UAS.json OUT.json [ORACLE_DIR]
 //   UAS.json: a JSON array of user-agent strings; ORACLE_DIR: a copy of ../shared/oracle with
-//   `npm ci` done (default /work/scratch/oracle).
+//   `npm ci` done (default: $ORACLE_DIR, else ../shared/oracle beside the repository).
 //
 // The vectors beyond the first 170: a seeded sample of the user agents in Matomo's
 // device-detector fixtures (PyPI `device_detector` 6.5.1, tests/fixtures/**/*.yml, 38,368
@@ -17,7 +17,9 @@ import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import path from 'node:path'
 
-const [uasFile, outFile, oracle = '/work/scratch/oracle'] = process.argv.slice(2)
+const here = path.dirname(new URL(import.meta.url).pathname)
+const [uasFile, outFile, oracle = process.env.ORACLE_DIR || path.join(here, '..', '..', 'shared', 'oracle')] =
+  process.argv.slice(2)
 const require = createRequire(path.join(oracle, 'package.json'))
 const UAParser = require('@amplitude/ua-parser-js')
 const uas = JSON.parse(fs.readFileSync(uasFile, 'utf8'))

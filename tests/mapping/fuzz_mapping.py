@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential fuzzer: our mapping engine (`ampscope map`) vs @segment/actions-core transform().
 
-Usage (from /work/main):
+Usage (from the repository's root):
     python3 tests/mapping/fuzz_mapping.py N SEED OUT_DIR
         generate N random rows (reproducible from SEED), run the reference
         (node tests/mapping/fuzz_transform.mjs) and our binary on each row,
@@ -15,7 +15,8 @@ Usage (from /work/main):
         compare hand-written rows ([{mapping, input}, ...]) instead of random ones.
 
 Environment: AMPSCOPE=path overrides the engine binary (default target/release/ampscope);
-ORACLE_DIR: a copy of ../shared/oracle with `npm ci` done (default /work/scratch/oracle);
+ORACLE_DIR: a copy of ../shared/oracle with `npm ci` done (default: ../shared/oracle beside
+the repository);
 NODE=path overrides node; JOBS=n sets the thread-pool size (default 2).
 
 Comparison rules

@@ -8,13 +8,15 @@
 //     {"undefined": true}                 when the result is undefined
 //     {"error": {"name", "message", "messages"}}   when transform throws
 //
-// Loads @segment/actions-core 3.170.0 from /work/scratch/oracle/node_modules
+// Loads @segment/actions-core 3.170.0 from $ORACLE_DIR/node_modules (default: ../shared/oracle
+// beside the repository)
 // (override the directory with ORACLE_DIR). The clock is NOT mocked.
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import path from 'node:path'
 
-const oracleDir = process.env.ORACLE_DIR || '/work/scratch/oracle'
+const oracleDir =
+  process.env.ORACLE_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'shared', 'oracle')
 const require = createRequire(path.join(oracleDir, 'package.json'))
 const core = require('@segment/actions-core')
 
