@@ -34,6 +34,8 @@ fn quirks_are_reported_where_they_happen() {
     use ActionKind::*;
     use QuirkKind::*;
     let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    // An Android app's HTTP client of a vendor the reference's parser does not know.
+    let dalvik = "Dalvik/2.1.0 (Linux; U; Android 9; XYZ-Box Build/PKQ1.190302.001)";
     let cases: Vec<Case> = vec![
         (
             LogEventV2,
@@ -73,6 +75,21 @@ fn quirks_are_reported_where_they_happen() {
         (
             LogEventV2,
             json!({"event_type": "A", "userAgent": ua, "userAgentParsing": true, "os_version": "10"}),
+            vec![],
+        ),
+        (
+            LogEventV2,
+            json!({"event_type": "A", "userAgent": dalvik, "userAgentParsing": true}),
+            vec![(GenericDeviceVendor, 0)],
+        ),
+        (
+            IdentifyUser,
+            json!({"user_id": "u-123456", "userAgent": dalvik, "userAgentParsing": true}),
+            vec![(GenericDeviceVendor, 0), (OptionsUndefined, 0)],
+        ),
+        (
+            LogEventV2,
+            json!({"event_type": "A", "userAgent": dalvik, "userAgentParsing": true, "device_manufacturer": "Acme"}),
             vec![],
         ),
         (

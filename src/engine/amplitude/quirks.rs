@@ -35,6 +35,9 @@ pub enum QuirkKind {
     OperationReplacedTraits,
     /// The `library` sent is `segment`, not the event's library.
     LibraryIsSegment,
+    /// The user-agent parser did not know the Android device's vendor: `Generic`, with the
+    /// `Android N` text as the model.
+    GenericDeviceVendor,
 }
 
 impl QuirkKind {
@@ -60,6 +63,11 @@ impl QuirkKind {
             QuirkKind::GroupTimeParsing => {
                 "Group Identify's Timestamp is a text field: a number is turned into text and \
                  mis-read, a missing time becomes the current time, an unreadable one `null`."
+            }
+            QuirkKind::GenericDeviceVendor => {
+                "The reference's user-agent parser sends `Generic` as the manufacturer of an \
+                 Android device whose vendor it does not know, and the Android version text \
+                 (e.g. `Android 9`) as its model."
             }
             QuirkKind::OsVersionIsBrowserVersion => {
                 "`os_version` parsed from the user agent is the browser's major version, not the \

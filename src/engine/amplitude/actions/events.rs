@@ -5,7 +5,8 @@ use serde_json::Value;
 use super::obj::{Obj, Spread, V};
 use super::{
     ActionKind, Performed, UtmMembers, apply_platform, as_number, has_utm_or_referrer,
-    json_request, min_id_length, parsed_user_agent, user_agent_prefix, user_properties_merged,
+    json_request, min_id_length, parsed_user_agent, user_agent_notes, user_agent_prefix,
+    user_properties_merged,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::{ActionPayload, Members};
@@ -151,13 +152,7 @@ pub(super) fn perform(
     }
     let ua = parsed_user_agent(payload);
     let prefix = user_agent_prefix(payload, ua.as_deref());
-    if props.get("os_version").is_none() && prefix.has("os_version") {
-        notes.push(QuirkNote::new(
-            QuirkKind::OsVersionIsBrowserVersion,
-            0,
-            None,
-        ));
-    }
+    user_agent_notes(&props, &prefix, &mut notes);
 
     let products: &[Value] = match payload.get("products") {
         Some(Value::Array(items)) if action == ActionKind::LogPurchase => items,

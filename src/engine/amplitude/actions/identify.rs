@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::obj::{Obj, Spread, V};
 use super::{
     Performed, UtmMembers, apply_platform, form_request, has_utm_or_referrer, min_id_length,
-    options_text, parsed_user_agent, user_agent_prefix, user_properties_merged,
+    options_text, parsed_user_agent, user_agent_notes, user_agent_prefix, user_properties_merged,
 };
 use crate::engine::amplitude::endpoints::Endpoint;
 use crate::engine::amplitude::payload::ActionPayload;
@@ -47,13 +47,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     }
     let ua = parsed_user_agent(payload);
     let prefix = user_agent_prefix(payload, ua.as_deref());
-    if props.get("os_version").is_none() && prefix.has("os_version") {
-        notes.push(QuirkNote::new(
-            QuirkKind::OsVersionIsBrowserVersion,
-            0,
-            None,
-        ));
-    }
+    user_agent_notes(&props, &prefix, &mut notes);
     // `{...prefix, ...props, library: 'segment'}`: `library` was taken out of `props` and is no
     // key of the prefix, so it goes last.
     props.push("library", V::Str("segment".into()));

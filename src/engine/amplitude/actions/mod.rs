@@ -15,7 +15,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::payload::{ActionPayload, MemberRef};
-use super::quirks::QuirkNote;
+use super::quirks::{QuirkKind, QuirkNote};
 use super::settings::Settings;
 use super::useragent::ParsedUa;
 use crate::engine::js;
@@ -543,6 +543,23 @@ fn parsed_user_agent(payload: &ActionPayload<'_>) -> Option<Rc<ParsedUa>> {
 /// JavaScript keeps the position of a member spread with the value `undefined`, so a later
 /// payload key of the same name lands there; such members are kept as [`V::Undefined`].
 /// `parsed` is [`parsed_user_agent`]'s answer for `payload`.
+/// Notes about the parsed user agent's members that reach the request (`props` spread after
+/// `prefix` overrides them).
+fn user_agent_notes(props: &Obj<'_>, prefix: &Obj<'_>, notes: &mut Vec<QuirkNote>) {
+    if props.get("os_version").is_none() && prefix.has("os_version") {
+        notes.push(QuirkNote::new(
+            QuirkKind::OsVersionIsBrowserVersion,
+            0,
+            None,
+        ));
+    }
+    if props.get("device_manufacturer").is_none()
+        && matches!(prefix.get("device_manufacturer"), Some(V::Str(v)) if v == "Generic")
+    {
+        notes.push(QuirkNote::new(QuirkKind::GenericDeviceVendor, 0, None));
+    }
+}
+
 fn user_agent_prefix<'p>(payload: &'p ActionPayload<'_>, parsed: Option<&'p ParsedUa>) -> Obj<'p> {
     // At most six members (the caller spreads the payload after them).
     let mut out = Obj::with_capacity(6);
