@@ -1007,13 +1007,11 @@ impl Renderer<'_, '_> {
                 // A name the data does not have is read from LiquidJS' globals, `{}`: its
                 // `size` is 0 (not the data's key count), anything else `undefined`.
                 None if self.payload_lacks(n) => {
-                    return if n == "size" && keys.len() == 1 {
+                    if n == "size" {
                         JsValue::Number(0.0)
-                    } else if n == "size" {
-                        read_property(Got::Js(&JsValue::Number(0.0)), &keys[1])
                     } else {
                         JsValue::Undefined
-                    };
+                    }
                 }
                 None => read_property(Got::from(self.payload), &Key::Name(n.clone())),
             },

@@ -54,10 +54,6 @@ const VER_OPT: P = R(WordOr(b"."), 0, MANY);
 /// `/` or a space, optional.
 const SLASH_OR_SPACE_OPT: P = R(In(b"/ "), 0, 1);
 
-const fn words(list: &'static [&'static [P]]) -> P {
-    A(list)
-}
-
 /// Version first, then a fixed name: `[VERSION, [NAME, name]]`.
 const fn versioned(pats: &'static [&'static [P]], name: &'static str) -> Named {
     n(pats, F::Is(name), F::Cap(1))
@@ -107,7 +103,7 @@ pub(super) static BROWSERS: &[Named] = &[
             &[
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("lunascape")],
                         &[T("maxthon")],
                         &[T("netfront")],
@@ -119,10 +115,7 @@ pub(super) static BROWSERS: &[Named] = &[
                 C(2, &[VER_OPT]),
             ],
             &[
-                C(
-                    1,
-                    &[words(&[&[T("avant ")], &[T("iemobile")], &[T("slim")]])],
-                ),
+                C(1, &[A(&[&[T("avant ")], &[T("iemobile")], &[T("slim")]])]),
                 O(&[T("browser")]),
                 SLASH_OR_SPACE_OPT,
                 C(2, &[VER_OPT]),
@@ -141,7 +134,7 @@ pub(super) static BROWSERS: &[Named] = &[
             &[
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("flock")],
                         &[T("rockmelt")],
                         &[T("midori")],
@@ -265,7 +258,7 @@ pub(super) static BROWSERS: &[Named] = &[
         &[&[
             C(
                 1,
-                &[words(&[
+                &[A(&[
                     &[T("oculus")],
                     &[T("samsung")],
                     &[T("sailfish")],
@@ -297,7 +290,7 @@ pub(super) static BROWSERS: &[Named] = &[
                 R(In(b"m"), 0, 1),
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("qqbrowser")],
                         &[T("baiduboxapp")],
                         &[T("2345explorer")],
@@ -477,7 +470,7 @@ pub(super) static BROWSERS: &[Named] = &[
             &[
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("icedragon")],
                         &[T("iceweasel")],
                         &[T("camino")],
@@ -495,7 +488,7 @@ pub(super) static BROWSERS: &[Named] = &[
             &[
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("seamonkey")],
                         &[T("k-meleon")],
                         &[T("icecat")],
@@ -655,7 +648,7 @@ pub(super) static OSES: &[Named] = &[
         &[
             &[C(
                 1,
-                &[words(&[
+                &[A(&[
                     &[T("android")],
                     &[T("webos")],
                     &[T("qnx")],
@@ -754,7 +747,7 @@ pub(super) static OSES: &[Named] = &[
             &[
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[R(In(b"kxln"), 0, 1), T("ubuntu")],
                         &[T("debian")],
                         &[T("suse")],
@@ -816,7 +809,7 @@ pub(super) static OSES: &[Named] = &[
                 B,
                 C(
                     1,
-                    &[words(&[
+                    &[A(&[
                         &[T("beos")],
                         &[T("os/2")],
                         &[T("amigaos")],

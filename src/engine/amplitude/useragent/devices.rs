@@ -771,16 +771,12 @@ pub(super) static SHARP: Group = g(
     MOBILE,
 );
 
-const fn word_list(words: &'static [&'static [P]]) -> P {
-    A(words)
-}
-
 pub(super) static MIXED_MOBILE: Group = g(
     &[
         &[
             C(
                 1,
-                &[word_list(&[
+                &[A(&[
                     &[T("blackberry")],
                     &[T("benq")],
                     &[T("palm"), Y(&[T("-")])],
