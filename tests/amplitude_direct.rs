@@ -25,7 +25,9 @@ fn cases() -> Vec<(PathBuf, Value)> {
             .collect();
         paths.sort();
         for p in paths {
-            let case: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let case: Value =
+                ampscope::engine::js::utf16::parse_json_as(&std::fs::read_to_string(&p).unwrap())
+                    .unwrap();
             out.push((p, case));
         }
     }
@@ -51,7 +53,8 @@ fn agree(
             // the requests must not show it.
             let settings = Settings::new("KEY", "SECRET", Region::NorthAmerica);
             let from_direct = perform(action, &settings, &direct, NOW);
-            let general: Map<String, Value> = serde_json::from_str(&g).unwrap();
+            let general: Map<String, Value> =
+                ampscope::engine::js::utf16::parse_json_as(&g).unwrap();
             let from_general = perform(action, &settings, &ActionPayload::from_map(&general), NOW);
             if from_direct == from_general {
                 Ok(())

@@ -56,14 +56,14 @@ fn url_decode(s: &str) -> String {
 /// JSON values canonicalised.
 fn body_as_data(body: &str, content_type: &str) -> Value {
     if content_type.contains("json") {
-        return canonical(&serde_json::from_str(body).unwrap());
+        return canonical(&ampscope::engine::js::utf16::parse_json_as(body).unwrap());
     }
     let pairs: Vec<Value> = body
         .split('&')
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             let v = url_decode(v);
-            let v = serde_json::from_str::<Value>(&v)
+            let v = ampscope::engine::js::utf16::parse_json(&v)
                 .map(|j| canonical(&j))
                 .unwrap_or(Value::String(v));
             Value::Array(vec![Value::String(url_decode(k)), v])
@@ -93,9 +93,13 @@ fn perform_matches_every_golden_payload() {
     }
     names.sort();
     for (case_path, path) in names {
-        let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let case: Value =
-            serde_json::from_str(&std::fs::read_to_string(&case_path).unwrap()).unwrap();
+        let golden: Value =
+            ampscope::engine::js::utf16::parse_json_as(&std::fs::read_to_string(&path).unwrap())
+                .unwrap();
+        let case: Value = ampscope::engine::js::utf16::parse_json_as(
+            &std::fs::read_to_string(&case_path).unwrap(),
+        )
+        .unwrap();
         let settings = Settings::from_json(&case["settings"]);
         for (i, sub) in golden["subscriptions"]
             .as_array()

@@ -10,7 +10,7 @@ use ampscope::cli::run_case::run_case;
 use serde_json::Value;
 
 fn load(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    ampscope::engine::js::utf16::parse_json_as(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The differences compare.py reports, in its words.
@@ -147,7 +147,7 @@ fn run_case_cli_prints_the_golden_shape() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let actual: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actual: Value = ampscope::engine::js::utf16::parse_json_slice(&out.stdout).unwrap();
     let golden = load(&root.join("golden/group-basic.json"));
     assert_eq!(diff_case(&golden, &actual), Vec::<String>::new());
     assert_eq!(

@@ -14,7 +14,7 @@ fn dir(sub: &str) -> PathBuf {
 }
 
 fn read(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    ampscope::engine::js::utf16::parse_json_as(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn json_files(sub: &str) -> Vec<String> {

@@ -5,7 +5,6 @@
 //! data file with a `deliberate` note and the behaviour chosen instead:
 //! * P22, P25: a JavaScript function leaks out of a prototype lookup (`constructor`,
 //!   `toFixed`) — treated as missing, the field is removed;
-//! * P26: a lone UTF-16 surrogate — U+FFFD instead;
 //! * W17: an input only JavaScript can write (`{"@literal": undefined}`) — not run.
 #![allow(clippy::unwrap_used)]
 
@@ -15,7 +14,7 @@ use serde_json::Value;
 
 fn rows() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mapping/kit_rows.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc: Value = js::utf16::parse_json(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["rows"].as_array().unwrap().clone()
 }
 
@@ -109,7 +108,7 @@ fn extra_rows_match_the_reference() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/mapping/kit_extra_rows.json"
     );
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc: Value = js::utf16::parse_json(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut failures = Vec::new();
     for row in doc["rows"].as_array().unwrap() {
         let got = mapping::resolve(&row["mapping"], &row["input"]);

@@ -518,7 +518,7 @@ pub fn curl_command(req: &HttpRequest, api_key: &str, reveal: bool) -> String {
 /// The request body for display: pretty JSON when it is JSON, one `key=value` per line when it
 /// is a form, else as is. Returns (text, syntax name for highlighting).
 pub fn pretty_body(req: &HttpRequest) -> (String, &'static str) {
-    if let Ok(v) = serde_json::from_str::<Value>(&req.body) {
+    if let Ok(v) = crate::engine::js::utf16::parse_json(&req.body) {
         return (crate::engine::js::stringify_pretty(&v), "json");
     }
     let form = req
@@ -529,7 +529,7 @@ pub fn pretty_body(req: &HttpRequest) -> (String, &'static str) {
         for pair in req.body.split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode(&v.replace('+', " "));
-            let shown = serde_json::from_str::<Value>(&v)
+            let shown = crate::engine::js::utf16::parse_json(&v)
                 .ok()
                 .filter(|j| j.is_object() || j.is_array())
                 .map(|j| crate::engine::js::stringify_pretty(&j))

@@ -88,14 +88,14 @@ impl JsonBuffer {
 
     /// Parses the text after an edit: `Some(value)` to store, or records the located error.
     pub fn parse(&mut self) -> Option<Value> {
-        match serde_json::from_str::<Value>(&self.text) {
+        match crate::engine::js::utf16::parse_json(&self.text) {
             Ok(v) => {
                 self.error = None;
                 self.synced = Some(v.clone());
                 Some(v)
             }
             Err(e) => {
-                let at = widgets::offset_of(&self.text, e.line(), e.column());
+                let at = widgets::offset_of(&self.text, e.line, e.column);
                 let end = self.text[at..]
                     .char_indices()
                     .nth(1)

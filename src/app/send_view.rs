@@ -580,7 +580,7 @@ pub fn profile_text(p: &Profile) -> String {
 
 /// Pretty-prints JSON text; other text is returned as it is.
 pub fn pretty_body(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
+    crate::engine::js::utf16::parse_json(body)
         .ok()
         .map(|v| crate::engine::js::stringify_pretty(&v))
         .unwrap_or_else(|| body.to_string())

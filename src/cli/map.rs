@@ -95,7 +95,8 @@ fn fail(msg: &str) -> i32 {
 
 fn read_json(path: &str) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{path} is not valid JSON: {e}"))
+    crate::engine::js::utf16::parse_json(&text)
+        .map_err(|e| format!("{path} is not valid JSON: {e}"))
 }
 
 fn load_fields(path: &str, action: Option<&str>) -> Result<schema::Fields, String> {

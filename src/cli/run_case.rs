@@ -27,7 +27,7 @@ pub fn run(args: &[String]) -> i32 {
             return 2;
         }
     };
-    let case: Value = match serde_json::from_str(&text) {
+    let case: Value = match crate::engine::js::utf16::parse_json(&text) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("ampscope run-case: {path} is not JSON: {e}");

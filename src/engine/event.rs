@@ -406,7 +406,7 @@ impl Piece {
 
     fn batch_wrapper(&self) -> Option<serde_json::Map<String, Value>> {
         let text = std::str::from_utf8(&self.bytes).ok()?;
-        match serde_json::from_str::<Value>(text).ok()? {
+        match crate::engine::js::utf16::parse_json(text).ok()? {
             Value::Object(o) if !o.contains_key("type") && o.get("batch")?.is_array() => Some(o),
             _ => None,
         }
@@ -425,10 +425,10 @@ impl Piece {
         if self.call {
             return self.load_call(text);
         }
-        let value = match serde_json::from_str::<Value>(text) {
+        let value = match crate::engine::js::utf16::parse_json(text) {
             Ok(v) => v,
             Err(e) => {
-                let pos = self.position_of(e.line(), e.column());
+                let pos = self.position_of(e.line, e.column);
                 if let Some(at) = self.unclosed_string {
                     return self.error_at(at, UNCLOSED_STRING.to_string());
                 }
@@ -595,10 +595,8 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// serde_json's message without its own " at line L column C" (we give the location in the
 /// whole text instead), plus a hint for the commonest mistakes.
-fn describe_json_error(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let base = full.strip_suffix(&suffix).unwrap_or(&full);
+fn describe_json_error(e: &crate::engine::js::utf16::JsonError) -> String {
+    let base = e.message.as_str();
     let hint = match base {
         "EOF while parsing an object" => "the event ends before its closing } — a } is missing",
         "EOF while parsing a list" => "the event ends before a closing ] — a ] is missing",
@@ -609,10 +607,6 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         }
         _ if base.starts_with("trailing comma") => "a trailing comma before a closing bracket",
         _ if base.starts_with("key must be a string") => "keys need double quotes",
-        "unexpected end of hex escape" | "lone leading surrogate in hex escape" => {
-            "a \\u escape here is half of a UTF-16 surrogate pair (a string cut inside an \
-             emoji?), which Ampscope cannot hold; Segment would send it on as it is"
-        }
         "number out of range" => {
             "a number beyond the range of a double (like 1e400), which Ampscope cannot hold; \
              Segment would read it as Infinity and send null"
@@ -1476,9 +1470,14 @@ mod tests {
                 (1, &[(Some(0), 1, 25, "string is not closed")]),
             ),
             (
-                "lone surrogate escape",
+                "lone surrogate escape (JSON.parse takes it)",
                 format!("{T}\n{{\"type\":\"track\",\"event\":\"A\\ud83d\"}}\n{P}\n"),
-                (2, &[(Some(1), 2, 33, "half of a UTF-16 surrogate pair")]),
+                (3, &[]),
+            ),
+            (
+                "lone surrogate escape, then an error: its column in the text",
+                format!("{T}\n{{\"type\":\"track\",\"event\":\"A\\ud83d\" x}}\n{P}\n"),
+                (2, &[(Some(1), 2, 35, "expected `,` or `}`")]),
             ),
             (
                 "number beyond a double",

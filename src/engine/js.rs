@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+pub mod utf16;
+
 /// `map[key]` for a JSON object. Event objects are small: comparing keys (length and first
 /// byte first) beats hashing them, which a `serde_json::Map` lookup does.
 #[inline]
@@ -372,9 +374,9 @@ pub fn write_escaping_once<T: WriteJson + ?Sized>(out: &mut String, value: &T) {
         .chunks(255)
         .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'"'))))
         .sum::<usize>();
-    let escapes = text
-        .iter()
-        .fold(false, |any, &b| any | (b < 0x20) | (b == b'\\'));
+    let escapes = text.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'\\') | (b == utf16::LEAD_BYTE)
+    });
     if escapes || quotes != 2 * strings {
         out.truncate(start);
         value.write_to(out);
@@ -397,6 +399,9 @@ static NEEDS_ESCAPE: [bool; 256] = {
     }
     t[b'"' as usize] = true;
     t[b'\\' as usize] = true;
+    // The lead byte of a lone surrogate's stand-in (and of every character from U+100000 on,
+    // which the escaping loop copies as they are).
+    t[utf16::LEAD_BYTE as usize] = true;
     t
 };
 
@@ -431,8 +436,9 @@ pub fn write_json_string(out: &mut String, s: &str) {
 fn write_escaped_json_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
-    // Runs of bytes needing no escape are copied whole; only `"`, backslash and control characters
-    // (all ASCII, so never inside a multi-byte character) break a run.
+    // Runs of bytes needing no escape are copied whole; only `"`, backslash, control characters
+    // (all ASCII, so never inside a multi-byte character) and the lead byte of a four-byte
+    // character from U+100000 on break a run.
     let bytes = s.as_bytes();
     let mut start = 0;
     loop {
@@ -449,6 +455,17 @@ fn write_escaped_json_string(out: &mut String, s: &str) {
             b'\n' => out.push_str("\\n"),
             b'\r' => out.push_str("\\r"),
             b'\t' => out.push_str("\\t"),
+            utf16::LEAD_BYTE => {
+                // A four-byte character: a lone surrogate's stand-in is written as
+                // JSON.stringify writes the surrogate, anything else as it is.
+                let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+                match utf16::as_lone(c) {
+                    Some(unit) => write_unit_escape(out, unit),
+                    None => out.push(c),
+                }
+                start = i + c.len_utf8();
+                continue;
+            }
             _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
@@ -459,6 +476,16 @@ fn write_escaped_json_string(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push('"');
+}
+
+/// `\udXXX`, the escape JSON.stringify writes for a lone surrogate `unit`.
+#[cold]
+fn write_unit_escape(out: &mut String, unit: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from((unit >> shift) & 0xf)]));
+    }
 }
 
 /// JavaScript's WhiteSpace and LineTerminator code points (`\s`, what `String#trim` removes).

@@ -625,7 +625,7 @@ fn parse_fields(s: &str) -> Option<Fields> {
     if s.is_ascii() {
         parse_units(s.bytes().map(u16::from))
     } else {
-        parse_units(s.encode_utf16())
+        parse_units(crate::engine::js::utf16::units(s))
     }
 }
 

@@ -469,7 +469,7 @@ fn flatten_entry(e: &HistoryEntry) -> BTreeMap<String, Value> {
 }
 
 fn flatten_body(prefix: &str, body: &str, out: &mut BTreeMap<String, Value>) {
-    match serde_json::from_str::<Value>(body) {
+    match crate::engine::js::utf16::parse_json(body) {
         Ok(v @ (Value::Object(_) | Value::Array(_))) => flatten_value(prefix, &v, out),
         _ => {
             // Form bodies are compared parameter by parameter, JSON parameters field by field.
@@ -479,7 +479,7 @@ fn flatten_body(prefix: &str, body: &str, out: &mut BTreeMap<String, Value>) {
             if params.len() > 1 || params.first().is_some_and(|(_, v)| !v.is_empty()) {
                 for (k, v) in params {
                     let path = format!("{prefix}.{k}");
-                    match serde_json::from_str::<Value>(&v) {
+                    match crate::engine::js::utf16::parse_json(&v) {
                         Ok(j @ (Value::Object(_) | Value::Array(_))) => {
                             flatten_value(&path, &j, out)
                         }

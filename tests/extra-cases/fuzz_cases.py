@@ -7,7 +7,8 @@ usage: python3 tests/extra-cases/fuzz_cases.py N SEED OUT_DIR
        MOCKS=1: random answers (status, body, headers) per case or subscription;
        UAS=file.json: more user agents to draw from
 """
-import json, glob, random, copy, sys, os
+import json
+import re, glob, random, copy, sys, os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
@@ -30,7 +31,9 @@ def rstr():
     return rng.choice(['', ' ', 'x', 'Hello World', 'é漢字😀', 'a"b\\c\n\t', '123', '12.50', ' 7 ', '0', '-1', '1e3', '0x1A', 'true', 'null',
                        '2024-03-15T14:22:33.456Z', '2024-03-15', '1710512553456', 'Mar 15 2024', 'undefined', 'NaN', 'Infinity', '\u2028', 'ios', 'Android', 'iOS',
                        'segment', 'analytics.js', 'a' * 300, 'Purchase', 'Refund', '$set', 'https://example.com/?utm_source=x',
-                       'nul\x00', '\x1f\x7f\b\f\r', '\ufeffbom', '\U0001F600'])
+                       'nul\x00', '\x1f\x7f\b\f\r', '\ufeffbom', '\U0001F600',
+                       # Lone surrogates (a client cut a string inside an emoji) and a pair of halves.
+                       'cut\ud83d', '\udc00x', '\ude00\ud83d', '\ud83d\ude00'])
 def rnum():
     if rng.random() < 0.2:
         # A double with all its digits (a computed value): JSON.parse must read it to the nearest double.
@@ -158,5 +161,9 @@ for i in range(N):
         else:
             for s_ in subs:
                 if rng.random() < 0.5: s_["mockResponses"] = [mock() for _ in range(rng.randint(1, 2))]
-    json.dump(case, open(f'{out}/fuzz-{i:04d}.json', 'w'), indent=1, ensure_ascii=False)
+    text = json.dumps(case, indent=1, ensure_ascii=False)
+    # A lone surrogate cannot be written as UTF-8: write it as JSON's escape.
+    text = re.sub('[\ud800-\udfff]', lambda m: '\\u%04x' % ord(m.group()), text)
+    with open(f'{out}/fuzz-{i:04d}.json', 'w', encoding='utf-8') as f:
+        f.write(text)
 print(N, 'cases')

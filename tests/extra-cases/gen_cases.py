@@ -7,6 +7,7 @@ Deterministic (no clock, no randomness). Goldens come from the reference oracle,
 import copy
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -376,12 +377,40 @@ add("full-precision-floats-identify", "identifyUser with 17-digit doubles in tra
           context__location={"latitude": 37.77492949999999, "longitude": -122.41941550000001}),
     [preset("Identify Calls")])
 
+# ---------------------------------------------------------------------------
+# 14. Lone UTF-16 surrogates: JSON.parse takes `"\ud83d"`, JSON.stringify writes it back
+# escaped, URLSearchParams writes U+FFFD, and indexing or spreading a string splits an emoji
+# ---------------------------------------------------------------------------
+add("lone-surrogates-track", "lone high and low surrogates in the event name, userId, a property key and values, an "
+    "array and the context; Track Calls and logEvent by a trigger on a text with one",
+    with_(TRACK, event="Cut \ud83d", userId="u-\udc00-1", properties={"k\ud83c": "v\udfff", "pair": "\ud83d\ude00",
+                                                                        "list": ["\udbff", "x\ud800y", 1],
+                                                                        "nested": {"reversed": "\ude00\ud83d"}},
+          context__page__title="Title \ud83e"),
+    [preset("Track Calls"), sub("logEvent", subscribe='type = "track" and contains(event, "Cut")')])
+add("lone-surrogates-identify", "identifyUser with lone surrogates in traits, user id and user properties (form body: "
+    "the JSON inside has them escaped)",
+    with_(IDENTIFY, userId="id\udead", traits={"name": "N\ud83d", "\udc00key": ["\ud800"]}),
+    [preset("Identify Calls")])
+add("lone-surrogates-split-emoji", "a path into an emoji's halves ($.event.0, $.userId.1) and $set as an emoji string "
+    "spread by index: lone surrogates made by the reference itself",
+    with_(IDENTIFY, userId="😀id", traits={"$set": "a😀", "keep": 1}, event="🦊 Fox"),
+    [preset("Identify Calls", {"user_id": {"@path": "$.userId.1"}}),
+     sub("logEventV2", {"event_type": {"@path": "$.event.0"}, "user_id": {"@path": "$.userId.0"}},
+         subscribe='type = "identify"')])
+add("lone-surrogates-form-field", "mapUser with a lone surrogate in the user id and global id (form fields, "
+    "one of them JSON text)",
+    with_(sample("alias-ios.json"), userId="new\ud83d", previousId="old\udc00"),
+    [ALIAS_SUB])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):
         os.remove(os.path.join(OUT, f))
 for c in CASES:
     with open(os.path.join(OUT, c["name"] + ".json"), "w", encoding="utf-8") as f:
-        json.dump(c, f, indent=2, ensure_ascii=False)
+        text = json.dumps(c, indent=2, ensure_ascii=False)
+        # A lone surrogate cannot be written as UTF-8: write it as JSON's escape.
+        f.write(re.sub("[\ud800-\udfff]", lambda m: "\\u%04x" % ord(m.group()), text))
         f.write("\n")
 print(len(CASES), "cases", file=sys.stderr)

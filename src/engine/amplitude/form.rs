@@ -50,10 +50,11 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
             buf[w] = b'&';
             w += 1;
         }
-        w = encode_at(&mut buf, w, k);
+        // A lone surrogate goes out as U+FFFD, as URLSearchParams writes it (no longer).
+        w = encode_at(&mut buf, w, &crate::engine::js::utf16::well_formed(k));
         buf[w] = b'=';
         w += 1;
-        w = encode_at(&mut buf, w, v);
+        w = encode_at(&mut buf, w, &crate::engine::js::utf16::well_formed(v));
     }
     buf.truncate(w);
     // Only ASCII was written.
@@ -66,6 +67,15 @@ pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=UTF-8"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_surrogate_is_written_as_the_replacement_character() {
+        let lone = crate::engine::js::utf16::lone(0xD83D).to_string();
+        assert_eq!(
+            encode(&[(lone.as_str(), &format!("a{lone}"))]),
+            "%EF%BF%BD=a%EF%BF%BD"
+        );
+    }
 
     #[test]
     fn encodes_like_url_search_params() {

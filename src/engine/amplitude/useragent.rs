@@ -13,7 +13,10 @@ mod browsers;
 mod devices;
 mod pattern;
 
+use std::borrow::Cow;
 use std::rc::Rc;
+
+use crate::engine::js;
 
 /// What the destination reads from the parser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,20 +56,27 @@ fn js_space(c: char) -> bool {
 }
 
 /// What the reference parses: a text longer than 350 UTF-16 units loses its leading white
-/// space and is cut to 350 units (a shorter one is taken as it is).
-fn limited(ua: &str) -> &str {
-    if ua.encode_utf16().count() <= MAX_LEN {
-        return ua;
+/// space and is cut to 350 units (a shorter one is taken as it is). A cut inside a character
+/// outside the BMP keeps its first half, a lone surrogate.
+fn limited(ua: &str) -> Cow<'_, str> {
+    if js::utf16::len(ua) <= MAX_LEN {
+        return Cow::Borrowed(ua);
     }
     let trimmed = ua.trim_start_matches(js_space);
     let mut units = 0;
     for (i, c) in trimmed.char_indices() {
-        units += c.len_utf16();
-        if units > MAX_LEN {
-            return &trimmed[..i];
+        let n = js::utf16::char_len(c);
+        if units + n > MAX_LEN {
+            if units < MAX_LEN {
+                let mut buf = [0u16; 2];
+                let high = js::utf16::char_units(c, &mut buf)[0];
+                return Cow::Owned(format!("{}{}", &trimmed[..i], js::utf16::lone(high)));
+            }
+            return Cow::Borrowed(&trimmed[..i]);
         }
+        units += n;
     }
-    trimmed
+    Cow::Borrowed(trimmed)
 }
 
 /// Parses a user agent.
@@ -74,7 +84,7 @@ pub fn parse(ua: &str) -> ParsedUa {
     let cut = limited(ua);
     let low = cut.to_ascii_lowercase();
     let u = Ua {
-        orig: cut,
+        orig: &cut,
         pairs: pattern::Pairs::of(low.as_bytes()),
         low,
     };

@@ -533,8 +533,8 @@ impl ClassicSettings {
     /// answer `{"data": {"destination": {"settings": {...}}}}`, or the older Config API list
     /// `[{"name": "apiKey", "value": "..."}]` form.
     pub fn from_json_text(text: &str) -> Result<LoadedSettings, String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("settings are not JSON: {e}"))?;
+        let value: Value = crate::engine::js::utf16::parse_json(text)
+            .map_err(|e| format!("settings are not JSON: {e}"))?;
         Self::from_json(&value)
     }
 

@@ -332,12 +332,17 @@ impl Parser<'_> {
     fn unicode_escape(&mut self) -> Res<char> {
         let hi = self.hex4()?;
         if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+            let save = self.i;
             self.i += 2;
             let lo = self.hex4()?;
-            let c = 0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF);
-            return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
+            if (0xDC00..0xE000).contains(&lo) {
+                let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
+            }
+            self.i = save;
         }
-        Ok(char::from_u32(hi).unwrap_or('\u{FFFD}'))
+        // A lone surrogate is kept as its stand-in, as JavaScript keeps it.
+        Ok(crate::engine::js::utf16::unit_char(hi as u16))
     }
 
     fn number(&mut self) -> Res<Value> {

@@ -87,10 +87,10 @@ pub fn prepare<'m>(mapping: &'m Value, cx: &mut Ctx) -> Result<Cow<'m, Value>, M
             // `{...mapping}` spreads a string into its characters.
             cx.quirks.hit(MappingQuirk::StringMappingSpread);
             Cow::Owned(Value::Object(
-                s.encode_utf16()
+                crate::engine::js::utf16::units(s)
                     .enumerate()
                     .map(|(i, u)| {
-                        let c = char::from_u32(u32::from(u)).unwrap_or('\u{FFFD}');
+                        let c = crate::engine::js::utf16::unit_char(u);
                         (i.to_string(), Value::String(c.to_string()))
                     })
                     .collect(),
@@ -776,8 +776,8 @@ fn merge_directive<'a>(
             }
             JsValue::String(s) => {
                 cx.quirks.hit(MappingQuirk::MergeSpreadsNonObject);
-                for (i, u) in s.encode_utf16().enumerate() {
-                    let c = char::from_u32(u32::from(u)).unwrap_or('\u{FFFD}');
+                for (i, u) in crate::engine::js::utf16::units(&s).enumerate() {
+                    let c = crate::engine::js::utf16::unit_char(u);
                     out.insert(i.to_string(), JsValue::String(c.to_string()));
                 }
             }

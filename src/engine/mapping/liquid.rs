@@ -698,7 +698,7 @@ fn string_literal(content: &[char]) -> Result<String, MappingError> {
         i += 1;
         if c != '\\' {
             let mut buf = [0u16; 2];
-            units.extend_from_slice(c.encode_utf16(&mut buf));
+            units.extend_from_slice(js::utf16::char_units(c, &mut buf));
             continue;
         }
         let Some(&next) = content.get(i) else {
@@ -730,11 +730,11 @@ fn string_literal(content: &[char]) -> Result<String, MappingError> {
         } else {
             // Any other character after a backslash stands for itself.
             let mut buf = [0u16; 2];
-            units.extend_from_slice(next.encode_utf16(&mut buf));
+            units.extend_from_slice(js::utf16::char_units(next, &mut buf));
             i += 1;
         }
     }
-    String::from_utf16(&units).map_err(|_| unsupported("a string literal with a lone surrogate"))
+    Ok(js::utf16::from_units(&units))
 }
 
 fn parse_operand(word: &str) -> Result<Operand, MappingError> {
@@ -1358,7 +1358,7 @@ fn relational(op: &str, l: &JsValue, r: &JsValue) -> bool {
     };
     let (l, r) = (prim(l), prim(r));
     if let (JsValue::String(a), JsValue::String(b)) = (&l, &r) {
-        let ord = a.encode_utf16().cmp(b.encode_utf16());
+        let ord = js::utf16::cmp(a, b);
         return match op {
             "<" => ord.is_lt(),
             ">" => ord.is_gt(),
@@ -1562,7 +1562,7 @@ fn apply_filter(
                 item.unwrap_or_default()
             }
             // `str[0]` / `str[str.length - 1]`: one UTF-16 unit (half of a character outside
-            // the BMP, which a Rust string cannot hold).
+            // the BMP is a lone surrogate).
             JsValue::String(t) => {
                 let c = if name == "first" {
                     t.chars().next()
@@ -1571,11 +1571,15 @@ fn apply_filter(
                 };
                 match c {
                     None => JsValue::String(String::new()),
-                    Some(c) if c.len_utf16() == 1 => JsValue::String(c.to_string()),
-                    Some(_) => {
-                        return Err(FilterError::Unsupported(format!(
-                            "{name} of a string with a character outside the BMP there"
-                        )));
+                    Some(c) => {
+                        let mut buf = [0u16; 2];
+                        let units = js::utf16::char_units(c, &mut buf);
+                        let unit = if name == "first" {
+                            units[0]
+                        } else {
+                            units[units.len() - 1]
+                        };
+                        JsValue::String(js::utf16::unit_char(unit).to_string())
                     }
                 }
             }

@@ -372,31 +372,18 @@ pub fn number_to_json(x: f64) -> Value {
 
 /// Number of UTF-16 code units of `s` (JavaScript's `length`).
 pub fn utf16_len(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
+    js::utf16::len(s)
 }
 
-/// The UTF-16 unit at `idx` of `s` as a one-unit JavaScript string. A lone surrogate cannot
-/// live in a Rust string (nor in `serde_json`), so half of an astral character comes back as
-/// U+FFFD — a deliberate difference from JavaScript.
+/// The UTF-16 unit at `idx` of `s` as a one-unit JavaScript string; half of an astral
+/// character is a lone surrogate's stand-in ([`js::utf16`]).
 pub fn utf16_unit_at(s: &str, idx: usize) -> Option<String> {
-    let mut pos = 0usize;
-    for c in s.chars() {
-        let n = c.len_utf16();
-        if idx < pos + n {
-            return Some(if n == 1 {
-                c.to_string()
-            } else {
-                '\u{FFFD}'.to_string()
-            });
-        }
-        pos += n;
-    }
-    None
+    js::utf16::unit_at(s, idx)
 }
 
 /// `JSON.parse(text)`: `None` where it throws. Unlike `serde_json`, numbers beyond the double
 /// range become infinities and duplicate keys keep the first position with the last value, as
-/// in JavaScript. (A lone surrogate escape becomes U+FFFD: Rust strings cannot hold it.)
+/// in JavaScript. A lone surrogate escape becomes its stand-in ([`js::utf16`]).
 pub fn parse_json(text: &str) -> Option<JsValue> {
     let mut p = JsonParser {
         b: text.as_bytes(),
@@ -570,7 +557,7 @@ impl JsonParser<'_> {
                             } else {
                                 char::from_u32(hi)
                             };
-                            out.push(c.unwrap_or('\u{FFFD}'));
+                            out.push(c.unwrap_or_else(|| js::utf16::lone(hi as u16)));
                         }
                         _ => return None,
                     }
@@ -673,7 +660,10 @@ mod tests {
     fn utf16_length_and_units() {
         assert_eq!(utf16_len("😀x"), 3);
         assert_eq!(utf16_unit_at("😀x", 2).as_deref(), Some("x"));
-        assert_eq!(utf16_unit_at("😀x", 1).as_deref(), Some("\u{FFFD}"));
+        assert_eq!(
+            utf16_unit_at("😀x", 1),
+            Some(js::utf16::lone(0xDE00).to_string())
+        );
         assert_eq!(utf16_unit_at("ab", 2), None);
     }
 

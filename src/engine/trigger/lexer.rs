@@ -290,7 +290,7 @@ impl Lexer<'_> {
                         ));
                     }
                     Some(e) => {
-                        if e.len_utf16() > 1 {
+                        if crate::engine::js::utf16::char_len(e) > 1 {
                             // The reference escapes one UTF-16 unit: the low surrogate that
                             // follows then ends the name with an error.
                             return Err(self.err(
@@ -307,7 +307,7 @@ impl Lexer<'_> {
                 }
             }
             s.push(c);
-            units += c.len_utf16();
+            units += crate::engine::js::utf16::char_len(c);
             if units >= MAX_LEN {
                 return Err(self.err(start, self.pos, "this name is unreasonably long".into()));
             }
@@ -389,7 +389,7 @@ impl Lexer<'_> {
                 }
                 Some(c) => {
                     s.push(c);
-                    units += c.len_utf16();
+                    units += crate::engine::js::utf16::char_len(c);
                 }
             }
             if units >= MAX_LEN {

@@ -377,9 +377,9 @@ impl Parser<'_> {
             let first = chars.next();
             let rest = chars.as_str().to_string();
             let expected = match first {
-                Some(c) if c.len_utf16() == 2 => {
+                Some(c) if js::utf16::char_len(c) == 2 => {
                     let mut units = [0u16; 2];
-                    c.encode_utf16(&mut units);
+                    js::utf16::char_units(c, &mut units);
                     Expected::LoneSurrogateStr {
                         low: units[1],
                         rest,

@@ -193,11 +193,9 @@ fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
         }
         Some(Value::String(s)) => {
             // A string spreads into its UTF-16 units by index (`{..."ab"}` is `{0: "a", 1: "b"}`).
-            // A character outside the BMP gives two lone surrogates, which a Rust string cannot
-            // hold: each becomes U+FFFD, as the mapping kit's spreads do (same keys, and the
-            // only difference from the reference is in those two values).
-            for (i, unit) in s.encode_utf16().enumerate() {
-                let c = char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER);
+            // A character outside the BMP gives two lone surrogates.
+            for (i, unit) in crate::engine::js::utf16::units(s).enumerate() {
+                let c = crate::engine::js::utf16::unit_char(unit);
                 set(out, &i.to_string(), Value::String(c.to_string()));
             }
         }
