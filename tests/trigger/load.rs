@@ -6,5 +6,5 @@ pub fn load(name: &str) -> serde_json::Value {
         .join("tests/trigger")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+    ampscope::engine::js::utf16::parse_json(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }

@@ -243,23 +243,15 @@ pub enum Expected {
     Str(String),
     Num(f64),
     Bool(bool),
-    /// A string starting with a lone UTF-16 low surrogate, as `match(f, "😀x")` produces
-    /// (the reference drops the first UTF-16 unit). `rest` follows the surrogate.
-    LoneSurrogateStr {
-        low: u16,
-        rest: String,
-    },
 }
 
 impl Expected {
-    /// JavaScript `String(value)`. A lone surrogate (not representable in Rust) is written as
-    /// the text `\uXXXX`, as in [`Expected::to_json`].
+    /// JavaScript `String(value)`.
     pub fn js_string(&self) -> String {
         match self {
             Expected::Str(s) => s.clone(),
             Expected::Num(n) => js::number_to_string(*n),
             Expected::Bool(b) => b.to_string(),
-            Expected::LoneSurrogateStr { low, rest } => format!("\\u{low:04x}{rest}"),
         }
     }
 
@@ -269,7 +261,6 @@ impl Expected {
             Expected::Str(s) => to_number(s),
             Expected::Num(n) => *n,
             Expected::Bool(b) => f64::from(u8::from(*b)),
-            Expected::LoneSurrogateStr { .. } => f64::NAN,
         }
     }
 
@@ -279,20 +270,17 @@ impl Expected {
             Expected::Str(s) => Value::String(s.clone()),
             Expected::Num(n) => number_json(*n),
             Expected::Bool(b) => Value::Bool(*b),
-            Expected::LoneSurrogateStr { low, rest } => {
-                // serde_json cannot hold a lone surrogate; keep it visible as an escape.
-                Value::String(format!("\\u{low:04x}{rest}"))
-            }
         }
     }
 
     /// The value as FQL source would write it (for messages): strings quoted.
     pub fn display(&self) -> String {
         match self {
+            // A lone surrogate shows as its escape.
+            Expected::Str(s) if js::utf16::has_lone(s) => js::stringify(&Value::String(s.clone())),
             Expected::Str(s) => format!("\"{s}\""),
             Expected::Num(n) => js::number_to_string(*n),
             Expected::Bool(b) => b.to_string(),
-            Expected::LoneSurrogateStr { low, rest } => format!("\"\\u{low:04x}{rest}\""),
         }
     }
 }

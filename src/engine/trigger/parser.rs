@@ -175,7 +175,6 @@ fn token_string(t: &Token) -> String {
         Expected::Str(s) => s,
         Expected::Num(n) => js::number_to_string(n),
         Expected::Bool(b) => b.to_string(),
-        Expected::LoneSurrogateStr { rest, .. } => rest,
     }
 }
 
@@ -376,14 +375,13 @@ impl Parser<'_> {
             let mut chars = s.chars();
             let first = chars.next();
             let rest = chars.as_str().to_string();
+            // The reference drops the first UTF-16 unit: of a character outside the BMP, its
+            // low surrogate stays.
             let expected = match first {
                 Some(c) if js::utf16::char_len(c) == 2 => {
                     let mut units = [0u16; 2];
-                    js::utf16::char_units(c, &mut units);
-                    Expected::LoneSurrogateStr {
-                        low: units[1],
-                        rest,
-                    }
+                    let low = js::utf16::char_units(c, &mut units)[1];
+                    Expected::Str(format!("{}{rest}", js::utf16::lone(low)))
                 }
                 _ => Expected::Str(rest),
             };
