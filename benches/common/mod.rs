@@ -12,7 +12,9 @@ fn cases(set: &str) -> Vec<Value> {
     paths.sort();
     paths
         .into_iter()
-        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .map(|p| {
+            ampscope::engine::js::utf16::parse_json(&std::fs::read_to_string(p).unwrap()).unwrap()
+        })
         .collect()
 }
 

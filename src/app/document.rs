@@ -117,7 +117,10 @@ pub fn describe(v: &Value) -> (String, String) {
         ),
         _ => s("event").unwrap_or("(no type)").to_string(),
     };
-    (label.trim().to_string(), kind)
+    (
+        crate::engine::js::utf16::shown(label.trim()).into_owned(),
+        kind,
+    )
 }
 
 /// The settings part of the document (no secrets).
@@ -728,6 +731,12 @@ mod tests {
                 "alias",
             ),
             (json!({"x": 1}), "(no type)", "?"),
+            (
+                crate::engine::js::utf16::parse_json(r#"{"type": "track", "event": "Cut \ud83d"}"#)
+                    .unwrap(),
+                "Cut \\ud83d",
+                "track",
+            ),
         ];
         for (v, label, kind) in cases {
             assert_eq!(describe(&v), (label.to_string(), kind.to_string()));

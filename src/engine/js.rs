@@ -458,12 +458,21 @@ fn write_escaped_json_string(out: &mut String, s: &str) {
             utf16::LEAD_BYTE => {
                 // A four-byte character: a lone surrogate's stand-in is written as
                 // JSON.stringify writes the surrogate, anything else as it is.
-                let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+                let mut rest = s[i..].chars();
+                let c = rest.next().unwrap_or('\u{FFFD}');
+                start = i + c.len_utf8();
                 match utf16::as_lone(c) {
+                    // Two halves side by side (strings joined) are one character in JavaScript.
+                    Some(high @ 0xD800..0xDC00) => match rest.next().and_then(utf16::as_lone) {
+                        Some(low @ 0xDC00..0xE000) => {
+                            out.push_str(&utf16::from_units(&[high, low]));
+                            start += 4;
+                        }
+                        _ => write_unit_escape(out, high),
+                    },
                     Some(unit) => write_unit_escape(out, unit),
                     None => out.push(c),
                 }
-                start = i + c.len_utf8();
                 continue;
             }
             _ => {

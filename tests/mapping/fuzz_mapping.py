@@ -73,12 +73,14 @@ STRINGS = ["", "abc", "ΣΑΣ straße İx", "😀x", "\u0001\n\t\"\\/", "123", "
            "$.a", "a.b.c", "{{ }}", "%", "\u0000", "\x7f", "\u00a0x\u00a0",
            # case-folding corners (JS non-unicode /i vs Unicode simple folding)
            "\u212a", "ſ", "ẞ", "ß", "Ω", "\u2126", "ω", "µ", "μ", "ς", "σ", "ǅǆǄ", "ﬀ",
-           "\u0085x\u0085", "\ufeffx\ufeff", "\u3000x", "\u2028x\u2029"]
+           "\u0085x\u0085", "\ufeffx\ufeff", "\u3000x", "\u2028x\u2029",
+           # lone surrogates (a string cut inside an emoji) and two halves the wrong way round
+           "\ud83d", "x\udc00", "\ude00\ud83d"]
 NUMBERS = [0, 0.0, 1, -1, 2, 10, 1.5, -1.5, 0.1, 0.30000000000000004, 1e21, 1e-7,
            123e-20, 1e16, 12345678901234567890, 2 ** 53 + 1, 2 ** 53, -(2 ** 31),
            5e-324, 1.7976931348623157e308, 100, 4294967295, 999999999999999999999,
            1e300, 0.000001, 1234.5678, -0.0001, 7]
-CHARS = "aAbBxX-._ $&'\"{}[]0129é😀ßİ|#*+?()^\\,\n"
+CHARS = "aAbBxX-._ $&'\"{}[]0129é😀ßİ|#*+?()^\\,\n\ud83d"
 
 
 class Gen:
@@ -751,7 +753,7 @@ def summarise(rows, ref, ours, results, out_dir, times):
     with open(os.path.join(out_dir, "ours.json"), "w") as f:
         json.dump(ours, f)
     with open(os.path.join(out_dir, "diffs.json"), "w") as f:
-        json.dump(diffs, f, indent=1, ensure_ascii=False)
+        json.dump(diffs, f, indent=1)  # ASCII: a lone surrogate cannot be written as UTF-8
     n_err_ref = sum(1 for r in ref if "error" in r)
     n_undef = sum(1 for r in ref if r.get("undefined"))
     print("rows: %d  (reference: %d errors, %d undefined, %d values)" % (
@@ -858,7 +860,7 @@ def main(argv):
         out = {"mapping": small["mapping"], "input": small["input"], "category": results[0][0],
                "detail": results[0][1], "reference": ref[0], "ours": ours[0]}
         with open(argv[4], "w") as f:
-            json.dump(out, f, indent=1, ensure_ascii=False)
+            json.dump(out, f, indent=1)
         print(json.dumps(out, ensure_ascii=False))
         return 0
     if len(argv) >= 2 and argv[1] == "--systematic":

@@ -112,10 +112,48 @@ pub fn well_formed(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
-        s.chars()
+        join_pairs(s)
+            .chars()
             .map(|c| if as_lone(c).is_some() { '\u{FFFD}' } else { c })
             .collect(),
     )
+}
+
+/// `s` with each character outside the BMP as the stand-ins of its two surrogates: one
+/// character per UTF-16 unit, for searches whose pattern holds a lone surrogate (which finds
+/// half of a character in JavaScript). [`join_pairs`] undoes it.
+pub fn split_pairs(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .all(|c| c.len_utf16() == 1 || as_lone(c).is_some())
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(units(s).map(unit_char).collect())
+}
+
+/// Stand-ins of a high and a low surrogate next to each other joined into their character, as
+/// they are one in JavaScript.
+pub fn join_pairs(s: &str) -> String {
+    if !has_lone(s) {
+        return s.to_string();
+    }
+    from_units(&units(s).collect::<Vec<_>>())
+}
+
+/// `s` for people: each stand-in as the `\udXXX` escape of its surrogate (a font has no glyph
+/// for it).
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if !has_lone(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match as_lone(c) {
+            Some(u) => out.push_str(&format!("\\u{u:04x}")),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// JavaScript's `a < b` ordering of strings: by UTF-16 units, not by code points (they
@@ -297,6 +335,16 @@ mod tests {
             std::cmp::Ordering::Less
         );
         assert_eq!(well_formed(&s), "a\u{FFFD}b");
+        assert_eq!(shown(&s), "a\\ud83db");
+        let split = split_pairs("a😀");
+        assert_eq!(split.chars().count(), 3);
+        assert_eq!(join_pairs(&split), "a😀");
+        assert_eq!(
+            join_pairs(&format!("{}{}", lone(0xDE00), lone(0xD83D)))
+                .chars()
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -340,6 +388,15 @@ mod writing {
         let mut out = String::new();
         write_json_string(&mut out, &s);
         assert_eq!(out, "\"\\ud83dx😀\u{10F7FF}\\udfff\"");
+        // Two halves side by side are the character; the wrong way round, two escapes.
+        let joined = format!("{}{}{}", lone(0xD83D), lone(0xDE00), lone(0xD83D));
+        let mut out = String::new();
+        write_json_string(&mut out, &joined);
+        assert_eq!(out, "\"😀\\ud83d\"");
+        let mut out = String::new();
+        write_json_string(&mut out, &format!("{}{}", lone(0xDE00), lone(0xD83D)));
+        assert_eq!(out, "\"\\ude00\\ud83d\"");
+        assert_eq!(well_formed(&joined), "😀\u{FFFD}");
         let v = serde_json::json!({ s.clone(): [s.clone()] });
         assert_eq!(
             stringify(&v),

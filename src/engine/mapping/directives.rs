@@ -483,6 +483,14 @@ fn perform_replace(
             "@replace requires a \"replacement\" less than {MAX_REPLACEMENT_LENGTH} characters"
         )));
     }
+    // A lone surrogate finds half of a character: then the search goes unit by unit.
+    let by_units = js::utf16::has_lone(pattern);
+    let split = if by_units {
+        js::utf16::split_pairs(value)
+    } else {
+        Cow::Borrowed(value)
+    };
+    let value: &str = &split;
     let pat: Vec<char> = pattern.chars().collect();
     let chars: Vec<(usize, char)> = value.char_indices().collect();
     let mut out = String::with_capacity(value.len());
@@ -508,7 +516,11 @@ fn perform_replace(
         }
     }
     out.push_str(&value[copied..]);
-    Ok(out)
+    Ok(if by_units {
+        js::utf16::join_pairs(&out)
+    } else {
+        out
+    })
 }
 
 /// JavaScript's non-Unicode case-insensitive `Canonicalize`, which works on UTF-16 code units:

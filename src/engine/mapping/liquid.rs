@@ -1636,7 +1636,7 @@ fn apply_filter(
             num(round(to_number(&v), args.first().map_or(0.0, to_number)))
         }
         "escape" | "xml_escape" => JsValue::String(html_escape(&s())),
-        "url_encode" => JsValue::String(encode_uri_component(&s()).replace("%20", "+")),
+        "url_encode" => JsValue::String(encode_uri_component(&s())?.replace("%20", "+")),
         "truncate" => {
             arity(name, args, 0, 2)?;
             // `truncate(v, l = 50, o = '...')`: an undefined argument takes the default; `l` is
@@ -1941,7 +1941,14 @@ fn js_min(x: f64, y: f64) -> f64 {
 /// `String.prototype.split(sep)` (an empty separator splits into characters).
 fn js_split(s: &str, sep: &str) -> Vec<String> {
     if sep.is_empty() {
-        return s.chars().map(|c| c.to_string()).collect();
+        // One string per UTF-16 unit: a character outside the BMP gives its two halves.
+        return js::utf16::units(s)
+            .map(|u| js::utf16::unit_char(u).to_string())
+            .collect();
+    }
+    if js::utf16::has_lone(sep) {
+        let split = js::utf16::split_pairs(s);
+        return split.split(sep).map(js::utf16::join_pairs).collect();
     }
     s.split(sep).map(str::to_string).collect()
 }
@@ -1965,18 +1972,26 @@ fn round(v: f64, digits: f64) -> f64 {
     if v < 0.0 { -rounded } else { rounded }
 }
 
-/// `encodeURIComponent`.
-fn encode_uri_component(s: &str) -> String {
+/// `encodeURIComponent`; it throws on a lone surrogate.
+fn encode_uri_component(s: &str) -> Result<String, FilterError> {
     percent_encode(s, b"-_.!~*'()")
 }
 
-/// `encodeURI(s)`.
-fn encode_uri(s: &str) -> String {
+/// `encodeURI(s)`; it throws on a lone surrogate.
+fn encode_uri(s: &str) -> Result<String, FilterError> {
     percent_encode(s, b";,/?:@&=+$-_.!~*'()#")
 }
 
 /// UTF-8 bytes as `%XX`, except ASCII letters, digits and `keep`.
-fn percent_encode(s: &str, keep: &[u8]) -> String {
+fn percent_encode(s: &str, keep: &[u8]) -> Result<String, FilterError> {
+    if js::utf16::has_lone(s) {
+        // Halves side by side are one character; a half alone cannot be encoded.
+        let joined = js::utf16::join_pairs(s);
+        if js::utf16::has_lone(&joined) {
+            return Err(FilterError::Render("URI malformed"));
+        }
+        return percent_encode(&joined, keep);
+    }
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || keep.contains(&b) {
@@ -1985,5 +2000,5 @@ fn percent_encode(s: &str, keep: &[u8]) -> String {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
+    Ok(out)
 }

@@ -9,6 +9,7 @@ use super::{
     parse_var, read_property, to_array, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
+use crate::engine::js::utf16::well_formed;
 use crate::engine::mapping::path::Got;
 use crate::engine::mapping::value::utf16_len;
 
@@ -54,13 +55,17 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
     };
     let text = |s: String| Ok(JsValue::String(s));
     match name {
-        "sha256" => text(hex(&sha256(charged()?.as_bytes()))),
+        // Hashes and base64 read the text's UTF-8 (Buffer.from): a lone surrogate is U+FFFD.
+        "sha256" => text(hex(&sha256(well_formed(&charged()?).as_bytes()))),
         "hmac_sha256" => {
             let (s, key) = (to_str(v), to_str(call.arg(0)));
             mem.charge((utf16_len(&s) + utf16_len(&key)) as f64)?;
-            text(hex(&hmac_sha256(key.as_bytes(), s.as_bytes())))
+            text(hex(&hmac_sha256(
+                well_formed(&key).as_bytes(),
+                well_formed(&s).as_bytes(),
+            )))
         }
-        "base64_encode" => text(base64_encode(charged()?.as_bytes())),
+        "base64_encode" => text(base64_encode(well_formed(&charged()?).as_bytes())),
         "base64_decode" => {
             let s = charged()?;
             if !is_base64(&s) {
@@ -72,7 +77,10 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
         }
         "cgi_escape" => {
             let mut out = String::new();
-            for c in encode_uri_component(&to_str(v)).replace("%20", "+").chars() {
+            for c in encode_uri_component(&to_str(v))?
+                .replace("%20", "+")
+                .chars()
+            {
                 match c {
                     '!' | '\'' | '(' | ')' | '*' => out.push_str(&format!("%{:X}", c as u32)),
                     c => out.push(c),
@@ -81,7 +89,7 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
             text(out)
         }
         "uri_escape" => text(
-            encode_uri(&to_str(v))
+            encode_uri(&to_str(v))?
                 .replace("%5B", "[")
                 .replace("%5D", "]"),
         ),
