@@ -642,3 +642,22 @@ fn send_false_gzip(emu: &EmulatorHandle) -> u16 {
     assert!(answer.contains("Invalid gzip request body"), "{answer}");
     answer[9..12].parse().unwrap()
 }
+
+/// A request whose JSON holds lone surrogate escapes (what Segment sends for a string cut inside
+/// an emoji) is read as Amplitude's JSON parser reads it: accepted, the texts kept.
+#[test]
+fn lone_surrogate_escapes_are_accepted() {
+    let (emu, sender) = start(EmulatorConfig::default());
+    let body = format!(
+        r#"{{"api_key":"{KEY}","events":[{{"user_id":"user-cut\ud83d","event_type":"E\udc00","user_properties":{{"k":"\ude00\ud83d"}}}}]}}"#
+    );
+    let resp = send(&emu, &sender, &json_request("/2/httpapi", &body));
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let user = ampscope::engine::js::utf16::parse_json(r#""user-cut\ud83d""#).unwrap();
+    let state = emu.state();
+    let profile = state.profile(user.as_str().unwrap()).unwrap();
+    assert_eq!(
+        ampscope::engine::js::stringify(&Value::Object(profile.user_properties.clone())),
+        r#"{"k":"\ude00\ud83d"}"#
+    );
+}

@@ -575,7 +575,8 @@ pub fn profile_text(p: &Profile) -> String {
     for (k, v) in &p.user_properties {
         out.push_str(&format!("{k}: {v}\n"));
     }
-    out
+    // A lone surrogate shows as its escape.
+    crate::engine::js::utf16::shown(&out).into_owned()
 }
 
 /// Pretty-prints JSON text; other text is returned as it is.

@@ -88,7 +88,9 @@ impl Default for Project {
 impl Project {
     /// The document as pretty JSON text (stable key order, trailing newline).
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string());
+        let text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string());
+        // A lone surrogate (only ever inside a string) is written as JSON's escape for it.
+        let mut text = crate::engine::js::utf16::shown(&text).into_owned();
         text.push('\n');
         text
     }
@@ -160,6 +162,20 @@ mod tests {
     fn round_trips_through_json() {
         let p = sample();
         let text = p.to_json();
+        assert_eq!(Project::from_json(&text), Ok(p));
+    }
+
+    #[test]
+    fn lone_surrogates_are_saved_as_escapes_and_read_back() {
+        let mut p = sample();
+        let lone = crate::engine::js::utf16::lone(0xD83D);
+        p.events = vec![ProjectEvents::Inline {
+            name: format!("cut {lone}"),
+            events: vec![json!({"type": "track", "event": format!("A{lone}")})],
+        }];
+        let text = p.to_json();
+        assert!(text.contains("\"A\\ud83d\""), "{text}");
+        assert!(text.is_ascii());
         assert_eq!(Project::from_json(&text), Ok(p));
     }
 

@@ -390,7 +390,9 @@ impl History {
             .filter(|e| ids.is_none_or(|ids| ids.contains(&e.id)))
             .map(HistoryEntry::redacted)
             .collect();
-        serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_string())
+        let text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_string());
+        // A lone surrogate (only ever inside a string) is written as JSON's escape for it.
+        crate::engine::js::utf16::shown(&text).into_owned()
     }
 
     /// Writes [`History::export_json`] to `path` atomically.

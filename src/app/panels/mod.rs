@@ -40,8 +40,9 @@ pub(super) fn heading(ui: &mut egui::Ui, text: &str) {
     ui.label(egui::RichText::new(text).strong().size(15.0));
 }
 
-/// Shortens a one-line JSON rendering for display.
+/// Shortens a one-line JSON rendering for display (a lone surrogate shows as its escape).
 pub(super) fn short(text: &str, max: usize) -> String {
+    let text = crate::engine::js::utf16::shown(text);
     if text.chars().count() <= max {
         text.to_string()
     } else {
