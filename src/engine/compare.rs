@@ -172,7 +172,7 @@ pub fn normalise(requests: &[HttpRequest]) -> Vec<Item> {
         let mut objects: Vec<Value> = Vec::new();
         if looks_json {
             fields.insert("format".into(), Value::String("json".into()));
-            match crate::engine::js::utf16::parse_json(&req.body) {
+            match js::utf16::parse_json(&req.body) {
                 Ok(Value::Object(body)) => {
                     for (k, v) in body {
                         if k == "events" {
@@ -193,7 +193,7 @@ pub fn normalise(requests: &[HttpRequest]) -> Vec<Item> {
             let param = api.form_param();
             for (k, v) in parse_form(&req.body) {
                 if k == param {
-                    match crate::engine::js::utf16::parse_json(&v) {
+                    match js::utf16::parse_json(&v) {
                         Ok(Value::Array(list)) => objects.extend(list),
                         Ok(one) => objects.push(one),
                         Err(_) => objects.push(Value::String(v)),

@@ -15,6 +15,7 @@
 //! multi-gigabyte file streams in memory bounded by its largest event; [`parse_events`] is the
 //! whole-text convenience on top of it.
 
+use crate::engine::js::utf16;
 use serde_json::Value;
 
 mod pretty;
@@ -406,7 +407,7 @@ impl Piece {
 
     fn batch_wrapper(&self) -> Option<serde_json::Map<String, Value>> {
         let text = std::str::from_utf8(&self.bytes).ok()?;
-        match crate::engine::js::utf16::parse_json(text).ok()? {
+        match utf16::parse_json(text).ok()? {
             Value::Object(o) if !o.contains_key("type") && o.get("batch")?.is_array() => Some(o),
             _ => None,
         }
@@ -425,7 +426,7 @@ impl Piece {
         if self.call {
             return self.load_call(text);
         }
-        let value = match crate::engine::js::utf16::parse_json(text) {
+        let value = match utf16::parse_json(text) {
             Ok(v) => v,
             Err(e) => {
                 let pos = self.position_of(e.line, e.column);
@@ -595,7 +596,7 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// serde_json's message without its own " at line L column C" (we give the location in the
 /// whole text instead), plus a hint for the commonest mistakes.
-fn describe_json_error(e: &crate::engine::js::utf16::JsonError) -> String {
+fn describe_json_error(e: &utf16::JsonError) -> String {
     let base = e.message.as_str();
     let hint = match base {
         "EOF while parsing an object" => "the event ends before its closing } — a } is missing",

@@ -4,6 +4,7 @@
 //! business (the GUI writes atomically, see `app::document`). Secrets (API key, secret key) are
 //! deliberately not part of the document so a project file can be shared or committed.
 
+use crate::engine::js::utf16;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -90,14 +91,14 @@ impl Project {
     pub fn to_json(&self) -> String {
         let text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string());
         // A lone surrogate (only ever inside a string) is written as JSON's escape for it.
-        let mut text = crate::engine::js::utf16::shown(&text).into_owned();
+        let mut text = utf16::shown(&text).into_owned();
         text.push('\n');
         text
     }
 
     /// Reads a document; rejects texts that are not a project or come from a newer version.
     pub fn from_json(text: &str) -> Result<Project, String> {
-        let value: Value = crate::engine::js::utf16::parse_json(text)
+        let value: Value = utf16::parse_json(text)
             .map_err(|e| format!("not valid JSON (line {}, column {}): {e}", e.line, e.column))?;
         let Some(obj) = value.as_object() else {
             return Err("a project file holds one JSON object".to_string());
@@ -168,7 +169,7 @@ mod tests {
     #[test]
     fn lone_surrogates_are_saved_as_escapes_and_read_back() {
         let mut p = sample();
-        let lone = crate::engine::js::utf16::lone(0xD83D);
+        let lone = utf16::lone(0xD83D);
         p.events = vec![ProjectEvents::Inline {
             name: format!("cut {lone}"),
             events: vec![json!({"type": "track", "event": format!("A{lone}")})],

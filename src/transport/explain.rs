@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::emulator::api::{INVALID_ID_VALUES, RESERVED_EVENT_TYPES, Route};
 use super::redact::mask_key;
+use crate::engine::js::utf16;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
 /// What Amplitude's SDKs (TypeScript analytics-core, Kotlin, Python) do with an answer.
@@ -146,7 +147,7 @@ fn read_request(req: &HttpRequest) -> Sent {
     };
     match route {
         Some(Route::HttpV2 | Route::Batch) | None => {
-            if let Ok(Value::Object(body)) = crate::engine::js::utf16::parse_json(&req.body) {
+            if let Ok(Value::Object(body)) = utf16::parse_json(&req.body) {
                 sent.api_key = body
                     .get("api_key")
                     .and_then(Value::as_str)
@@ -207,11 +208,10 @@ fn item_word(route: Option<Route>) -> &'static str {
 /// Explains `response` as the answer to `request`.
 pub fn explain(request: &HttpRequest, response: &HttpResponse) -> Explanation {
     let sent = read_request(request);
-    let body: Option<Map<String, Value>> =
-        match crate::engine::js::utf16::parse_json(&response.body) {
-            Ok(Value::Object(m)) => Some(m),
-            _ => None,
-        };
+    let body: Option<Map<String, Value>> = match utf16::parse_json(&response.body) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    };
     let status = response.status;
     let mut findings = Vec::new();
     if let Some(code) = body
@@ -728,7 +728,7 @@ fn explain_429(
 /// `body` (a `/2/httpapi` or `/batch` JSON body) without the events at `drop`; `None` when the
 /// body is not such JSON. Key order and number spelling follow `JSON.stringify`.
 pub fn without_events(body: &str, drop: &[usize]) -> Option<(String, usize)> {
-    let Ok(Value::Object(mut obj)) = crate::engine::js::utf16::parse_json(body) else {
+    let Ok(Value::Object(mut obj)) = utf16::parse_json(body) else {
         return None;
     };
     let Some(Value::Array(events)) = obj.get_mut("events") else {
@@ -748,7 +748,7 @@ pub fn without_events(body: &str, drop: &[usize]) -> Option<(String, usize)> {
 /// `body` (a `/2/httpapi` or `/batch` JSON body) as two bodies with the first and the second
 /// half of its events, as Amplitude's SDKs split after a 413; `None` for fewer than two events.
 pub fn split_events(body: &str) -> Option<(String, String)> {
-    let Ok(Value::Object(obj)) = crate::engine::js::utf16::parse_json(body) else {
+    let Ok(Value::Object(obj)) = utf16::parse_json(body) else {
         return None;
     };
     let events = obj.get("events")?.as_array()?;

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::client::{Exchange, SendError};
 use super::redact::{redact_request, redact_response, redact_text};
+use crate::engine::js::utf16;
 use crate::engine::request::{HttpRequest, HttpResponse};
 
 /// The file name inside the history directory.
@@ -392,7 +393,7 @@ impl History {
             .collect();
         let text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".to_string());
         // A lone surrogate (only ever inside a string) is written as JSON's escape for it.
-        crate::engine::js::utf16::shown(&text).into_owned()
+        utf16::shown(&text).into_owned()
     }
 
     /// Writes [`History::export_json`] to `path` atomically.
@@ -471,7 +472,7 @@ fn flatten_entry(e: &HistoryEntry) -> BTreeMap<String, Value> {
 }
 
 fn flatten_body(prefix: &str, body: &str, out: &mut BTreeMap<String, Value>) {
-    match crate::engine::js::utf16::parse_json(body) {
+    match utf16::parse_json(body) {
         Ok(v @ (Value::Object(_) | Value::Array(_))) => flatten_value(prefix, &v, out),
         _ => {
             // Form bodies are compared parameter by parameter, JSON parameters field by field.
@@ -481,7 +482,7 @@ fn flatten_body(prefix: &str, body: &str, out: &mut BTreeMap<String, Value>) {
             if params.len() > 1 || params.first().is_some_and(|(_, v)| !v.is_empty()) {
                 for (k, v) in params {
                     let path = format!("{prefix}.{k}");
-                    match crate::engine::js::utf16::parse_json(&v) {
+                    match utf16::parse_json(&v) {
                         Ok(j @ (Value::Object(_) | Value::Array(_))) => {
                             flatten_value(&path, &j, out)
                         }

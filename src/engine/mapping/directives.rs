@@ -9,7 +9,7 @@ use super::MappingError;
 use super::path::{Got, Payload, get, json_truthy, json_type_name, strip_dollar_dot};
 use super::quirks::{MappingQuirk, QuirkSet};
 use super::template::render;
-use super::value::{JsObject, JsValue, utf16_len};
+use super::value::{JsObject, JsValue};
 use crate::engine::js;
 
 /// The key that turns a mapping into "run this directive over the other fields".
@@ -87,10 +87,10 @@ pub fn prepare<'m>(mapping: &'m Value, cx: &mut Ctx) -> Result<Cow<'m, Value>, M
             // `{...mapping}` spreads a string into its characters.
             cx.quirks.hit(MappingQuirk::StringMappingSpread);
             Cow::Owned(Value::Object(
-                crate::engine::js::utf16::units(s)
+                js::utf16::units(s)
                     .enumerate()
                     .map(|(i, u)| {
-                        let c = crate::engine::js::utf16::unit_char(u);
+                        let c = js::utf16::unit_char(u);
                         (i.to_string(), Value::String(c.to_string()))
                     })
                     .collect(),
@@ -160,7 +160,7 @@ fn root_directive_mapping(map: &Map<String, Value>) -> Result<Value, MappingErro
     }
     let mut root_map = match root {
         Value::Object(m) => m.clone(),
-        Value::String(s) if utf16_len(s) > 1 => {
+        Value::String(s) if js::utf16::len(s) > 1 => {
             return Err(err(
                 "The root mapping must only have a single directive object",
             ));
@@ -473,12 +473,12 @@ fn perform_replace(
     ignorecase: bool,
     cx: &mut Ctx,
 ) -> Result<String, MappingError> {
-    if utf16_len(pattern) > MAX_PATTERN_LENGTH {
+    if js::utf16::len(pattern) > MAX_PATTERN_LENGTH {
         return Err(err(format!(
             "@replace requires a \"pattern\" less than {MAX_PATTERN_LENGTH} characters"
         )));
     }
-    if utf16_len(replacement) > MAX_REPLACEMENT_LENGTH {
+    if js::utf16::len(replacement) > MAX_REPLACEMENT_LENGTH {
         return Err(err(format!(
             "@replace requires a \"replacement\" less than {MAX_REPLACEMENT_LENGTH} characters"
         )));
@@ -788,8 +788,8 @@ fn merge_directive<'a>(
             }
             JsValue::String(s) => {
                 cx.quirks.hit(MappingQuirk::MergeSpreadsNonObject);
-                for (i, u) in crate::engine::js::utf16::units(&s).enumerate() {
-                    let c = crate::engine::js::utf16::unit_char(u);
+                for (i, u) in js::utf16::units(&s).enumerate() {
+                    let c = js::utf16::unit_char(u);
                     out.insert(i.to_string(), JsValue::String(c.to_string()));
                 }
             }

@@ -37,7 +37,7 @@ use serde_json::Value;
 
 use super::MappingError;
 use super::path::{Got, Payload, property};
-use super::value::{JsValue, utf16_len};
+use super::value::JsValue;
 use crate::engine::js;
 
 /// Longest template the reference accepts.
@@ -182,7 +182,7 @@ pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingErr
     if template.is_empty() {
         return Ok(String::new());
     }
-    if utf16_len(template) > MAX_TEMPLATE_LENGTH {
+    if js::utf16::len(template) > MAX_TEMPLATE_LENGTH {
         return Err(MappingError::Runtime(
             "liquid template values are limited to 1000 characters".to_string(),
         ));
@@ -1246,7 +1246,7 @@ fn read_property(obj: Got<'_>, key: &Key) -> JsValue {
                 o.get("size").cloned().unwrap_or_default()
             }
             JsValue::Array(a) => JsValue::Number(a.len() as f64),
-            JsValue::String(s) => JsValue::Number(utf16_len(s) as f64),
+            JsValue::String(s) => JsValue::Number(js::utf16::len(s) as f64),
             JsValue::Object(o) => JsValue::Number(o.len() as f64),
             _ => JsValue::Undefined,
         },
@@ -1587,7 +1587,7 @@ fn apply_filter(
         },
         "size" => match &v {
             JsValue::Array(items) => num(items.len() as f64),
-            JsValue::String(t) => num(utf16_len(t) as f64),
+            JsValue::String(t) => num(js::utf16::len(t) as f64),
             JsValue::Object(o) => match o.get("length") {
                 Some(JsValue::Number(x)) if *x != 0.0 => num(*x),
                 _ => num(0.0),
@@ -1643,7 +1643,7 @@ fn apply_filter(
             // compared and subtracted as JavaScript does (`nil` is 0, `false` 0, text its number).
             let (l, o) = count_and_ellipsis(args, 50.0);
             let text = s();
-            if utf16_len(&text) as f64 <= l || code_point_steps(l) >= text.chars().count() {
+            if js::utf16::len(&text) as f64 <= l || code_point_steps(l) >= text.chars().count() {
                 v
             } else {
                 let keep = code_point_steps(l - o.chars().count() as f64);

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::quirks::{MappingQuirk, QuirkSet};
 use super::schema::JsonRef;
-use super::value::{JsValue, utf16_len, utf16_unit_at};
+use super::value::JsValue;
 use crate::engine::js;
 
 /// The value a lookup starts from: the event itself (borrowed JSON) or a value mapping-kit
@@ -437,10 +437,10 @@ fn property_js<'a>(v: &'a JsValue, key: &str) -> Got<'a> {
 
 fn string_property(s: &str, key: &str) -> Got<'static> {
     if key == "length" {
-        return Got::Owned(JsValue::Number(utf16_len(s) as f64));
+        return Got::Owned(JsValue::Number(js::utf16::len(s) as f64));
     }
     js::is_array_index(key)
-        .and_then(|i| utf16_unit_at(s, i as usize))
+        .and_then(|i| js::utf16::unit_at(s, i as usize))
         .map_or(Got::UNDEFINED, |c| Got::Owned(JsValue::String(c)))
 }
 

@@ -1039,7 +1039,7 @@ fn ajv_validate<'s>(
         JsValue::String(s) => {
             // ajv checks code points (`ucs2length`); the human message reports the UTF-16
             // `length`.
-            let lengths = || (s.chars().count() as f64, super::value::utf16_len(s) as f64);
+            let lengths = || (s.chars().count() as f64, js::utf16::len(s) as f64);
             let (len, shown) = if schema.min_length.is_some() || schema.max_length.is_some() {
                 lengths()
             } else {

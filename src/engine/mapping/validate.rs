@@ -463,7 +463,7 @@ fn check(rule: Rule, v: Option<&Value>, at: At<'_>) -> VResult {
         }
         Rule::StringLen(min, max) => {
             check(Rule::String, v, at)?;
-            let len = v.and_then(Value::as_str).map_or(0, super::value::utf16_len);
+            let len = v.and_then(Value::as_str).map_or(0, js::utf16::len);
             if len < min {
                 return Err(fail(
                     at,

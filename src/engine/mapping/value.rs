@@ -370,17 +370,6 @@ pub fn number_to_json(x: f64) -> Value {
     Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
-/// Number of UTF-16 code units of `s` (JavaScript's `length`).
-pub fn utf16_len(s: &str) -> usize {
-    js::utf16::len(s)
-}
-
-/// The UTF-16 unit at `idx` of `s` as a one-unit JavaScript string; half of an astral
-/// character is a lone surrogate's stand-in ([`js::utf16`]).
-pub fn utf16_unit_at(s: &str, idx: usize) -> Option<String> {
-    js::utf16::unit_at(s, idx)
-}
-
 /// `JSON.parse(text)`: `None` where it throws. Unlike `serde_json`, numbers beyond the double
 /// range become infinities and duplicate keys keep the first position with the last value, as
 /// in JavaScript. A lone surrogate escape becomes its stand-in ([`js::utf16`]).
@@ -654,17 +643,6 @@ mod tests {
         }
         assert!(!JsValue::Number(f64::NAN).truthy());
         assert_eq!(JsValue::from_json(&json!([1])).type_name(), "array");
-    }
-
-    #[test]
-    fn utf16_length_and_units() {
-        assert_eq!(utf16_len("😀x"), 3);
-        assert_eq!(utf16_unit_at("😀x", 2).as_deref(), Some("x"));
-        assert_eq!(
-            utf16_unit_at("😀x", 1),
-            Some(js::utf16::lone(0xDE00).to_string())
-        );
-        assert_eq!(utf16_unit_at("ab", 2), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the two differ observably is an escaped astral character in a name (`\😀`), which the
 //! reference rejects (the escape takes the high surrogate only); the port rejects it too.
 
+use crate::engine::js::utf16;
 use std::ops::Range;
 
 /// Token kinds, as named by the reference (`token.js`).
@@ -290,7 +291,7 @@ impl Lexer<'_> {
                         ));
                     }
                     Some(e) => {
-                        if crate::engine::js::utf16::char_len(e) > 1 {
+                        if utf16::char_len(e) > 1 {
                             // The reference escapes one UTF-16 unit: the low surrogate that
                             // follows then ends the name with an error.
                             return Err(self.err(
@@ -307,7 +308,7 @@ impl Lexer<'_> {
                 }
             }
             s.push(c);
-            units += crate::engine::js::utf16::char_len(c);
+            units += utf16::char_len(c);
             if units >= MAX_LEN {
                 return Err(self.err(start, self.pos, "this name is unreasonably long".into()));
             }
@@ -389,7 +390,7 @@ impl Lexer<'_> {
                 }
                 Some(c) => {
                     s.push(c);
-                    units += crate::engine::js::utf16::char_len(c);
+                    units += utf16::char_len(c);
                 }
             }
             if units >= MAX_LEN {

@@ -24,6 +24,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::state::EmulatorState;
+use crate::engine::js::utf16;
 
 /// Which API keys the emulator accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -241,7 +242,7 @@ fn handle_json(
     if req.body.iter().all(u8::is_ascii_whitespace) {
         return Reply::json(400, json!({"code": 400, "error": "Missing request body"}));
     }
-    let Ok(Value::Object(body)) = crate::engine::js::utf16::parse_json_slice(&req.body) else {
+    let Ok(Value::Object(body)) = utf16::parse_json_slice(&req.body) else {
         return Reply::json(
             400,
             json!({"code": 400, "error": "Invalid JSON request body"}),
@@ -601,7 +602,7 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// A JSON object or array of objects given as a form parameter; `None` when malformed.
 pub fn parse_objects(text: &str) -> Option<Vec<Value>> {
-    match crate::engine::js::utf16::parse_json(text).ok()? {
+    match utf16::parse_json(text).ok()? {
         v @ Value::Object(_) => Some(vec![v]),
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
             Some(items)
@@ -614,7 +615,7 @@ pub fn parse_objects(text: &str) -> Option<Vec<Value>> {
 /// `options=undefined`) means the default 5.
 pub fn form_min_id_length(params: &[(String, String)]) -> usize {
     param(params, "options")
-        .and_then(|o| crate::engine::js::utf16::parse_json(o).ok())
+        .and_then(|o| utf16::parse_json(o).ok())
         .and_then(|o| o.get("min_id_length").and_then(Value::as_u64))
         .unwrap_or(5) as usize
 }
@@ -803,7 +804,7 @@ pub fn is_valid_mapping(m: &Value) -> bool {
 pub fn forced_reply(status: u16, req: &Incoming, limits: &Limits) -> Reply {
     let route = Route::of(&req.path);
     let events: Vec<Value> = match route {
-        Some(Route::HttpV2 | Route::Batch) => crate::engine::js::utf16::parse_json_slice(&req.body)
+        Some(Route::HttpV2 | Route::Batch) => utf16::parse_json_slice(&req.body)
             .ok()
             .and_then(|b| b.get("events").and_then(Value::as_array).cloned())
             .unwrap_or_default(),

@@ -194,8 +194,8 @@ fn spread(out: &mut Map<String, Value>, v: Option<&Value>) {
         Some(Value::String(s)) => {
             // A string spreads into its UTF-16 units by index (`{..."ab"}` is `{0: "a", 1: "b"}`).
             // A character outside the BMP gives two lone surrogates.
-            for (i, unit) in crate::engine::js::utf16::units(s).enumerate() {
-                let c = crate::engine::js::utf16::unit_char(unit);
+            for (i, unit) in js::utf16::units(s).enumerate() {
+                let c = js::utf16::unit_char(unit);
                 set(out, &i.to_string(), Value::String(c.to_string()));
             }
         }

@@ -8,8 +8,9 @@
 
 use super::{FilterCall, FilterError, Memory, js_number, to_str};
 use crate::engine::js::number_to_string;
+use crate::engine::js::utf16;
 use crate::engine::jsdate;
-use crate::engine::mapping::value::{JsValue, utf16_len};
+use crate::engine::mapping::value::JsValue;
 
 /// LiquidJS' default `dateFormat`.
 const DEFAULT_FORMAT: &str = "%A, %B %-e, %Y at %-l:%M %P %z";
@@ -72,7 +73,7 @@ fn date(v: &JsValue, format: &JsValue, tz: &JsValue, mem: &Memory) -> Result<JsV
             JsValue::Null | JsValue::Undefined => DEFAULT_FORMAT.to_string(),
             other => to_str(other),
         };
-        mem.charge(utf16_len(&format) as f64)?;
+        mem.charge(utf16::len(&format) as f64)?;
         strftime(d, &format, mem)
     })
 }
@@ -92,7 +93,7 @@ fn with_date(
 /// `(x?.length ?? 0)` as a number (what the filter charges for its input).
 fn length_property(v: &JsValue) -> f64 {
     match v {
-        JsValue::String(s) => utf16_len(s) as f64,
+        JsValue::String(s) => utf16::len(s) as f64,
         JsValue::Array(items) => items.len() as f64,
         JsValue::Object(o) => match o.get("length") {
             Some(JsValue::Number(n)) => *n,
@@ -272,7 +273,7 @@ fn zone_offset(offset: f64, colon: bool) -> String {
 
 /// `padStart(str, length, ch)` on UTF-16 lengths (all texts here are ASCII).
 fn pad_start(s: &str, width: usize, ch: char) -> String {
-    let len = utf16_len(s);
+    let len = utf16::len(s);
     if width <= len {
         return s.to_string();
     }
@@ -446,7 +447,7 @@ fn directive(
     if flag('-') {
         width = 0.0;
     }
-    mem.charge(width - utf16_len(&ret) as f64)?;
+    mem.charge(width - utf16::len(&ret) as f64)?;
     let width = width as usize;
     if pad == '0'
         && let Some(digits) = ret.strip_prefix('-')

@@ -9,9 +9,8 @@ use super::{
     parse_var, read_property, to_array, to_str, truthy,
 };
 use crate::engine::js::is_js_space;
-use crate::engine::js::utf16::well_formed;
+use crate::engine::js::utf16::{self, well_formed};
 use crate::engine::mapping::path::Got;
-use crate::engine::mapping::value::utf16_len;
 
 const NAMES: &[&str] = &[
     "sha256",
@@ -50,7 +49,7 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
     // Most of them read their input as text and charge its length to the memory limit.
     let charged = || -> Result<String, FilterError> {
         let s = to_str(v);
-        mem.charge(utf16_len(&s) as f64)?;
+        mem.charge(utf16::len(&s) as f64)?;
         Ok(s)
     };
     let text = |s: String| Ok(JsValue::String(s));
@@ -59,7 +58,7 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
         "sha256" => text(hex(&sha256(well_formed(&charged()?).as_bytes()))),
         "hmac_sha256" => {
             let (s, key) = (to_str(v), to_str(call.arg(0)));
-            mem.charge((utf16_len(&s) + utf16_len(&key)) as f64)?;
+            mem.charge((utf16::len(&s) + utf16::len(&key)) as f64)?;
             text(hex(&hmac_sha256(
                 well_formed(&key).as_bytes(),
                 well_formed(&s).as_bytes(),
@@ -336,7 +335,7 @@ fn is_base64(s: &str) -> bool {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' '))
         .collect();
-    if utf16_len(&t).is_multiple_of(4) {
+    if utf16::len(&t).is_multiple_of(4) {
         if t.ends_with("==") {
             t.truncate(t.len() - 2);
         } else if t.ends_with('=') {
