@@ -29,6 +29,7 @@
 
 mod date;
 mod extra;
+mod slug_chars;
 
 use std::cell::Cell;
 use std::collections::HashMap;

@@ -4,6 +4,8 @@
 //! numbers (`to_integer`, `sum`), array copies (`push`, `pop`, `shift`, `unshift`), `where`
 //! and `raw`.
 
+use std::borrow::Cow;
+
 use super::{
     FilterCall, FilterError, JsValue, Memory, encode_uri, encode_uri_component, equals, js_number,
     parse_var, read_property, to_array, to_str, truthy,
@@ -189,7 +191,8 @@ fn number_of_words(s: &str, mode: &JsValue) -> usize {
     }
 }
 
-/// `slugify(str, mode, cased)` for ASCII text (Unicode letters and marks are not known here).
+/// `slugify(str, mode, cased)`: runs of what the mode's pattern matches become one `-`, one
+/// `-` at each end goes, then the text is lower-cased unless `cased`.
 fn slugify(s: &str, mode: &JsValue, cased: &JsValue) -> Result<JsValue, FilterError> {
     // `rSlugifyReplacers[mode]`: any other value is a key too (and usually no mode).
     let mode = match mode {
@@ -199,20 +202,21 @@ fn slugify(s: &str, mode: &JsValue, cased: &JsValue) -> Result<JsValue, FilterEr
     let mode = mode.as_str();
     let keep: fn(char) -> bool = match mode {
         "raw" => |c| !is_js_space(c),
-        "default" | "latin" => |c| c.is_ascii_alphanumeric(),
-        "pretty" => |c| c.is_ascii_alphanumeric() || "._~!$&'()+,;=@".contains(c),
+        // `/[^\p{M}\p{L}\p{Nd}]+/ug`, by code point.
+        "default" | "latin" => slug_char,
+        "pretty" => |c| slug_char(c) || "._~!$&'()+,;=@".contains(c),
         "ascii" => |c| c.is_ascii_alphanumeric(),
         // `none` and unknown modes replace nothing.
         _ => |_| true,
     };
-    if !s.is_ascii() && matches!(mode, "default" | "latin" | "pretty") {
-        return Err(FilterError::Unsupported(
-            "slugify of text that is not ASCII".into(),
-        ));
-    }
-    let mut out = String::with_capacity(s.len());
+    let text = if mode == "latin" {
+        Cow::Owned(remove_accents(s))
+    } else {
+        Cow::Borrowed(s)
+    };
+    let mut out = String::with_capacity(text.len());
     let mut in_run = false;
-    for c in s.chars() {
+    for c in text.chars() {
         if keep(c) {
             out.push(c);
             in_run = false;
@@ -229,6 +233,52 @@ fn slugify(s: &str, mode: &JsValue, cased: &JsValue) -> Result<JsValue, FilterEr
     } else {
         out.to_lowercase()
     }))
+}
+
+/// A letter, a mark or a decimal digit (`\p{L}`, `\p{M}`, `\p{Nd}`) by node's tables.
+fn slug_char(c: char) -> bool {
+    let n = u32::from(c);
+    super::slug_chars::SLUG_CHARS
+        .binary_search_by(|&(lo, hi)| {
+            if hi < n {
+                std::cmp::Ordering::Less
+            } else if lo > n {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// LiquidJS' `removeAccents`: its sixteen replacements of Latin-1 letters and ligatures.
+fn remove_accents(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push_str(match c {
+            'à'..='å' => "a",
+            'æ' => "ae",
+            'ç' => "c",
+            'è'..='ë' => "e",
+            'ì'..='ï' => "i",
+            'ð' => "d",
+            'ñ' => "n",
+            'ò'..='ö' | 'ø' => "o",
+            'ù'..='ü' => "u",
+            'ý' | 'ÿ' => "y",
+            'ß' => "ss",
+            'œ' => "oe",
+            'þ' => "th",
+            'ẞ' => "SS",
+            'Œ' => "OE",
+            'Þ' => "TH",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        });
+    }
+    out
 }
 
 /// `sum(arr, property)`: the items (or their property) as numbers, NaN counting 0.
@@ -463,6 +513,25 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn slug_ranges_ascend_without_overlap() {
+        let t = super::super::slug_chars::SLUG_CHARS;
+        assert!(t.iter().all(|(lo, hi)| lo <= hi));
+        assert!(t.windows(2).all(|w| w[0].1 + 1 < w[1].0));
+        for (c, kept) in [
+            ('a', true),
+            ('é', true),
+            ('\u{301}', true),
+            ('٣', true),
+            ('½', false),
+        ] {
+            assert_eq!(super::slug_char(c), kept, "{c:?}");
+        }
+        for (c, kept) in [('-', false), ('日', true), ('😀', false), ('Ⅻ', false)] {
+            assert_eq!(super::slug_char(c), kept, "{c:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
