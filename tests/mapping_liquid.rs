@@ -57,3 +57,23 @@ fn liquid_matches_liquidjs_or_says_unsupported() {
         failures.join("\n")
     );
 }
+
+/// `"now"` is the clock the caller gives (the runner's, the app's); without one it is
+/// unsupported rather than guessed, and the clock ends with the call.
+#[test]
+fn now_reads_the_given_clock_only() {
+    let m = json!({"t": {"@liquid": "{{ 'now' | date: '%Y-%m-%dT%H:%M:%S.%LZ' }}"}});
+    let data = json!({});
+    let at = |ms: f64| {
+        mapping::with_clock(ms, || mapping::resolve(&m, &data))
+            .unwrap()
+            .to_json()
+    };
+    assert_eq!(
+        at(1717245296789.0),
+        Some(json!({"t": "2024-06-01T12:34:56.789Z"}))
+    );
+    assert_eq!(at(0.0), Some(json!({"t": "1970-01-01T00:00:00.000Z"})));
+    let without = mapping::resolve(&m, &data).unwrap_err().to_string();
+    assert!(without.contains("unsupported"), "{without}");
+}

@@ -348,7 +348,7 @@ pub fn from_builder(model: &BuilderModel) -> String {
 /// Resolves one field's mapping against an event: the value, `None` for undefined, or the
 /// mapping's error.
 pub fn resolve_field(mapping: &Value, event: &Value) -> Result<Option<Value>, String> {
-    crate::engine::mapping::resolve(mapping, event)
+    crate::engine::mapping::with_clock(now_ms(), || crate::engine::mapping::resolve(mapping, event))
         .map(|v| v.to_json())
         .map_err(|e| e.to_string().trim().to_string())
 }
@@ -381,7 +381,11 @@ pub fn run_subscription(sub: &Subscription, event: &Value, settings: &RunSetting
         return out;
     };
     let mapping = Value::Object(sub.mapping.clone());
-    let resolved = match crate::engine::mapping::resolve(&mapping, event) {
+    // One clock for `@liquid`'s "now" and the actions' time.
+    let now = now_ms();
+    let resolved = match crate::engine::mapping::with_clock(now, || {
+        crate::engine::mapping::resolve(&mapping, event)
+    }) {
         Ok(v) => v,
         Err(e) => {
             out.error = Some(e.reference_message().trim().to_string());
@@ -420,13 +424,7 @@ pub fn run_subscription(sub: &Subscription, event: &Value, settings: &RunSetting
     };
     let region = amplitude::Region::from_key(&settings.region).unwrap_or_default();
     let s = amplitude::Settings::new(&settings.api_key, &settings.secret_key, region);
-    let done = amplitude::runner::execute(
-        kind,
-        &s,
-        payload,
-        now_ms(),
-        &mut amplitude::DefaultResponder,
-    );
+    let done = amplitude::runner::execute(kind, &s, payload, now, &mut amplitude::DefaultResponder);
     let many = done.requests.len() > 1;
     out.notes = done
         .notes

@@ -46,21 +46,26 @@ pub fn run(args: &[String]) -> i32 {
         Some(Ok(f)) => Some(f),
         Some(Err(e)) => return fail(&e),
     };
-    let resolution = match mapping::resolve_with_report(&mapping, &event) {
-        Ok(r) => r,
-        Err(MappingError::Invalid { errors, .. }) => {
-            eprintln!(
-                "ampscope map: the mapping is invalid ({} error{}):",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            );
-            for e in errors {
-                eprintln!("  at {}: {}", e.pointer(), e.message);
+    // `@liquid`'s "now" is this machine's clock, as in the reference.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    let resolution =
+        match mapping::with_clock(now_ms, || mapping::resolve_with_report(&mapping, &event)) {
+            Ok(r) => r,
+            Err(MappingError::Invalid { errors, .. }) => {
+                eprintln!(
+                    "ampscope map: the mapping is invalid ({} error{}):",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                );
+                for e in errors {
+                    eprintln!("  at {}: {}", e.pointer(), e.message);
+                }
+                return 2;
             }
-            return 2;
-        }
-        Err(e) => return fail(&format!("the mapping failed: {e}")),
-    };
+            Err(e) => return fail(&format!("the mapping failed: {e}")),
+        };
     for q in &resolution.quirks {
         eprintln!("note: {} ({q:?})", q.note());
     }

@@ -403,6 +403,14 @@ add("lone-surrogates-form-field", "mapUser with a lone surrogate in the user id 
     with_(sample("alias-ios.json"), userId="new\ud83d", previousId="old\udc00"),
     [ALIAS_SUB])
 
+# ---------------------------------------------------------------------------
+# 15. @liquid's "now" reads the clock (the oracle freezes Date.now() at frozen_now_ms)
+# ---------------------------------------------------------------------------
+add("liquid-date-now", "@liquid date filters of 'now' and 'today' in the event type and a property, with a fixed offset",
+    TRACK, [preset("Track Calls", {"event_type": {"@liquid": "{{ 'now' | date: '%Y-%m-%d %H:%M:%S.%L' }} {{ event }}"},
+                                   "event_properties": {"sent": {"@liquid": "{{ 'today' | date: '%s', 330 }}"},
+                                                        "day": {"@liquid": "{{ 'now' | date: '%A %z', -480 }}"}}})])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):

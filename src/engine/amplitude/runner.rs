@@ -452,15 +452,27 @@ pub struct Prepared {
     keep_payload: bool,
     /// For each top-level field of the mapping, its property in the action's schema.
     field_props: Vec<Option<usize>>,
+    /// Whether the mapping has an `@liquid` directive, the one thing in it that reads the clock.
+    reads_clock: bool,
+}
+
+/// Whether `v` has a member named `key` at any depth.
+fn has_key(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, v)| k == key || has_key(v, key)),
+        Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
 }
 
 impl Prepared {
     /// Parses the trigger and looks up the action.
     pub fn new(sub: &Subscription) -> Prepared {
         let action = ActionKind::from_key(&sub.action);
-        let mapping = PreparedMapping::new(&Value::Object(sub.mapping.clone()))
-            .map_err(|e| mapping_error(&e));
+        let json = Value::Object(sub.mapping.clone());
+        let mapping = PreparedMapping::new(&json).map_err(|e| mapping_error(&e));
         Prepared {
+            reads_clock: has_key(&json, "@liquid"),
             name: sub.name.clone(),
             action,
             trigger: TriggerState::parse(&sub.trigger),
@@ -509,6 +521,26 @@ impl Prepared {
             Ok(m) => m,
             Err(e) => return SubscriptionOutcome::failed(matched, e.clone()),
         };
+        if !self.reads_clock {
+            return self.run_mapped(action, mapping, settings, event, now_ms, responder);
+        }
+        // `@liquid`'s "now" is the time the actions see.
+        crate::engine::mapping::with_clock(now_ms, || {
+            self.run_mapped(action, mapping, settings, event, now_ms, responder)
+        })
+    }
+
+    /// [`Prepared::run`] from the mapping on, for a subscription that matched.
+    #[inline(always)]
+    fn run_mapped(
+        &self,
+        action: ActionKind,
+        mapping: &PreparedMapping,
+        settings: &Settings,
+        event: &Value,
+        now_ms: f64,
+        responder: &mut dyn Responder,
+    ) -> SubscriptionOutcome {
         if let Some(payload) = direct_payload_with(action, mapping, &self.field_props, event) {
             let mut out = execute_payload(action, settings, &payload, now_ms, responder);
             if self.keep_payload {
@@ -518,7 +550,7 @@ impl Prepared {
         }
         let (payload, non_finite) = match resolve_payload_non_finite(action, mapping, event) {
             Ok(p) => p,
-            Err(e) => return SubscriptionOutcome::failed(matched, e),
+            Err(e) => return SubscriptionOutcome::failed(true, e),
         };
         let mut out = execute_payload(
             action,

@@ -28,6 +28,7 @@
 //! at most 1000 characters; that is Segment's `renderLimit`/`parseLimit` in effect.
 
 mod date;
+pub use date::with_clock;
 mod extra;
 mod slug_chars;
 

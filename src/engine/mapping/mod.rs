@@ -25,6 +25,7 @@ use crate::engine::js;
 use crate::engine::keytable::KeyTable;
 use schema::{DirectValue, JsonRef};
 
+pub use liquid::with_clock;
 pub use path::Payload;
 pub use quirks::{MappingQuirk, QuirkSet};
 pub use validate::{ValidationError, validate, validate_detailed};

@@ -3,14 +3,36 @@
 //! a reference process whose time zone is UTC (the oracle runs so; Segment's servers presumably
 //! too).
 //!
-//! Left unsupported rather than guessed: `"now"`/`"today"` (the engine has no clock) and time
-//! zones given by name other than `UTC` (that needs the IANA database).
+//! `"now"`/`"today"` read the clock the caller sets with [`with_clock`] (the engine has none of
+//! its own). Left unsupported rather than guessed: time zones given by name other than `UTC`
+//! (that needs the IANA database).
+
+use std::cell::Cell;
 
 use super::{FilterCall, FilterError, Memory, js_number, to_str};
 use crate::engine::js::number_to_string;
 use crate::engine::js::utf16;
 use crate::engine::jsdate;
 use crate::engine::mapping::value::JsValue;
+
+thread_local! {
+    /// What `Date.now()` gives the date filters, while [`with_clock`] runs.
+    static CLOCK: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `now_ms` (milliseconds since the epoch) as the time `"now"` and `"today"`
+/// stand for in `@liquid` date filters, as the reference's `Date.now()`. Outside it they are
+/// unsupported.
+pub fn with_clock<R>(now_ms: f64, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<f64>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CLOCK.set(self.0);
+        }
+    }
+    let _restore = Restore(CLOCK.replace(Some(now_ms)));
+    f()
+}
 
 /// LiquidJS' default `dateFormat`.
 const DEFAULT_FORMAT: &str = "%A, %B %-e, %Y at %-l:%M %P %z";
@@ -152,11 +174,15 @@ impl LiquidDate {
 fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterError> {
     let time = match v {
         JsValue::Null | JsValue::Undefined => return Ok(None),
-        JsValue::String(s) if s == "now" || s == "today" => {
-            return Err(FilterError::Unsupported(format!(
-                "the date of \"{s}\" (the reference reads its clock)"
-            )));
-        }
+        // `new LiquidDate(Date.now(), …)`.
+        JsValue::String(s) if s == "now" || s == "today" => match CLOCK.get() {
+            Some(now) => now,
+            None => {
+                return Err(FilterError::Unsupported(format!(
+                    "the date of \"{s}\" without a clock"
+                )));
+            }
+        },
         JsValue::Number(x) => jsdate::time_clip(x * 1000.0),
         JsValue::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
             jsdate::time_clip(js_number(v) * 1000.0)
