@@ -4,9 +4,11 @@
 //! * [`engine`] is pure (serde/serde_json only): events, the trigger language (FQL), the mapping
 //!   language, the Amplitude (Actions) and classic models, comparison and the project document.
 //! * [`transport`] sends requests and hosts the local Amplitude emulator.
-//! * [`cli`] holds the headless commands; `app` (feature `gui`) the desktop window.
+//! * [`cli`] holds the headless commands; `app` (feature `gui`) the desktop window; [`clock`]
+//!   is the wall clock they read.
 
 pub mod cli;
+pub mod clock;
 pub mod engine;
 pub mod transport;
 

@@ -256,7 +256,7 @@ impl ClassicState {
                 &actions,
                 &doc.subscriptions,
                 &event.value,
-                now_ms(),
+                crate::clock::now_ms(),
             );
             self.selected = Some((key, sbs));
         }
@@ -295,7 +295,7 @@ impl ClassicState {
     pub fn step_summary(&mut self, doc: &Document, budget: Duration) -> bool {
         let start = Instant::now();
         let (classic, actions) = self.compare_settings();
-        let now = now_ms();
+        let now = crate::clock::now_ms();
         let Some(s) = self.summary.as_mut() else {
             return false;
         };
@@ -322,12 +322,6 @@ impl ClassicState {
         }
         !s.is_done()
     }
-}
-
-fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_millis() as f64)
 }
 
 #[cfg(test)]

@@ -348,9 +348,11 @@ pub fn from_builder(model: &BuilderModel) -> String {
 /// Resolves one field's mapping against an event: the value, `None` for undefined, or the
 /// mapping's error.
 pub fn resolve_field(mapping: &Value, event: &Value) -> Result<Option<Value>, String> {
-    crate::engine::mapping::with_clock(now_ms(), || crate::engine::mapping::resolve(mapping, event))
-        .map(|v| v.to_json())
-        .map_err(|e| e.to_string().trim().to_string())
+    crate::engine::mapping::with_clock(crate::clock::now_ms(), || {
+        crate::engine::mapping::resolve(mapping, event)
+    })
+    .map(|v| v.to_json())
+    .map_err(|e| e.to_string().trim().to_string())
 }
 
 /// Runs one subscription on one event: trigger, mapping, validation, requests.
@@ -382,7 +384,7 @@ pub fn run_subscription(sub: &Subscription, event: &Value, settings: &RunSetting
     };
     let mapping = Value::Object(sub.mapping.clone());
     // One clock for `@liquid`'s "now" and the actions' time.
-    let now = now_ms();
+    let now = crate::clock::now_ms();
     let resolved = match crate::engine::mapping::with_clock(now, || {
         crate::engine::mapping::resolve(&mapping, event)
     }) {
@@ -556,12 +558,4 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The wall clock in epoch milliseconds (the app uses the real clock; tests of the engine use a
-/// frozen one).
-fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_millis() as f64)
 }

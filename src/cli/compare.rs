@@ -80,10 +80,7 @@ pub fn run(args: &[String]) -> i32 {
         presets::cloud_subscriptions()
     };
     let actions_settings = migration::actions_settings(&settings);
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as f64)
-        .unwrap_or(0.0);
+    let now_ms = crate::clock::now_ms();
 
     let mut aggregate = Aggregate::new();
     let mut results = Vec::new();

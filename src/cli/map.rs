@@ -47,9 +47,7 @@ pub fn run(args: &[String]) -> i32 {
         Some(Err(e)) => return fail(&e),
     };
     // `@liquid`'s "now" is this machine's clock, as in the reference.
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_millis() as f64);
+    let now_ms = crate::clock::now_ms();
     let resolution =
         match mapping::with_clock(now_ms, || mapping::resolve_with_report(&mapping, &event)) {
             Ok(r) => r,

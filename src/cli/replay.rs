@@ -81,15 +81,16 @@ pub fn run(args: &[String]) -> i32 {
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
     let mut meter = ProgressLine::new(total, std::io::stderr().is_terminal());
-    let summary = match replay_with_progress(file, &settings, now_ms(), out.as_mut(), |p| {
-        meter.show(p, started.elapsed().as_secs_f64())
-    }) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("ampscope replay: {e}");
-            return 2;
-        }
-    };
+    let summary =
+        match replay_with_progress(file, &settings, crate::clock::now_ms(), out.as_mut(), |p| {
+            meter.show(p, started.elapsed().as_secs_f64())
+        }) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("ampscope replay: {e}");
+                return 2;
+            }
+        };
     if let Some(w) = out.as_mut()
         && let Err(e) = w.flush()
     {
@@ -176,13 +177,6 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as f64)
-        .unwrap_or(0.0)
 }
 
 /// Streams events from `input` through the five cloud presets; writes every request as one

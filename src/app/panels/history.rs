@@ -49,12 +49,6 @@ fn time_text(ms: u64, now_ms: u64) -> String {
     }
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
 impl AmpscopeApp {
     pub(in crate::app) fn history_ui(&mut self, ui: &mut egui::Ui) {
         heading(ui, "Send history");
@@ -159,7 +153,7 @@ impl AmpscopeApp {
     }
 
     fn history_list_ui(&mut self, ui: &mut egui::Ui, listed: &[HistoryEntry]) {
-        let now = now_ms();
+        let now = crate::clock::now_ms() as u64;
         let row_h = ui.spacing().interact_size.y + 2.0;
         egui::ScrollArea::vertical()
             .id_salt("history-rows")
