@@ -21,8 +21,7 @@
 //!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
 //!
 //! Everything else LiquidJS has (other tags, `sample`, ranges, `empty`/`blank` given to
-//! filters, named filter arguments, object identity comparison, the date of `"now"`, named
-//! time zones, expressions LiquidJS reads leniently such as `{{ a > }}`, …) fails with an
+//! filters, named filter arguments, object identity comparison, expressions LiquidJS reads leniently such as `{{ a > }}`, …) fails with an
 //! "unsupported in Ampscope" error rather than a possibly wrong answer. There are no loops
 //! (`for` and `tablerow` are disabled), so rendering time is linear in the template, which is
 //! at most 1000 characters; that is Segment's `renderLimit`/`parseLimit` in effect.
@@ -31,6 +30,8 @@ mod date;
 pub use date::with_clock;
 mod extra;
 mod slug_chars;
+mod tz;
+mod tz_data;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -1077,7 +1078,7 @@ impl Renderer<'_, '_> {
                         &format!("filter \"{}\" is disabled", f.name),
                     ),
                     FilterError::Unsupported(m) => unsupported(m),
-                    FilterError::Render(m) => liquid_error(self.src, e.pos, m),
+                    FilterError::Render(m) => liquid_error(self.src, e.pos, &m),
                 },
             )?;
         }
@@ -1394,7 +1395,7 @@ impl Memory {
     fn charge(&self, count: f64) -> Result<(), FilterError> {
         if count > 0.0 {
             if self.used.get() + count > Self::LIMIT {
-                return Err(FilterError::Render("memory alloc limit exceeded"));
+                return Err(FilterError::Render("memory alloc limit exceeded".into()));
             }
             self.used.set(self.used.get() + count);
         }
@@ -1406,7 +1407,7 @@ enum FilterError {
     Disabled,
     Unsupported(String),
     /// An exception the filter throws while rendering (LiquidJS reports a `RenderError`).
-    Render(&'static str),
+    Render(std::borrow::Cow<'static, str>),
 }
 
 fn arity(name: &str, args: &[JsValue], min: usize, max: usize) -> Result<(), FilterError> {
@@ -1662,7 +1663,7 @@ fn apply_filter(
         "strip_html" => JsValue::String(strip_html(&s())),
         "url_decode" => match url_decode(&s().replace('+', " ")) {
             Some(text) => JsValue::String(text),
-            None => return Err(FilterError::Render("URI malformed")),
+            None => return Err(FilterError::Render("URI malformed".into())),
         },
         "truncatewords" => {
             arity(name, args, 0, 2)?;
@@ -1990,7 +1991,7 @@ fn percent_encode(s: &str, keep: &[u8]) -> Result<String, FilterError> {
         // Halves side by side are one character; a half alone cannot be encoded.
         let joined = js::utf16::join_pairs(s);
         if js::utf16::has_lone(&joined) {
-            return Err(FilterError::Render("URI malformed"));
+            return Err(FilterError::Render("URI malformed".into()));
         }
         return percent_encode(&joined, keep);
     }

@@ -4,12 +4,12 @@
 //! too).
 //!
 //! `"now"`/`"today"` read the clock the caller sets with [`with_clock`] (the engine has none of
-//! its own). Left unsupported rather than guessed: time zones given by name other than `UTC`
-//! (that needs the IANA database).
+//! its own). A time zone given by name is looked up in the reference's own zones (see
+//! [`super::tz`]).
 
 use std::cell::Cell;
 
-use super::{FilterCall, FilterError, Memory, js_number, to_str};
+use super::{FilterCall, FilterError, Memory, js_number, to_str, tz};
 use crate::engine::js::number_to_string;
 use crate::engine::js::utf16;
 use crate::engine::jsdate;
@@ -126,7 +126,7 @@ fn length_property(v: &JsValue) -> f64 {
 }
 
 /// A `LiquidDate`: the instant, and the shifted instant whose UTC fields are the ones shown.
-struct LiquidDate {
+struct LiquidDate<'t> {
     /// `date.getTime()`.
     time: f64,
     /// `displayDate.getTime()`.
@@ -134,7 +134,7 @@ struct LiquidDate {
     /// `getTimezoneOffset()`: minutes, positive west of UTC, as JavaScript counts them.
     offset: f64,
     /// `getTimeZoneName()`.
-    zone_name: &'static str,
+    zone_name: &'t str,
 }
 
 /// The calendar fields of `displayDate` (UTC getters).
@@ -151,7 +151,7 @@ struct Fields {
     weekday: usize,
 }
 
-impl LiquidDate {
+impl LiquidDate<'_> {
     fn fields(&self) -> Fields {
         let days = (self.display / 86_400_000.0).floor();
         let ms = (self.display - days * 86_400_000.0) as u32;
@@ -171,7 +171,7 @@ impl LiquidDate {
 }
 
 /// `parseDate(v, opts, timezoneOffset)`; `None` for nil or an invalid date.
-fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterError> {
+fn parse_date<'t>(v: &JsValue, tz: &'t JsValue) -> Result<Option<LiquidDate<'t>>, FilterError> {
     let time = match v {
         JsValue::Null | JsValue::Undefined => return Ok(None),
         // `new LiquidDate(Date.now(), …)`.
@@ -195,12 +195,16 @@ fn parse_date(v: &JsValue, tz: &JsValue) -> Result<Option<LiquidDate>, FilterErr
     // `timezoneOffset ?? opts.timezoneOffset`: without one, the process's (UTC) offset.
     let (offset, zone_name) = match tz {
         JsValue::Null | JsValue::Undefined => (if time.is_nan() { f64::NAN } else { 0.0 }, "UTC"),
-        JsValue::String(name) if name == "UTC" => (0.0, "UTC"),
-        JsValue::String(name) => {
-            return Err(FilterError::Unsupported(format!(
-                "the time zone \"{name}\" (only UTC or a number of minutes)"
-            )));
-        }
+        // `toLocaleString` of an invalid date is "Invalid Date" whatever the zone.
+        JsValue::String(name) if time.is_nan() => (f64::NAN, name.as_str()),
+        JsValue::String(name) => match tz::find(name) {
+            Some(zone) => (tz::liquid_offset(zone, time), name.as_str()),
+            None => {
+                return Err(FilterError::Render(
+                    format!("Invalid time zone specified: {name}").into(),
+                ));
+            }
+        },
         other => (js_number(other), ""),
     };
     let display = jsdate::time_clip(time + (0.0 - offset) * 60_000.0);

@@ -71,7 +71,7 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
             let s = charged()?;
             if !is_base64(&s) {
                 return Err(FilterError::Render(
-                    "invalid base64 provided to base64_decode",
+                    "invalid base64 provided to base64_decode".into(),
                 ));
             }
             text(String::from_utf8_lossy(&base64_decode(&s)).into_owned())
