@@ -411,6 +411,17 @@ add("liquid-date-now", "@liquid date filters of 'now' and 'today' in the event t
                                    "event_properties": {"sent": {"@liquid": "{{ 'today' | date: '%s', 330 }}"},
                                                         "day": {"@liquid": "{{ 'now' | date: '%A %z', -480 }}"}}})])
 
+# ---------------------------------------------------------------------------
+# 16. @liquid dates in a time zone given by name (the reference's ICU data)
+# ---------------------------------------------------------------------------
+add("liquid-date-timezone", "@liquid date filters in time zones given by name: the event's time in New York, its day in Tokyo, a name in lower case, the frozen 'now' in Kathmandu, and an unknown zone (the mapping fails: Invalid time zone specified)",
+    TRACK, [preset("Track Calls", {"event_properties": {
+        "ny": {"@liquid": "{{ timestamp | date: '%Y-%m-%d %H:%M:%S %z %Z', 'America/New_York' }}"},
+        "tokyo": {"@liquid": "{{ timestamp | date: '%A %j', 'Asia/Tokyo' }}"},
+        "lower": {"@liquid": "{{ timestamp | date: '%H:%M %:z %Z', 'europe/london' }}"},
+        "now": {"@liquid": "{{ 'now' | date: '%H:%M %z', 'Asia/Kathmandu' }}"}}}),
+            preset("Page Calls", {"event_properties": {"x": {"@liquid": "{{ timestamp | date: '%H', 'Mars/Olympus' }}"}}}, subscribe='type = "track"')])
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith(".json"):
