@@ -12,7 +12,7 @@ use super::super::{AmpscopeApp, MAX_SUBSCRIPTIONS, TriggerView};
 use super::{heading, short};
 
 /// Directive templates offered by the mapping editor.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
     (
         "@if (coalesce)",
         r#"{"@if":{"exists":{"@path":"$.context.device.id"},"then":{"@path":"$.context.device.id"},"else":{"@path":"$.anonymousId"}}}"#,
@@ -41,6 +41,11 @@ const TEMPLATES: [(&str, &str); 8] = [
     (
         "@merge",
         r#"{"@merge":{"direction":"right","objects":[{"@path":"$.traits"},{"@path":"$.properties"}]}}"#,
+    ),
+    // The event's time where its sender is (UTC when the event has no time zone).
+    (
+        "@liquid (local time)",
+        r#"{"@liquid":"{{ timestamp | date: '%Y-%m-%d %H:%M %z', context.timezone }}"}"#,
     ),
 ];
 
@@ -667,4 +672,27 @@ fn describe_span(text: &str, span: &std::ops::Range<usize>) -> String {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     format!("line {line}, column {col}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TEMPLATES;
+    use crate::engine::{mapping, samples};
+
+    /// Every template is a valid mapping that resolves on every built-in sample event.
+    #[test]
+    fn templates_resolve_on_the_samples() {
+        for (name, text) in TEMPLATES {
+            let m: serde_json::Value = serde_json::from_str(text).expect(name);
+            assert!(mapping::validate(&m).is_empty(), "{name}");
+            for s in samples::all() {
+                let event = s.value().unwrap();
+                assert!(
+                    mapping::resolve(&m, &event).is_ok(),
+                    "{name} on {}",
+                    s.title
+                );
+            }
+        }
+    }
 }
