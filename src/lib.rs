@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod clock;
 pub mod engine;
+pub mod event_files;
+pub mod text;
 pub mod transport;
 
 #[cfg(feature = "gui")]

@@ -1,11 +1,11 @@
-//! Start-up only: no arguments opens the window; a subcommand runs headless.
+//! Start-up only: no arguments (or event files) opens the window; a subcommand runs headless.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(first) = args.first() else {
-        return open_window();
+        return open_window(Vec::new());
     };
     match first.as_str() {
         "-h" | "--help" | "help" => {
@@ -18,6 +18,10 @@ fn main() -> ExitCode {
         }
         name => match ampscope::cli::dispatch(name, &args[1..]) {
             Some(code) => ExitCode::from(code.clamp(0, 255) as u8),
+            // `ampscope events.ndjson …`: the window, loading them.
+            None if args.iter().all(|a| std::path::Path::new(a).is_file()) => {
+                open_window(args.iter().map(Into::into).collect())
+            }
             None => {
                 eprintln!(
                     "ampscope: unknown command '{name}'\n\n{}",
@@ -30,8 +34,8 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn open_window() -> ExitCode {
-    match ampscope::app::run() {
+fn open_window(files: Vec<std::path::PathBuf>) -> ExitCode {
+    match ampscope::app::run(files) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ampscope: could not open the window: {e}");
@@ -41,7 +45,7 @@ fn open_window() -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window() -> ExitCode {
+fn open_window(_files: Vec<std::path::PathBuf>) -> ExitCode {
     eprintln!(
         "ampscope was built without the `gui` feature.\n\n{}",
         ampscope::cli::USAGE

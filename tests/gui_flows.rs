@@ -538,6 +538,74 @@ fn searching_many_events_fills_the_list_over_frames_and_finds_every_match() {
         assert!(calls < 10_000, "the search never finished");
     }
     let mut h = harness(app);
-    assert!(shows(&h, "20 of 20047 events"));
+    assert!(shows(&h, "20 of 20,047 events"));
     h.run();
+}
+
+#[test]
+fn dropped_files_load_one_after_the_other_and_report_what_they_could_not_read() {
+    let dir = std::env::temp_dir().join(format!("ampscope-drop-gui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("yesterday.ndjson");
+    std::fs::write(
+        &first,
+        "{\"type\":\"track\",\"event\":\"Dropped One\"}\n{\"type\":\"track\",\"event\":\"Bro\n{\"type\":\"page\",\"name\":\"Dropped Two\"}\n",
+    )
+    .unwrap();
+    let second = dir.join("today.json");
+    std::fs::write(
+        &second,
+        "[{\"type\":\"identify\",\"userId\":\"dropped-3\"}]",
+    )
+    .unwrap();
+    let mut h = harness(AmpscopeApp::default());
+    let before = h.state().doc.events.len();
+    // Both in one drop: the second waits for the first (it used to be turned away).
+    for f in [&first, &second] {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(OnDisk(f.clone())));
+    }
+    // The loading thread asks for a repaint when it is done; wait for it.
+    for _ in 0..300 {
+        h.run();
+        if h.state().doc.events.len() == before + 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let events = &h.state().doc.events;
+    assert_eq!(events.len(), before + 3);
+    assert_eq!(events[before].value["event"], "Dropped One");
+    assert_eq!(events[before + 1].value["name"], "Dropped Two");
+    assert_eq!(events[before + 2].value["userId"], "dropped-3");
+    assert!(h.state().loader.is_none() && h.state().load_queue.is_empty());
+    // What both loads said is shown, and the problems of both stay listed.
+    assert!(shows(
+        &h,
+        "Loaded 2 events from yesterday.ndjson; 1 could not be read · Loaded 1 event from today.json"
+    ));
+    assert_eq!(h.state().load_errors.len(), 1);
+    assert!(
+        h.state().load_errors[0].starts_with("yesterday.ndjson: event 2 (line 2"),
+        "{:?}",
+        h.state().load_errors
+    );
+    assert!(shows(&h, "1 event could not be read"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file dropped on the window, as the integration hands it over.
+#[derive(Debug)]
+struct OnDisk(std::path::PathBuf);
+
+impl egui::DroppedFile for OnDisk {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
 }

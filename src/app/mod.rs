@@ -27,8 +27,9 @@ use engine_glue::RunSettings;
 use preview::{Key, PreviewCache};
 use tasks::{LoadMsg, Loader};
 
-/// Opens the window and blocks until it closes.
-pub fn run() -> eframe::Result {
+/// Opens the window, loading the event files `open` (after the autosaved or built-in
+/// events), and blocks until it closes.
+pub fn run(open: Vec<PathBuf>) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ampscope")
@@ -40,7 +41,13 @@ pub fn run() -> eframe::Result {
     eframe::run_native(
         "Ampscope",
         options,
-        Box::new(|cc| Ok(Box::new(AmpscopeApp::with_storage(cc.storage)))),
+        Box::new(|cc| {
+            let mut app = AmpscopeApp::with_storage(cc.storage);
+            for path in open {
+                app.start_load(path, &cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
     )
 }
 
@@ -148,9 +155,14 @@ pub struct AmpscopeApp {
     pub dark: bool,
     pub palette: Option<Palette>,
     pub loader: Option<Loader>,
+    /// Files waiting to load after the current one (several picked or dropped at once).
+    pub load_queue: std::collections::VecDeque<PathBuf>,
     pub notice: Option<Notice>,
-    /// Problems of the last load, listed in the events panel.
+    /// Problems of the last load (of the files loaded together), listed in the events panel.
     pub load_errors: Vec<String>,
+    /// What each file loaded together said, shown together, and whether any of it is a
+    /// problem.
+    load_report: (Vec<String>, bool),
     /// An autosave left by a session that did not end cleanly.
     pub recover_offer: Option<PathBuf>,
     autosave_path: Option<PathBuf>,
@@ -207,8 +219,10 @@ impl Default for AmpscopeApp {
             dark: true,
             palette: None,
             loader: None,
+            load_queue: std::collections::VecDeque::new(),
             notice: None,
             load_errors: Vec::new(),
+            load_report: (Vec::new(), false),
             recover_offer: None,
             autosave_path: None,
             last_autosave: 0.0,
@@ -371,7 +385,7 @@ impl AmpscopeApp {
         }
         let now = ctx.input(|i| i.time);
         self.handle_shortcuts(&ctx);
-        self.poll_loader();
+        self.poll_loader(&ctx);
         self.handle_dropped_files(&ctx);
         self.edit_key.clear();
 
@@ -682,19 +696,29 @@ impl AmpscopeApp {
         }
     }
 
-    fn start_load(&mut self, path: PathBuf, ctx: &egui::Context) {
-        if self.loader.is_some() {
-            self.notify(
-                "Another file is still loading; try again in a moment.",
-                true,
-            );
-            return;
+    /// Loads `path` in the background, after the files already loading.
+    pub fn start_load(&mut self, path: PathBuf, ctx: &egui::Context) {
+        // The problems listed are those of the files loaded together.
+        if self.loader.is_none() && self.load_queue.is_empty() {
+            self.load_errors.clear();
+            self.load_report = (Vec::new(), false);
         }
-        let c = ctx.clone();
-        self.loader = Some(Loader::start(path, move || c.request_repaint()));
+        self.load_queue.push_back(path);
+        self.next_load(ctx);
     }
 
-    fn poll_loader(&mut self) {
+    fn next_load(&mut self, ctx: &egui::Context) {
+        if self.loader.is_some() {
+            return;
+        }
+        if let Some(path) = self.load_queue.pop_front() {
+            let c = ctx.clone();
+            self.loader = Some(Loader::start(path, move || c.request_repaint()));
+        }
+    }
+
+    fn poll_loader(&mut self, ctx: &egui::Context) {
+        self.next_load(ctx);
         let Some(loader) = self.loader.as_mut() else {
             return;
         };
@@ -704,6 +728,7 @@ impl AmpscopeApp {
                 path,
                 events,
                 errors,
+                stopped,
             }) => {
                 self.loader = None;
                 let n = events.len();
@@ -716,25 +741,45 @@ impl AmpscopeApp {
                 let name = path
                     .file_name()
                     .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-                self.notify(
-                    format!(
-                        "Loaded {n} events from {name}{}",
-                        if errors.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; {} could not be read", errors.len())
-                        }
+                let unread = if errors.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} could not be read", errors.len())
+                };
+                let rest = match stopped {
+                    Some((read, size)) => format!(
+                        ": the first {} only ({} of {} read); 'ampscope replay' runs all of them",
+                        crate::text::thousands(tasks::MAX_EVENTS_PER_FILE as u64),
+                        tasks::megabytes(read),
+                        tasks::megabytes(size)
                     ),
-                    !errors.is_empty(),
+                    None => String::new(),
+                };
+                let events = if n == 1 { "event" } else { "events" };
+                self.report_load(
+                    format!(
+                        "Loaded {} {events} from {name}{unread}{rest}",
+                        crate::text::thousands(n as u64)
+                    ),
+                    !errors.is_empty() || stopped.is_some(),
                 );
-                self.load_errors = errors;
+                self.load_errors
+                    .extend(errors.into_iter().map(|e| format!("{name}: {e}")));
             }
             Some(LoadMsg::Failed(path, e)) => {
                 self.loader = None;
-                self.notify(format!("Could not read {}: {e}", path.display()), true);
+                self.report_load(format!("Could not read {}: {e}", path.display()), true);
             }
             Some(LoadMsg::Progress(..)) => {}
         }
+        self.next_load(ctx);
+    }
+
+    /// Shows what a finished load said after what the files loaded with it said.
+    fn report_load(&mut self, text: String, problem: bool) {
+        self.load_report.0.push(text);
+        self.load_report.1 |= problem;
+        self.notify(self.load_report.0.join(" · "), self.load_report.1);
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
@@ -913,7 +958,10 @@ impl AmpscopeApp {
         let sel = self.selected_event;
         let outcome = sel.and_then(|i| self.outcome(i));
         ui.horizontal(|ui| {
-            ui.label(format!("{} events loaded", self.doc.events.len()));
+            ui.label(format!(
+                "{} events loaded",
+                crate::text::thousands(self.doc.events.len() as u64)
+            ));
             ui.separator();
             let enabled = self.doc.subscriptions.iter().filter(|s| s.enabled).count();
             ui.label(format!(
@@ -963,7 +1011,9 @@ impl AmpscopeApp {
                     } else {
                         ui.visuals().text_color()
                     };
-                    ui.colored_label(color, n.text);
+                    // Cut to the room left (the whole text on hover).
+                    ui.add(egui::Label::new(egui::RichText::new(&n.text).color(color)).truncate())
+                        .on_hover_text(&n.text);
                 }
             });
         });

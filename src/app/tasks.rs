@@ -1,12 +1,19 @@
-//! Background loading of event files: a thread reads and parses, the UI polls a channel each
-//! frame and shows progress; the previous events stay usable meanwhile.
+//! Background loading of event files: a thread reads the file a megabyte at a time and parses
+//! as it goes (the file's text is never held whole), the UI polls a channel each frame and
+//! shows progress; the previous events stay usable meanwhile.
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 
 use serde_json::Value;
 
-use crate::engine::event::parse_events;
+use crate::engine::event::Loaded;
+use crate::event_files::read_events;
+
+/// At most this many events are loaded from one file: a multi-gigabyte export would not fit in
+/// memory as parsed events. `ampscope replay` streams a file of any size.
+pub const MAX_EVENTS_PER_FILE: usize = 200_000;
 
 /// What the loading thread reports.
 pub enum LoadMsg {
@@ -16,6 +23,9 @@ pub enum LoadMsg {
         path: PathBuf,
         events: Vec<Value>,
         errors: Vec<String>,
+        /// The bytes read and the file's size, when the load stopped at
+        /// [`MAX_EVENTS_PER_FILE`] events before the end.
+        stopped: Option<(u64, u64)>,
     },
     Failed(PathBuf, String),
 }
@@ -28,28 +38,27 @@ pub struct Loader {
     rx: Receiver<LoadMsg>,
 }
 
-/// NDJSON lines parsed per progress step.
-const CHUNK_LINES: usize = 5_000;
-
 impl Loader {
     /// Starts loading `path` on a background thread; `repaint` is called whenever there is news.
     pub fn start(path: PathBuf, repaint: impl Fn() + Send + 'static) -> Loader {
         let (tx, rx) = channel();
         let p = path.clone();
         std::thread::spawn(move || {
-            let msg = match std::fs::read_to_string(&p) {
+            let loaded = std::fs::File::open(&p).and_then(|f| {
+                let size = f.metadata().map_or(0, |m| m.len());
+                load_events(f, size, MAX_EVENTS_PER_FILE, &mut |f, s| {
+                    let _ = tx.send(LoadMsg::Progress(f, s));
+                    repaint();
+                })
+            });
+            let msg = match loaded {
                 Err(e) => LoadMsg::Failed(p, e.to_string()),
-                Ok(text) => {
-                    let (events, errors) = parse_with_progress(&text, &mut |f, s| {
-                        let _ = tx.send(LoadMsg::Progress(f, s));
-                        repaint();
-                    });
-                    LoadMsg::Done {
-                        path: p,
-                        events,
-                        errors,
-                    }
-                }
+                Ok(l) => LoadMsg::Done {
+                    path: p,
+                    events: l.events,
+                    errors: l.errors,
+                    stopped: l.stopped,
+                },
             };
             let _ = tx.send(msg);
             repaint();
@@ -77,45 +86,63 @@ impl Loader {
     }
 }
 
-/// Parses events; NDJSON is parsed in chunks so progress can be reported.
-pub fn parse_with_progress(
-    text: &str,
+/// What [`load_events`] read.
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    pub events: Vec<Value>,
+    /// Each unreadable event (or piece of text) with its place, in text order.
+    pub errors: Vec<String>,
+    /// `(bytes read, size)` when it stopped at the limit before the end.
+    pub stopped: Option<(u64, u64)>,
+}
+
+/// Reads events (one object, an array, NDJSON, …: whatever [`crate::engine::event::EventStream`] reads) from `input`
+/// of `size` bytes, a megabyte at a time, up to `limit` events, reporting progress after each
+/// megabyte.
+pub fn load_events(
+    input: impl Read,
+    size: u64,
+    limit: usize,
     progress: &mut dyn FnMut(f32, String),
-) -> (Vec<Value>, Vec<String>) {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let ndjson = serde_json::from_str::<Value>(first_line).is_ok_and(|v| v.is_object())
-        && text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .nth(1)
-            .is_some();
-    if !ndjson {
-        progress(0.5, "Parsing…".into());
-        let r = parse_events(text);
-        return (
-            r.events.into_iter().map(|e| e.value).collect(),
-            r.errors.iter().map(ToString::to_string).collect(),
-        );
-    }
-    let lines: Vec<&str> = text.lines().collect();
-    let mut events = Vec::with_capacity(lines.len());
+) -> std::io::Result<LoadedFile> {
+    let mut out = LoadedFile::default();
     let mut errors = Vec::new();
-    for (n, chunk) in lines.chunks(CHUNK_LINES).enumerate() {
-        let offset = n * CHUNK_LINES;
-        let r = parse_events(&chunk.join("\n"));
-        events.extend(r.events.into_iter().map(|e| e.value));
-        errors.extend(r.errors.into_iter().map(|mut e| {
-            e.line += offset;
-            e.index = None;
-            e.to_string()
-        }));
-        let done = (offset + chunk.len()).min(lines.len());
+    read_events(input, |read, items| {
+        for item in items {
+            match item {
+                Loaded::Event { .. } if out.events.len() == limit => {
+                    out.stopped = Some((read, size.max(read)));
+                    return false;
+                }
+                Loaded::Event { event, .. } => out.events.push(event.value),
+                Loaded::Error(e) => errors.push(e),
+            }
+        }
+        let done = if size == 0 {
+            0.0
+        } else {
+            (read as f64 / size as f64).min(1.0) as f32
+        };
         progress(
-            done as f32 / lines.len().max(1) as f32,
-            format!("Parsed {done} of {} lines", lines.len()),
+            done,
+            format!(
+                "Read {} of {}, {} events",
+                megabytes(read),
+                megabytes(size),
+                crate::text::thousands(out.events.len() as u64)
+            ),
         );
-    }
-    (events, errors)
+        true
+    })?;
+    // Stray-bracket errors are found out of step with the events.
+    errors.sort_by_key(|e| (e.line, e.column));
+    out.errors = errors.iter().map(ToString::to_string).collect();
+    Ok(out)
+}
+
+/// "12.3 MB".
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 #[cfg(test)]
@@ -133,12 +160,56 @@ mod tests {
             }
         }
         let mut steps = 0;
-        let (events, errors) = parse_with_progress(&text, &mut |_, _| steps += 1);
-        assert_eq!(events.len(), 11_999);
-        assert_eq!(errors.len(), 1);
-        assert!(errors[0].starts_with("line 7001"), "{}", errors[0]);
-        assert_eq!(steps, 3);
-        assert_eq!(events[11_998]["event"], "E11999");
+        // Read in pieces of 1,000 bytes: events are cut across reads.
+        let l = load_events(
+            Trickle(text.as_bytes()),
+            text.len() as u64,
+            usize::MAX,
+            &mut |_, _| steps += 1,
+        )
+        .unwrap();
+        assert_eq!(l.events.len(), 11_999);
+        assert_eq!(l.errors.len(), 1);
+        assert!(
+            l.errors[0].starts_with("event 7001 (line 7001"),
+            "{}",
+            l.errors[0]
+        );
+        assert!(steps > 100, "{steps}");
+        assert_eq!(l.events[11_998]["event"], "E11999");
+        assert_eq!(l.stopped, None);
+    }
+
+    /// A reader that hands out at most 1,000 bytes per read.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(1000);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// A file with more events than the limit: the first ones load, the load says where it
+    /// stopped, and it stops reading (the rest of the file is not read).
+    #[test]
+    fn stops_at_the_limit() {
+        let mut text = String::new();
+        for i in 0..5_000 {
+            text.push_str(&format!("{{\"type\":\"track\",\"event\":\"E{i}\"}}\n"));
+        }
+        let size = text.len() as u64;
+        let l = load_events(Trickle(text.as_bytes()), size, 1_234, &mut |_, _| {}).unwrap();
+        assert_eq!(l.events.len(), 1_234);
+        assert_eq!(l.events[1_233]["event"], "E1233");
+        let (read, total) = l.stopped.unwrap();
+        assert_eq!(total, size);
+        assert!(read < size / 2, "{read} of {size}");
+        // Exactly the limit: everything loads, nothing is said to be left.
+        let l = load_events(text.as_bytes(), size, 5_000, &mut |_, _| {}).unwrap();
+        assert_eq!((l.events.len(), l.stopped), (5_000, None));
     }
 
     #[test]
@@ -148,8 +219,8 @@ mod tests {
             ("{\"type\":\"track\"}", 1),
             ("{\n \"type\": \"identify\"\n}", 1),
         ] {
-            let (events, errors) = parse_with_progress(text, &mut |_, _| {});
-            assert_eq!((events.len(), errors.len()), (n, 0), "{text}");
+            let l = load_events(text.as_bytes(), text.len() as u64, 10, &mut |_, _| {}).unwrap();
+            assert_eq!((l.events.len(), l.errors.len()), (n, 0), "{text}");
         }
     }
 }

@@ -14,7 +14,7 @@ pub const USAGE: &str = "\
 ampscope — see what Segment's Amplitude (Actions) destination sends, before it sends it
 
 usage:
-  ampscope                                   open the desktop app
+  ampscope [EVENTS_FILE…]                    open the desktop app (loading the files)
   ampscope trigger --fql EXPR [--json] FILE  evaluate a trigger on every event of FILE
   ampscope map --mapping M.json [--fields F.json [--action KEY]] EVENT.json
                                              resolve a mapping against one event

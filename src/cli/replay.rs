@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use super::args::Args;
 use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
 use crate::engine::amplitude::{Region, Settings, presets};
-use crate::engine::event::{EventStream, Loaded};
+use crate::engine::event::Loaded;
+use crate::event_files::read_events;
+use crate::text::thousands;
 
 const USAGE: &str = "usage: ampscope replay [--out FILE] [--api-key KEY] [--region north_america|europe] EVENTS_FILE";
 
@@ -166,19 +168,6 @@ pub fn progress_text(p: Progress, total: u64, seconds: f64) -> String {
     )
 }
 
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Streams events from `input` through the five cloud presets; writes every request as one
 /// NDJSON line to `out` when given.
 ///
@@ -266,38 +255,21 @@ pub fn replay_with_progress<W: Write>(
 }
 
 /// Batches read and parsed ahead of the subscriptions (each is the events of one read of up
-/// to [`READ_SIZE`] bytes).
+/// to [`crate::event_files::READ_SIZE`] bytes).
 const BATCHES_AHEAD: usize = 2;
-const READ_SIZE: usize = 1 << 20;
 
 /// The loading stage: every read's events as one batch, in order, then the end of the text;
 /// a read error is sent as the last batch.
 fn load_batches(
-    mut input: impl Read,
+    input: impl Read,
     batches: &std::sync::mpsc::SyncSender<std::io::Result<(u64, Vec<Loaded>)>>,
 ) {
-    let mut stream = EventStream::new();
-    let mut buf = vec![0u8; READ_SIZE];
-    let mut read = 0u64;
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                let _ = batches.send(Err(e));
-                return;
-            }
-        };
-        read += n as u64;
-        let loaded = if n == 0 {
-            stream.finish()
-        } else {
-            stream.push(&buf[..n])
-        };
-        // The receiver is gone only when the other stage stopped (a failed write).
-        if batches.send(Ok((read, loaded))).is_err() || n == 0 {
-            return;
-        }
+    // The receiver is gone only when the other stage stopped (a failed write).
+    let read = read_events(input, |read, loaded| {
+        batches.send(Ok((read, loaded))).is_ok()
+    });
+    if let Err(e) = read {
+        let _ = batches.send(Err(e));
     }
 }
 

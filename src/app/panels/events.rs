@@ -50,10 +50,14 @@ impl AmpscopeApp {
                 .path
                 .file_name()
                 .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+            let waiting = match self.load_queue.len() {
+                0 => String::new(),
+                n => format!(" (then {n} more)"),
+            };
             ui.add(
                 egui::ProgressBar::new(l.progress)
                     .show_percentage()
-                    .text(format!("{name}: {}", l.status)),
+                    .text(format!("{name}: {}{waiting}", l.status)),
             );
         }
         let list_height = (ui.available_height() * 0.42).max(140.0);
@@ -69,10 +73,11 @@ impl AmpscopeApp {
                 ));
                 ui.ctx().request_repaint();
             } else {
+                let n = |n: usize| crate::text::thousands(n as u64);
                 ui.weak(if filtered.len() == total {
-                    format!("{total} events")
+                    format!("{} events", n(total))
                 } else {
-                    format!("{} of {total} events", filtered.len())
+                    format!("{} of {} events", n(filtered.len()), n(total))
                 });
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -149,8 +154,12 @@ impl AmpscopeApp {
         if !self.load_errors.is_empty() {
             let n = self.load_errors.len();
             egui::CollapsingHeader::new(
-                egui::RichText::new(format!("{n} events could not be read"))
-                    .color(widgets::error_color(ui)),
+                egui::RichText::new(if n == 1 {
+                    "1 event could not be read".to_string()
+                } else {
+                    format!("{n} events could not be read")
+                })
+                .color(widgets::error_color(ui)),
             )
             .id_salt("load-errors")
             .show(ui, |ui| {
