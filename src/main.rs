@@ -23,8 +23,13 @@ fn main() -> ExitCode {
                 open_window(args.iter().map(Into::into).collect())
             }
             None => {
+                // Name the argument that is neither a command nor a file.
+                let bad = args
+                    .iter()
+                    .find(|a| !std::path::Path::new(a).is_file())
+                    .map_or(name, String::as_str);
                 eprintln!(
-                    "ampscope: unknown command '{name}'\n\n{}",
+                    "ampscope: '{bad}' is neither a command nor an event file\n\n{}",
                     ampscope::cli::USAGE
                 );
                 ExitCode::from(2)
