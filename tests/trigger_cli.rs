@@ -4,9 +4,13 @@
 use std::process::Command;
 
 fn run(args: &[&str], events: &str) -> (i32, String, String) {
-    let dir = std::env::temp_dir().join(format!("ampscope-trigger-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("events-{}.json", args.len() + events.len()));
+    // One file per call (the tests run at once), removed after.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = std::env::temp_dir().join(format!(
+        "ampscope-trigger-cli-{}-{n}.json",
+        std::process::id()
+    ));
     std::fs::write(&file, events).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ampscope"))
         .arg("trigger")
@@ -14,6 +18,7 @@ fn run(args: &[&str], events: &str) -> (i32, String, String) {
         .arg(&file)
         .output()
         .unwrap();
+    let _ = std::fs::remove_file(&file);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
