@@ -55,6 +55,9 @@ JOBS = int(os.environ.get("JOBS", "2"))
 # Random generation
 # ---------------------------------------------------------------------------
 
+ZONES = ["America/New_York", "america/los_angeles", "Europe/London", "Asia/Kolkata", "UTC", "utc",
+         "US/Eastern", "EST", "PST", "Etc/GMT-14", "Pacific/Chatham", "Australia/Lord_Howe",
+         "Africa/Casablanca", "Foo/Bar", "+08:00", "", "GMT", "Asia/Tehran", "America/Sao_Paulo"]
 KEYS = ["a", "b", "c", "s", "n", "arr", "o", "e", "zero", "f", "bg", "t", "tpl",
         "list", "u", "k k", "2", "10", "01", "a.b", "it's", "$", "properties",
         "traits", "x", "y", "length", "0", "1", "null", "true", "", " ", "é",
@@ -246,6 +249,9 @@ class Gen:
             "{{ %s | sort }}" % p, "{{ %s | uniq }}" % p, "{%% for v in %s %%}{{v}}{%% endfor %%}" % p,
             "{%% case %s %%}{%% when 1 %%}one{%% endcase %%}" % p, "", "plain text",
             "{{ %s }} and {{ %s | upcase }}" % (p, p), "{{", "{{ %s | nosuchfilter }}" % p,
+            # Dates in time zones given by name (some unknown, some in other cases).
+            "{{ %s | date: \"%%F %%T %%z %%Z\", \"%s\" }}" % (p, self.pick(ZONES)),
+            "{{ %s | date: \"%%c %%s\", %s }}" % (p, p),
         ])
 
     # ---- mapping nodes ----

@@ -1029,13 +1029,19 @@ impl Renderer<'_, '_> {
         cur
     }
 
-    /// Is the data an object without a member `name` (LiquidJS' `name in environments`)?
+    /// Does the data lack a member `name` (LiquidJS' `name in environments`)? Data that is not
+    /// an object (an `@arrayPath` item) is read as `Object(data)`: only a string's or an
+    /// array's `length` and indices are its own, and `null` is `{}`.
     fn payload_lacks(&self, name: &str) -> bool {
-        match self.payload {
-            Payload::Json(Value::Object(m)) => !m.contains_key(name),
-            Payload::Js(JsValue::Object(o)) => o.get(name).is_none(),
-            _ => false,
-        }
+        let len = match self.payload {
+            Payload::Json(Value::Object(m)) => return !m.contains_key(name),
+            Payload::Js(JsValue::Object(o)) => return o.get(name).is_none(),
+            Payload::Json(Value::String(s)) | Payload::Js(JsValue::String(s)) => js::utf16::len(s),
+            Payload::Json(Value::Array(a)) => a.len(),
+            Payload::Js(JsValue::Array(a)) => a.len(),
+            _ => return true,
+        };
+        name != "length" && js::is_array_index(name).is_none_or(|i| i as usize >= len)
     }
 
     /// The `nil` literal (or a variable assigned it) is LiquidJS' `NullDrop`: most filters read
