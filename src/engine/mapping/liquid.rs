@@ -213,8 +213,23 @@ pub fn evaluate(opts: &Value, payload: Payload<'_>) -> Result<String, MappingErr
 fn position(src: &str, pos: usize) -> String {
     let before = &src[..pos];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    // Columns count UTF-16 units, as LiquidJS indexes its input.
+    let col = before.rsplit('\n').next().map_or(0, js::utf16::len) + 1;
     format!("line:{line}, col:{col}")
+}
+
+/// LiquidJS' `snapshot`: the text as JSON, cut to 29 UTF-16 units and `...` when it is longer
+/// than 32.
+fn snapshot(rest: &str) -> String {
+    let units: Vec<u16> = js::utf16::units(rest).collect();
+    let text = if units.len() > 32 {
+        js::utf16::from_units(&units[..29]) + "..."
+    } else {
+        rest.to_string()
+    };
+    let mut out = String::new();
+    js::write_json_string(&mut out, &text);
+    out
 }
 
 fn liquid_error(src: &str, pos: usize, msg: &str) -> MappingError {
@@ -268,7 +283,7 @@ fn lex(src: &str) -> Result<Vec<Tok<'_>>, MappingError> {
             return Err(liquid_error(
                 src,
                 open,
-                &format!("{kind} \"{}\" not closed", &src[open..]),
+                &format!("{kind} {} not closed", snapshot(&src[open..])),
             ));
         };
         let close = open + 2 + close_rel;
@@ -959,9 +974,9 @@ impl Renderer<'_, '_> {
                         // The variable would hold the drop, which compares unlike its text.
                         return Err(unsupported("assigning \"empty\" or \"blank\""));
                     }
-                    let v = self.eval_expr(e)?;
+                    let (v, nil_drop) = self.eval_expr_drop(e)?;
                     self.nil_locals.retain(|n| n != name);
-                    if self.is_nil_drop(&e.base) && e.filters.is_empty() {
+                    if nil_drop {
                         self.nil_locals.push(name.clone());
                     }
                     self.locals.insert(name.clone(), v);
@@ -1057,9 +1072,15 @@ impl Renderer<'_, '_> {
     }
 
     fn eval_expr(&self, e: &Expr) -> Result<JsValue, MappingError> {
+        self.eval_expr_drop(e).map(|(v, _)| v)
+    }
+
+    /// The value of `e`, and whether it is still the `nil` literal's `NullDrop` (the filters
+    /// that hand back their input unchanged pass the drop on).
+    fn eval_expr_drop(&self, e: &Expr) -> Result<(JsValue, bool), MappingError> {
         if matches!(e.base, Operand::Empty | Operand::Blank) && e.filters.is_empty() {
             // Output renders the drop's value, `''`.
-            return Ok(JsValue::String(String::new()));
+            return Ok((JsValue::String(String::new()), false));
         }
         let mut v = self.operand(&e.base)?;
         let mut nil_drop = self.is_nil_drop(&e.base);
@@ -1069,11 +1090,23 @@ impl Renderer<'_, '_> {
                 .iter()
                 .map(|a| self.operand(a))
                 .collect::<Result<_, _>>()?;
-            if std::mem::take(&mut nil_drop)
-                && matches!(f.name.as_str(), "json" | "jsonify" | "inspect")
-            {
-                v = JsValue::String("{}".to_string());
-                continue;
+            if std::mem::take(&mut nil_drop) {
+                if matches!(f.name.as_str(), "json" | "jsonify" | "inspect") {
+                    v = JsValue::String("{}".to_string());
+                    continue;
+                }
+                // `raw`, a date filter given no date, `truncate` within its length, and the
+                // filters LiquidJS does not know (ignored) return the drop itself.
+                nil_drop = matches!(
+                    f.name.as_str(),
+                    "raw"
+                        | "truncate"
+                        | "date"
+                        | "date_to_xmlschema"
+                        | "date_to_rfc822"
+                        | "date_to_string"
+                        | "date_to_long_string"
+                ) || !LIQUIDJS_FILTERS.contains(&f.name.as_str());
             }
             let nil_drops: Vec<bool> = f.args.iter().map(|a| self.is_nil_drop(a)).collect();
             v = apply_filter(&f.name, v, &args, &nil_drops, &self.memory).map_err(
@@ -1087,8 +1120,14 @@ impl Renderer<'_, '_> {
                     FilterError::Render(m) => liquid_error(self.src, e.pos, &m),
                 },
             )?;
+            // `default` of a falsy value hands back its argument, which may be the drop.
+            if f.name == "default" {
+                nil_drop = nil_drops.first().copied().unwrap_or(false);
+            }
+            // Handed back unchanged, or made anew.
+            nil_drop &= matches!(v, JsValue::Null);
         }
-        Ok(v)
+        Ok((v, nil_drop))
     }
 
     /// LiquidJS evaluates conditions in postfix order; operators of equal precedence group to

@@ -201,7 +201,7 @@ fn parse_date<'t>(v: &JsValue, tz: &'t JsValue) -> Result<Option<LiquidDate<'t>>
             Some(zone) => (tz::liquid_offset(zone, time), name.as_str()),
             None => {
                 return Err(FilterError::Render(
-                    format!("Invalid time zone specified: {name}").into(),
+                    format!("Invalid time zone specified: {}", v8_bytes(name)).into(),
                 ));
             }
         },
@@ -217,6 +217,32 @@ fn parse_date<'t>(v: &JsValue, tz: &'t JsValue) -> Result<Option<LiquidDate<'t>>
         offset,
         zone_name,
     }))
+}
+
+/// A name as V8 puts it in its message: each byte of its UTF-8 (WTF-8 for a lone surrogate)
+/// read as a Latin-1 character, a NUL byte as a space.
+fn v8_bytes(name: &str) -> String {
+    let mut out = String::new();
+    let mut buf = [0u8; 4];
+    for c in name.chars() {
+        let bytes: &[u8] = match utf16::as_lone(c) {
+            Some(u) => {
+                buf[..3].copy_from_slice(&[
+                    0xE0 | (u >> 12) as u8,
+                    0x80 | ((u >> 6) & 0x3F) as u8,
+                    0x80 | (u & 0x3F) as u8,
+                ]);
+                &buf[..3]
+            }
+            None => c.encode_utf8(&mut buf).as_bytes(),
+        };
+        out.extend(
+            bytes
+                .iter()
+                .map(|&b| if b == 0 { ' ' } else { char::from(b) }),
+        );
+    }
+    out
 }
 
 const MONTHS: [&str; 12] = [

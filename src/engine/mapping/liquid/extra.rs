@@ -105,6 +105,10 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
         )),
         "slugify" => slugify(&to_str(v), call.arg(0), call.arg(1)),
         "to_integer" => Ok(JsValue::Number(js_number(v))),
+        // The `nil` literal is a truthy property here, read as the text "".
+        "sum" if nil_drops.first() == Some(&true) => Err(FilterError::Unsupported(
+            "sum by the property nil".to_string(),
+        )),
         "sum" => sum(v, call.arg(0)),
         "where" => where_filter(
             v,
@@ -114,6 +118,11 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
             mem,
         ),
         "raw" => Ok(v.clone()),
+        // The `nil` literal would be put in the array as LiquidJS' `NullDrop`, an object
+        // (`json` writes it `{}`), which Ampscope's values cannot hold.
+        "push" | "unshift" if nil_drops.first() == Some(&true) => Err(FilterError::Unsupported(
+            format!("the filter \"{name}\" of nil"),
+        )),
         // push, unshift, pop, shift: a changed copy of `toArray(v)`.
         _ => {
             let mut items = to_array(v);
@@ -206,8 +215,31 @@ fn slugify(s: &str, mode: &JsValue, cased: &JsValue) -> Result<JsValue, FilterEr
         "default" | "latin" => slug_char,
         "pretty" => |c| slug_char(c) || "._~!$&'()+,;=@".contains(c),
         "ascii" => |c| c.is_ascii_alphanumeric(),
-        // `none` and unknown modes replace nothing.
-        _ => |_| true,
+        // A member of `Object.prototype` is a replacer too (searched for as its text).
+        "constructor"
+        | "__proto__"
+        | "toString"
+        | "toLocaleString"
+        | "valueOf"
+        | "hasOwnProperty"
+        | "isPrototypeOf"
+        | "propertyIsEnumerable"
+        | "__defineGetter__"
+        | "__defineSetter__"
+        | "__lookupGetter__"
+        | "__lookupSetter__" => {
+            return Err(FilterError::Unsupported(format!(
+                "slugify in the mode \"{mode}\""
+            )));
+        }
+        // `none` and unknown modes have no replacer: the text is only lower-cased.
+        _ => {
+            return Ok(JsValue::String(if cased.truthy() {
+                s.to_string()
+            } else {
+                s.to_lowercase()
+            }));
+        }
     };
     let text = if mode == "latin" {
         Cow::Owned(remove_accents(s))
