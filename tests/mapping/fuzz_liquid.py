@@ -37,7 +37,9 @@ VARS = ["s", "e", "n", "f", "neg", "z", "t", "no", "nil_v", "num_s", "int_s", "d
         "zone", "tpl", "o['k']", "nums[1]"]
 LITERALS = ["1", "-2", "1.5", "0", "3.0", "'abc'", "\"x y\"", "''", "'2024-03-15T14:22:33Z'",
             "nil", "true", "false", "empty", "blank", "'a,b'", "' '", "'%Y-%m-%d'", "100", "-1",
-            "'😀é'", "'k'", "'name'", "'UTC'", "'Asia/Tokyo'", "'Foo/Bar'", "2", "'1'"]
+            "'😀é'", "'k'", "'name'", "'UTC'", "'Asia/Tokyo'", "'Foo/Bar'", "2", "'1'", "'on'",
+            "'%a %b %e %H:%M:%S %Y %z'", "'%s %L %j %U %W %C'", "'%-d/%-m/%y %I%p %Z'", "-480",
+            "'america/los_angeles'", "'latin'", "'pretty'", "'ascii'", "'raw'", "'x'", "'.'"]
 FILTERS = {
     # name: (min args, max args)
     "abs": (0, 0), "append": (1, 1), "at_least": (1, 1), "at_most": (1, 1), "capitalize": (0, 0),
