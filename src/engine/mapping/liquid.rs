@@ -1653,8 +1653,17 @@ fn apply_filter(
         }
         // `inspect` differs from `json` only on circular objects, which JSON data cannot hold.
         "json" | "jsonify" | "inspect" => {
-            arity(name, args, 0, 0)?;
-            v.json_stringify()
+            // Arguments after the space are ignored.
+            // `JSON.stringify(v, replacer, space)`'s gap: a number of spaces (at most 10), the
+            // first 10 units of a text, nothing for any other value.
+            let gap = match args.first() {
+                Some(JsValue::Number(n)) if *n >= 1.0 => " ".repeat(n.min(10.0) as usize),
+                Some(JsValue::String(s)) => {
+                    js::utf16::from_units(&js::utf16::units(s).take(10).collect::<Vec<_>>())
+                }
+                _ => String::new(),
+            };
+            v.json_stringify_gap(&gap)
                 .map_or(JsValue::Undefined, JsValue::String)
         }
         "plus" | "minus" | "times" | "divided_by" | "modulo" | "at_least" | "at_most" => {

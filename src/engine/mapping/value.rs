@@ -282,6 +282,59 @@ impl JsValue {
         }
     }
 
+    /// `JSON.stringify(value, null, space)`: `gap` is the indentation step (`""` writes the
+    /// compact text).
+    pub fn json_stringify_gap(&self, gap: &str) -> Option<String> {
+        if gap.is_empty() {
+            return self.json_stringify();
+        }
+        match self {
+            JsValue::Undefined => None,
+            _ => {
+                let mut out = String::new();
+                self.write_json_gap(&mut out, gap, &mut String::new());
+                Some(out)
+            }
+        }
+    }
+
+    /// `SerializeJSONArray`/`SerializeJSONObject` with a gap: each member on its own line at
+    /// `indent` plus one `gap`, `": "` after keys, empty containers as `[]`/`{}`.
+    fn write_json_gap(&self, out: &mut String, gap: &str, indent: &mut String) {
+        let members: Vec<(Option<&str>, &JsValue)> = match self {
+            JsValue::Array(items) => items.iter().map(|v| (None, v)).collect(),
+            JsValue::Object(obj) => obj
+                .iter()
+                .filter(|(_, v)| !matches!(v, JsValue::Undefined))
+                .map(|(k, v)| (Some(k), v))
+                .collect(),
+            scalar => return scalar.write_json(out),
+        };
+        let (open, close) = if matches!(self, JsValue::Array(_)) {
+            ('[', ']')
+        } else {
+            ('{', '}')
+        };
+        out.push(open);
+        if !members.is_empty() {
+            let outer = indent.len();
+            indent.push_str(gap);
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(indent);
+                if let Some(k) = k {
+                    js::write_json_string(out, k);
+                    out.push_str(": ");
+                }
+                v.write_json_gap(out, gap, indent);
+            }
+            indent.truncate(outer);
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push(close);
+    }
+
     fn write_json(&self, out: &mut String) {
         match self {
             JsValue::Undefined | JsValue::Null => out.push_str("null"),
