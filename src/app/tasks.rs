@@ -96,9 +96,9 @@ pub struct LoadedFile {
     pub stopped: Option<(u64, u64)>,
 }
 
-/// Reads events (one object, an array, NDJSON, …: whatever [`crate::engine::event::EventStream`] reads) from `input`
-/// of `size` bytes, a megabyte at a time, up to `limit` events, reporting progress after each
-/// megabyte.
+/// Reads events (one object, an array, NDJSON, …: whatever
+/// [`crate::engine::event::EventStream`] reads) from `input` of `size` bytes, a megabyte at a
+/// time, up to `limit` events, reporting progress after each megabyte.
 pub fn load_events(
     input: impl Read,
     size: u64,
