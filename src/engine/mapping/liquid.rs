@@ -22,8 +22,9 @@
 //!
 //! Everything else LiquidJS has (other tags, `sample`, ranges, `empty`/`blank` given to
 //! filters, named filter arguments, object identity comparison, expressions LiquidJS reads
-//! leniently such as `{{ a > }}`, …) fails with an "unsupported in Ampscope" error rather than a possibly wrong answer. There are no loops
-//! (`for` and `tablerow` are disabled), so rendering time is linear in the template, which is
+//! leniently such as `{{ a > }}`, …) fails with an "unsupported in Ampscope" error rather than
+//! a possibly wrong answer. There are no loops (`for` and `tablerow` are disabled), so
+//! rendering time is linear in the template, which is
 //! at most 1000 characters; that is Segment's `renderLimit`/`parseLimit` in effect.
 
 mod date;
