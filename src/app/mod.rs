@@ -718,7 +718,6 @@ impl AmpscopeApp {
     }
 
     fn poll_loader(&mut self, ctx: &egui::Context) {
-        self.next_load(ctx);
         let Some(loader) = self.loader.as_mut() else {
             return;
         };
