@@ -12,7 +12,6 @@ const UNSUPPORTED: &[&str] = &[
     "{{ \"now\" | date: \"%H:%M\", \"Foo/Bar\" }}",
     "{% increment n %}",
     "{{ (1..3) }}",
-    "{{ empty | size }}",
     "{{ properties.o == properties.o }}",
     "{% if properties.o == properties.o %}same{% endif %}",
     "{{ properties.name | default: \"x\", allow_false: true }}",

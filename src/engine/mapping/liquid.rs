@@ -971,14 +971,17 @@ impl Renderer<'_, '_> {
                     }
                 }
                 Node::Assign(name, e) => {
-                    if matches!(e.base, Operand::Empty | Operand::Blank) {
+                    let (v, drop) = self.eval_expr_drop(e)?;
+                    match drop {
                         // The variable would hold the drop, which compares unlike its text.
-                        return Err(unsupported("assigning \"empty\" or \"blank\""));
-                    }
-                    let (v, nil_drop) = self.eval_expr_drop(e)?;
-                    self.nil_locals.retain(|n| n != name);
-                    if nil_drop {
-                        self.nil_locals.push(name.clone());
+                        Drop::Empty | Drop::Blank => {
+                            return Err(unsupported("assigning \"empty\" or \"blank\""));
+                        }
+                        Drop::Nil => {
+                            self.nil_locals.retain(|n| n != name);
+                            self.nil_locals.push(name.clone());
+                        }
+                        Drop::None => self.nil_locals.retain(|n| n != name),
                     }
                     self.locals.insert(name.clone(), v);
                 }
@@ -1076,30 +1079,38 @@ impl Renderer<'_, '_> {
         self.eval_expr_drop(e).map(|(v, _)| v)
     }
 
-    /// The value of `e`, and whether it is still the `nil` literal's `NullDrop` (the filters
-    /// that hand back their input unchanged pass the drop on).
-    fn eval_expr_drop(&self, e: &Expr) -> Result<(JsValue, bool), MappingError> {
-        if matches!(e.base, Operand::Empty | Operand::Blank) && e.filters.is_empty() {
-            // Output renders the drop's value, `''`.
-            return Ok((JsValue::String(String::new()), false));
+    /// The value of a literal drop (`nil`, `empty`, `blank`) as filters read it: `null`, `''`.
+    fn drop_value(&self, o: &Operand, drop: Drop) -> Result<JsValue, MappingError> {
+        match drop {
+            Drop::Empty | Drop::Blank => Ok(JsValue::String(String::new())),
+            _ => self.operand(o),
         }
-        let mut v = self.operand(&e.base)?;
-        let mut nil_drop = self.is_nil_drop(&e.base);
+    }
+
+    /// The value of `e`, and the literal drop (`nil`, `empty`, `blank`) it still is: filters
+    /// read a drop as `null` or `''`, but the ones that hand back their input unchanged pass
+    /// the drop object on, and `json` writes that object as `{}`.
+    fn eval_expr_drop(&self, e: &Expr) -> Result<(JsValue, Drop), MappingError> {
+        let mut drop = self.drop_of(&e.base);
+        let mut v = self.drop_value(&e.base, drop)?;
         for f in &e.filters {
-            let args: Vec<JsValue> = f
+            let name = f.name.as_str();
+            let arg_drops: Vec<Drop> = f.args.iter().map(|a| self.drop_of(a)).collect();
+            let mut args: Vec<JsValue> = f
                 .args
                 .iter()
-                .map(|a| self.operand(a))
+                .zip(&arg_drops)
+                .map(|(a, d)| self.drop_value(a, *d))
                 .collect::<Result<_, _>>()?;
-            if std::mem::take(&mut nil_drop) {
-                if matches!(f.name.as_str(), "json" | "jsonify" | "inspect") {
+            if std::mem::replace(&mut drop, Drop::None) != Drop::None {
+                if matches!(name, "json" | "jsonify" | "inspect") {
                     v = JsValue::String("{}".to_string());
                     continue;
                 }
                 // `raw`, a date filter given no date, `truncate` within its length, and the
                 // filters LiquidJS does not know (ignored) return the drop itself.
-                nil_drop = matches!(
-                    f.name.as_str(),
+                let keeps = matches!(
+                    name,
                     "raw"
                         | "truncate"
                         | "date"
@@ -1107,10 +1118,35 @@ impl Renderer<'_, '_> {
                         | "date_to_rfc822"
                         | "date_to_string"
                         | "date_to_long_string"
-                ) || !LIQUIDJS_FILTERS.contains(&f.name.as_str());
+                ) || !LIQUIDJS_FILTERS.contains(&name);
+                if keeps {
+                    drop = self.drop_of(&e.base);
+                }
             }
-            let nil_drops: Vec<bool> = f.args.iter().map(|a| self.is_nil_drop(a)).collect();
-            v = apply_filter(&f.name, v, &args, &nil_drops, &self.memory).map_err(
+            let is_empty = |d: &Drop| matches!(d, Drop::Empty | Drop::Blank);
+            if arg_drops.iter().any(is_empty)
+                && matches!(
+                    name,
+                    "where" | "reject" | "find" | "find_index" | "has" | "sum" | "push" | "unshift"
+                )
+            {
+                // Compared by the drop's own `equals`, truthy as a property, or put in the
+                // array as an object.
+                return Err(unsupported(format!(
+                    "the filter \"{name}\" given \"empty\" or \"blank\""
+                )));
+            }
+            // A drop is an object: `slugify`'s `cased` is true.
+            if name == "slugify" && arg_drops.get(1).is_some_and(|d| *d != Drop::None) {
+                args[1] = JsValue::Bool(true);
+            }
+            // A date filter's time zone `empty` or `blank` is a fixed offset of 0 without a
+            // name, as `nil` is.
+            let nil_drops: Vec<bool> = arg_drops
+                .iter()
+                .map(|d| *d == Drop::Nil || (name == "date" && is_empty(d)))
+                .collect();
+            v = apply_filter(name, v, &args, &nil_drops, &self.memory).map_err(
                 |err| match err {
                     FilterError::Disabled => liquid_error(
                         self.src,
@@ -1121,14 +1157,21 @@ impl Renderer<'_, '_> {
                     FilterError::Render(m) => liquid_error(self.src, e.pos, &m),
                 },
             )?;
-            // `default` of a falsy value hands back its argument, which may be the drop.
-            if f.name == "default" {
-                nil_drop = nil_drops.first().copied().unwrap_or(false);
+            // `default` of a falsy value hands back its argument, which may be a drop.
+            if name == "default" {
+                drop = arg_drops.first().copied().unwrap_or(Drop::None);
             }
             // Handed back unchanged, or made anew.
-            nil_drop &= matches!(v, JsValue::Null);
+            let unchanged = match drop {
+                Drop::Nil => matches!(v, JsValue::Null),
+                Drop::Empty | Drop::Blank => matches!(&v, JsValue::String(s) if s.is_empty()),
+                Drop::None => true,
+            };
+            if !unchanged {
+                drop = Drop::None;
+            }
         }
-        Ok((v, nil_drop))
+        Ok((v, drop))
     }
 
     /// LiquidJS evaluates conditions in postfix order; operators of equal precedence group to
