@@ -20,8 +20,8 @@
 //!   (`tag "for" is disabled, line:1, col:1`), unknown tags too (`tag "x" not found`), and
 //!   filters LiquidJS does not know are ignored as LiquidJS ignores them.
 //!
-//! Everything else LiquidJS has (other tags, `sample`, ranges, `empty`/`blank` given to
-//! filters, named filter arguments, object identity comparison, expressions LiquidJS reads
+//! Everything else LiquidJS has (other tags, `sample`, ranges, `empty`/`blank` compared by
+//! filters or put in arrays, named filter arguments, object identity comparison, expressions LiquidJS reads
 //! leniently such as `{{ a > }}`, …) fails with an "unsupported in Ampscope" error rather than
 //! a possibly wrong answer. There are no loops (`for` and `tablerow` are disabled), so
 //! rendering time is linear in the template, which is
