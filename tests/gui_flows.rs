@@ -609,3 +609,30 @@ impl egui::DroppedFile for OnDisk {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+#[test]
+fn the_local_time_template_shows_the_event_time_in_its_own_zone() {
+    let mut h = harness(AmpscopeApp::default());
+    // The first field mapped by a directive (Device ID's @if) offers the templates.
+    h.query_all_by_label("Insert template…")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("@liquid (local time)").click();
+    h.run();
+    let sub = &h.state().doc.subscriptions[0];
+    let liquid = sub
+        .mapping
+        .values()
+        .find(|v| v.get("@liquid").is_some())
+        .expect("a field mapped by the template");
+    assert!(
+        liquid["@liquid"]
+            .as_str()
+            .unwrap()
+            .contains("context.timezone")
+    );
+    // The first sample happened at 14:26 UTC in New York.
+    assert!(shows(&h, "2024-03-15 10:26 -0400"));
+}
