@@ -1102,7 +1102,8 @@ impl Renderer<'_, '_> {
                 .zip(&arg_drops)
                 .map(|(a, d)| self.drop_value(a, *d))
                 .collect::<Result<_, _>>()?;
-            if std::mem::replace(&mut drop, Drop::None) != Drop::None {
+            let was = std::mem::replace(&mut drop, Drop::None);
+            if was != Drop::None {
                 if matches!(name, "json" | "jsonify" | "inspect") {
                     v = JsValue::String("{}".to_string());
                     continue;
@@ -1120,7 +1121,7 @@ impl Renderer<'_, '_> {
                         | "date_to_long_string"
                 ) || !LIQUIDJS_FILTERS.contains(&name);
                 if keeps {
-                    drop = self.drop_of(&e.base);
+                    drop = was;
                 }
             }
             let is_empty = |d: &Drop| matches!(d, Drop::Empty | Drop::Blank);
