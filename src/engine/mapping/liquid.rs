@@ -1125,16 +1125,18 @@ impl Renderer<'_, '_> {
                 }
             }
             let is_empty = |d: &Drop| matches!(d, Drop::Empty | Drop::Blank);
-            if arg_drops.iter().any(is_empty)
-                && matches!(
-                    name,
-                    "where" | "reject" | "find" | "find_index" | "has" | "sum" | "push" | "unshift"
-                )
-            {
-                // Compared by the drop's own `equals`, truthy as a property, or put in the
-                // array as an object.
+            // A drop argument that is truthy as a property or put in the array as an object
+            // (any drop), or compared by the drop's own `equals` (`nil` compares as nullish).
+            let refused = match name {
+                "sum" | "push" | "unshift" => arg_drops.iter().any(|d| *d != Drop::None),
+                "where" | "reject" | "find" | "find_index" | "has" => {
+                    arg_drops.iter().any(is_empty)
+                }
+                _ => false,
+            };
+            if refused {
                 return Err(unsupported(format!(
-                    "the filter \"{name}\" given \"empty\" or \"blank\""
+                    "the filter \"{name}\" given nil, \"empty\" or \"blank\""
                 )));
             }
             // A drop is an object: `slugify`'s `cased` is true.

@@ -105,10 +105,6 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
         )),
         "slugify" => slugify(&to_str(v), call.arg(0), call.arg(1)),
         "to_integer" => Ok(JsValue::Number(js_number(v))),
-        // The `nil` literal is a truthy property here, read as the text "".
-        "sum" if nil_drops.first() == Some(&true) => Err(FilterError::Unsupported(
-            "sum by the property nil".to_string(),
-        )),
         "sum" => sum(v, call.arg(0)),
         "where" => where_filter(
             v,
@@ -118,11 +114,6 @@ fn apply(call: &FilterCall<'_>) -> Result<JsValue, FilterError> {
             mem,
         ),
         "raw" => Ok(v.clone()),
-        // The `nil` literal would be put in the array as LiquidJS' `NullDrop`, an object
-        // (`json` writes it `{}`), which Ampscope's values cannot hold.
-        "push" | "unshift" if nil_drops.first() == Some(&true) => Err(FilterError::Unsupported(
-            format!("the filter \"{name}\" of nil"),
-        )),
         // push, unshift, pop, shift: a changed copy of `toArray(v)`.
         _ => {
             let mut items = to_array(v);
