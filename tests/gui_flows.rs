@@ -7,16 +7,8 @@ use ampscope::app::{AmpscopeApp, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn harness(app: AmpscopeApp) -> Harness<'static, AmpscopeApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        // Scans (coverage, search, compare) spread work over frames: allow them to settle.
-        .with_max_steps(500)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut AmpscopeApp| app.show(ui), app);
-    h.run();
-    h
-}
+mod gui_common;
+use gui_common::harness;
 
 /// Index of the built-in sample whose label is `label`.
 fn event_index(app: &AmpscopeApp, label: &str) -> usize {

@@ -6,6 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 /// A user command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
+    NewProject,
     OpenEvents,
     OpenProject,
     SaveProject,
@@ -33,6 +34,7 @@ pub enum Command {
     CopyBody,
     CopyCurl,
     ResetSamples,
+    Quit,
 }
 
 /// The menu a command lives in.
@@ -77,11 +79,13 @@ impl Command {
     /// Every command once (the six "add subscription" commands included), menu order.
     pub fn all() -> Vec<Command> {
         let mut v = vec![
+            Command::NewProject,
             Command::OpenEvents,
             Command::OpenProject,
             Command::SaveProject,
             Command::SaveProjectAs,
             Command::ResetSamples,
+            Command::Quit,
             Command::Undo,
             Command::Redo,
             Command::NewEvent,
@@ -114,11 +118,13 @@ impl Command {
     /// The text on menus and in the palette (sentence case, verbs).
     pub fn label(self) -> String {
         match self {
+            Command::NewProject => "New project".into(),
             Command::OpenEvents => "Open events…".into(),
             Command::OpenProject => "Open project…".into(),
             Command::SaveProject => "Save project".into(),
             Command::SaveProjectAs => "Save project as…".into(),
             Command::ResetSamples => "Load the sample events again".into(),
+            Command::Quit => "Quit".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::NewEvent => "New event".into(),
@@ -151,6 +157,7 @@ impl Command {
     /// The keyboard shortcut (Ctrl on Linux/Windows, Cmd on macOS).
     pub fn shortcut(self) -> Option<KeyboardShortcut> {
         Some(match self {
+            Command::NewProject => cmd_alt(Key::N),
             Command::OpenEvents => cmd(Key::O),
             Command::OpenProject => cmd_shift(Key::O),
             Command::SaveProject => cmd(Key::S),
@@ -176,6 +183,7 @@ impl Command {
             Command::CommandPalette => cmd(Key::K),
             Command::CopyBody => cmd_shift(Key::C),
             Command::CopyCurl => cmd_alt(Key::C),
+            Command::Quit => cmd(Key::Q),
             Command::AddSubscription(_) | Command::ResetSamples => return None,
         })
     }
@@ -183,11 +191,13 @@ impl Command {
     /// The menu the command appears in.
     pub fn menu(self) -> Menu {
         match self {
-            Command::OpenEvents
+            Command::NewProject
+            | Command::OpenEvents
             | Command::OpenProject
             | Command::SaveProject
             | Command::SaveProjectAs
-            | Command::ResetSamples => Menu::File,
+            | Command::ResetSamples
+            | Command::Quit => Menu::File,
             Command::ShowDebugger
             | Command::ShowCoverage
             | Command::ShowSettings

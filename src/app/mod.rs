@@ -11,6 +11,7 @@ pub mod engine_glue;
 mod panels;
 pub use panels::{HistoryView, SummaryFormat};
 pub mod preview;
+pub mod project_flow;
 pub mod send_view;
 pub mod tasks;
 pub mod widgets;
@@ -25,6 +26,7 @@ use command::{Command, Menu};
 use document::Document;
 use engine_glue::RunSettings;
 use preview::{Key, PreviewCache};
+use project_flow::Replace;
 use tasks::{LoadMsg, Loader};
 
 /// Opens the window, loading the event files `open` (after the autosaved or built-in
@@ -187,6 +189,15 @@ pub struct AmpscopeApp {
     pub classic: classic_view::ClassicState,
     /// The coverage view's double-send scan.
     coverage_scan: panels::CoverageScan,
+    /// A replacement of the document (or quit) waiting for the user's answer about unsaved
+    /// changes.
+    pub pending_replace: Option<Replace>,
+    /// The user chose to close the window: it closes this frame.
+    pub close_now: bool,
+    /// Recently opened or saved projects, newest first (kept in the app's storage).
+    pub recent: Vec<PathBuf>,
+    /// The window title last set.
+    title_shown: String,
 }
 
 impl Default for AmpscopeApp {
@@ -237,6 +248,10 @@ impl Default for AmpscopeApp {
             history_view: Default::default(),
             classic: Default::default(),
             coverage_scan: Default::default(),
+            pending_replace: None,
+            close_now: false,
+            recent: Vec::new(),
+            title_shown: String::new(),
         };
         app.doc.dirty = false;
         app
@@ -263,6 +278,10 @@ impl AmpscopeApp {
         }
         if let Some(s) = storage {
             app.dark = s.get_string(STORAGE_DARK).is_none_or(|v| v != "false");
+            app.recent = s
+                .get_string(project_flow::STORAGE_RECENT)
+                .map(|t| AmpscopeApp::recent_from_storage(&t))
+                .unwrap_or_default();
         }
         app.autosave_path = document::autosave_path();
         app.history = eframe::storage_dir("Ampscope").and_then(|d| {
@@ -384,6 +403,7 @@ impl AmpscopeApp {
             self.theme_applied = Some(self.dark);
         }
         let now = ctx.input(|i| i.time);
+        self.window_ui(&ctx);
         self.handle_shortcuts(&ctx);
         self.poll_loader(&ctx);
         self.handle_dropped_files(&ctx);
@@ -416,6 +436,7 @@ impl AmpscopeApp {
             }
         }
         self.palette_ui(&ctx);
+        self.unsaved_ui(&ctx);
         self.drop_overlay(&ctx);
 
         // Edits the widgets made in place become undo steps; the preview sees new revisions.
@@ -487,15 +508,9 @@ impl AmpscopeApp {
                     self.start_load(p, ctx);
                 }
             }
-            Command::OpenProject => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .add_filter("Ampscope project", &["json"])
-                    .set_title("Open project")
-                    .pick_file()
-                {
-                    self.open_project(&p);
-                }
-            }
+            Command::NewProject => self.request(Replace::New),
+            Command::OpenProject => self.request(Replace::PickProject),
+            Command::Quit => self.request(Replace::Quit),
             Command::SaveProject => match self.doc.path.clone() {
                 Some(p) => self.save_project(&p),
                 None => self.execute(Command::SaveProjectAs, ctx),
@@ -813,28 +828,33 @@ impl AmpscopeApp {
             Ok(()) => {
                 self.doc.path = Some(path.to_path_buf());
                 self.doc.dirty = false;
+                self.remember_recent(path);
                 self.notify(format!("Saved {}", path.display()), false);
             }
             Err(e) => self.notify(format!("Could not save {}: {e}", path.display()), true),
         }
     }
 
-    /// Opens a project file, replacing the document.
+    /// Opens a project file, replacing the document (unsaved changes are not asked about:
+    /// see [`AmpscopeApp::request`]).
     pub fn open_project(&mut self, path: &std::path::Path) {
         match document::open(path) {
-            Ok((doc, problems)) => self.replace_document(doc, problems, path),
-            Err(e) => self.notify(format!("Could not open {}: {e}", path.display()), true),
+            Ok((doc, problems)) => {
+                self.remember_recent(path);
+                self.replace_document(doc, problems, path);
+            }
+            Err(e) => {
+                // A recent project that is gone leaves the list.
+                if !path.exists() {
+                    self.recent.retain(|p| p != path);
+                }
+                self.notify(format!("Could not open {}: {e}", path.display()), true);
+            }
         }
     }
 
     fn replace_document(&mut self, doc: Document, problems: Vec<String>, path: &std::path::Path) {
-        self.doc = doc;
-        self.selected_event = (!self.doc.events.is_empty()).then_some(0);
-        self.selected_sub = (!self.doc.subscriptions.is_empty()).then_some(0);
-        self.field_buffers.clear();
-        self.event_buffer = JsonBuffer::default();
-        self.preview = PreviewCache::default();
-        self.filter_key.0 = u64::MAX;
+        self.install_document(doc);
         if problems.is_empty() {
             self.notify(format!("Opened {}", path.display()), false);
         } else {
@@ -847,6 +867,17 @@ impl AmpscopeApp {
                 true,
             );
         }
+    }
+
+    /// Makes `doc` the document, with the selection, editors and previews of a fresh start.
+    fn install_document(&mut self, doc: Document) {
+        self.doc = doc;
+        self.selected_event = (!self.doc.events.is_empty()).then_some(0);
+        self.selected_sub = (!self.doc.subscriptions.is_empty()).then_some(0);
+        self.field_buffers.clear();
+        self.event_buffer = JsonBuffer::default();
+        self.preview = PreviewCache::default();
+        self.filter_key.0 = u64::MAX;
     }
 
     fn autosave_tick(&mut self, now: f64) {
@@ -907,6 +938,9 @@ impl AmpscopeApp {
                         if ui.add_enabled(enabled, b).clicked() {
                             self.queued.push(c);
                             ui.close();
+                        }
+                        if c == Command::OpenProject {
+                            self.recent_menu_ui(ui);
                         }
                     }
                 });
@@ -992,13 +1026,8 @@ impl AmpscopeApp {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let file = self
-                    .doc
-                    .path
-                    .as_ref()
-                    .and_then(|p| p.file_name())
-                    .map_or("unsaved project".to_string(), |f| {
-                        f.to_string_lossy().into_owned()
-                    });
+                    .project_file_name()
+                    .unwrap_or_else(|| "unsaved project".to_string());
                 ui.label(format!("{file}{}", if self.doc.dirty { " *" } else { "" }));
                 if let Some(n) = self.notice.clone() {
                     ui.separator();
@@ -1114,6 +1143,7 @@ impl eframe::App for AmpscopeApp {
             storage.set_string(STORAGE_SECRET_KEY, self.secret_key.clone());
         }
         storage.set_string(STORAGE_DARK, self.dark.to_string());
+        storage.set_string(project_flow::STORAGE_RECENT, self.recent_to_storage());
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

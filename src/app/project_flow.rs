@@ -1,0 +1,259 @@
+//! Replacing the document (new project, open project, quit) without losing unsaved edits, the
+//! list of recent projects, and the window title that names the project.
+
+use std::path::{Path, PathBuf};
+
+use super::AmpscopeApp;
+use super::document::Document;
+use super::engine_glue;
+
+/// How many projects "Open recent" lists.
+pub const MAX_RECENT: usize = 8;
+
+/// Where the recent projects are kept in the app's storage (a JSON array of paths).
+pub(super) const STORAGE_RECENT: &str = "recent_projects";
+
+/// Something that replaces the document, or ends the session: asked about first when the
+/// document has unsaved changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replace {
+    /// Pick a project file in a dialog, then open it.
+    PickProject,
+    /// Open this project file.
+    Open(PathBuf),
+    /// A new project: the built-in sample events and the presets.
+    New,
+    /// Close the window.
+    Quit,
+}
+
+impl Replace {
+    /// What the question about unsaved changes names as the next step.
+    fn verb(&self) -> &'static str {
+        match self {
+            Replace::PickProject | Replace::Open(_) => "opening another project",
+            Replace::New => "starting a new project",
+            Replace::Quit => "closing",
+        }
+    }
+}
+
+impl AmpscopeApp {
+    /// Runs `r` now when nothing would be lost, otherwise asks first (save, don't save,
+    /// cancel).
+    pub fn request(&mut self, r: Replace) {
+        if self.doc.dirty {
+            self.pending_replace = Some(r);
+        } else {
+            self.replace_now(r);
+        }
+    }
+
+    /// The project's file name, when it has a file.
+    pub fn project_file_name(&self) -> Option<String> {
+        let name = self.doc.path.as_ref()?.file_name()?;
+        Some(name.to_string_lossy().into_owned())
+    }
+
+    fn replace_now(&mut self, r: Replace) {
+        match r {
+            Replace::PickProject => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Ampscope project", &["json"])
+                    .set_title("Open project")
+                    .pick_file()
+                {
+                    self.open_project(&p);
+                }
+            }
+            Replace::Open(p) => self.open_project(&p),
+            Replace::New => self.new_project(),
+            Replace::Quit => self.close_now = true,
+        }
+    }
+
+    /// Replaces the document with a new one on the built-in samples and the presets.
+    pub fn new_project(&mut self) {
+        let events = engine_glue::sample_events()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        let mut doc = Document::new(events, engine_glue::presets(), Default::default());
+        doc.dirty = false;
+        self.install_document(doc);
+        self.notify(
+            "New project: the sample events and the Amplitude presets.",
+            false,
+        );
+    }
+
+    /// Puts `path` first in the recent projects (once; the oldest beyond the limit drop off).
+    pub(super) fn remember_recent(&mut self, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    /// The recent projects as kept in storage.
+    pub(super) fn recent_to_storage(&self) -> String {
+        let list: Vec<String> = self
+            .recent
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        serde_json::to_string(&list).unwrap_or_default()
+    }
+
+    /// The recent projects from storage (anything unreadable is ignored).
+    pub(super) fn recent_from_storage(text: &str) -> Vec<PathBuf> {
+        serde_json::from_str::<Vec<String>>(text)
+            .unwrap_or_default()
+            .into_iter()
+            .take(MAX_RECENT)
+            .map(PathBuf::from)
+            .collect()
+    }
+
+    /// The File menu's "Open recent" submenu.
+    pub(super) fn recent_menu_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+            ui.menu_button("Open recent", |ui| {
+                let mut open = None;
+                for p in &self.recent {
+                    let name = p
+                        .file_name()
+                        .map_or_else(|| p.display().to_string(), |f| f.to_string_lossy().into());
+                    if ui
+                        .button(name)
+                        .on_hover_text(p.display().to_string())
+                        .clicked()
+                    {
+                        open = Some(p.clone());
+                        ui.close();
+                    }
+                }
+                ui.separator();
+                if ui.button("Clear the list").clicked() {
+                    self.recent.clear();
+                    ui.close();
+                }
+                if let Some(p) = open {
+                    self.request(Replace::Open(p));
+                }
+            });
+        });
+    }
+
+    /// The question about unsaved changes, while one is pending; then what was asked for.
+    pub(super) fn unsaved_ui(&mut self, ctx: &egui::Context) {
+        let Some(pending) = self.pending_replace.clone() else {
+            return;
+        };
+        #[derive(PartialEq)]
+        enum Choice {
+            Save,
+            Discard,
+            Cancel,
+        }
+        let mut choice = None;
+        let name = self
+            .project_file_name()
+            .unwrap_or_else(|| "this unsaved project".to_string());
+        let modal = egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+            ui.set_width(420.0);
+            ui.heading(format!("Save the changes to {name}?"));
+            ui.label(format!(
+                "Your changes are lost if you don't save them before {}.",
+                pending.verb()
+            ));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    choice = Some(Choice::Save);
+                }
+                if ui.button("Don't save").clicked() {
+                    choice = Some(Choice::Discard);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(Choice::Cancel);
+                }
+            });
+        });
+        if modal.should_close() && choice.is_none() {
+            choice = Some(Choice::Cancel);
+        }
+        let Some(choice) = choice else {
+            return;
+        };
+        self.pending_replace = None;
+        match choice {
+            Choice::Cancel => {}
+            Choice::Discard => self.replace_now(pending),
+            Choice::Save => {
+                let path = self.doc.path.clone().or_else(|| {
+                    rfd::FileDialog::new()
+                        .add_filter("Ampscope project", &["json"])
+                        .set_file_name("project.ampscope.json")
+                        .set_title("Save project")
+                        .save_file()
+                });
+                if let Some(p) = path {
+                    self.save_project(&p);
+                }
+                // A failed or cancelled save keeps the document (the notice says why).
+                if !self.doc.dirty {
+                    self.replace_now(pending);
+                }
+            }
+        }
+    }
+
+    /// Holds a close of the window while there are unsaved changes (and asks), closes it
+    /// once the user has decided, and keeps the title naming the project.
+    pub(super) fn window_ui(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_now && self.doc.dirty {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending_replace = Some(Replace::Quit);
+        }
+        if self.close_now {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let title = format!(
+            "{}{} — Ampscope",
+            self.project_file_name()
+                .unwrap_or_else(|| "Unsaved project".to_string()),
+            if self.doc.dirty { " *" } else { "" }
+        );
+        if self.title_shown != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list survives storage as it was, and text that is not a list reads as none.
+    #[test]
+    fn recent_projects_round_trip_through_storage() {
+        let mut app = AmpscopeApp::default();
+        for i in 0..(MAX_RECENT + 3) {
+            app.remember_recent(Path::new(&format!("/tmp/p{i}.json")));
+        }
+        app.remember_recent(Path::new("/tmp/p4.json"));
+        assert_eq!(app.recent.len(), MAX_RECENT);
+        assert_eq!(app.recent[0], Path::new("/tmp/p4.json"));
+        assert_eq!(app.recent[1], Path::new("/tmp/p10.json"));
+        assert_eq!(
+            app.recent.iter().filter(|p| p.ends_with("p4.json")).count(),
+            1
+        );
+        let text = app.recent_to_storage();
+        assert_eq!(AmpscopeApp::recent_from_storage(&text), app.recent);
+        assert!(AmpscopeApp::recent_from_storage("not json").is_empty());
+        assert!(AmpscopeApp::recent_from_storage("{\"a\":1}").is_empty());
+    }
+}

@@ -1,0 +1,220 @@
+//! Replacing the document without losing edits: closing the window, opening a project and
+//! starting a new one ask first when there are unsaved changes; recent projects; the title.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use ampscope::app::AmpscopeApp;
+use ampscope::app::project_flow::Replace;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+mod gui_common;
+use gui_common::harness;
+
+/// A folder of its own for one test's files.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ampscope-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// An edit made as the window makes them (committed at the end of the frame).
+fn rename_first_subscription(h: &mut Harness<'_, AmpscopeApp>, name: &str) {
+    h.state_mut().doc.subscriptions[0].name = name.into();
+    h.run();
+    assert!(h.state().doc.dirty, "the edit did not mark the document");
+}
+
+/// The window's close button, as the platform reports it.
+fn press_close_button(h: &mut Harness<'_, AmpscopeApp>) {
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+}
+
+fn viewport_commands(h: &Harness<'_, AmpscopeApp>) -> Vec<egui::ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|o| o.commands.clone())
+        .unwrap_or_default()
+}
+
+fn asks(h: &Harness<'_, AmpscopeApp>) -> bool {
+    h.query_by_label_contains("Save the changes to").is_some()
+}
+
+/// The question about unsaved changes is open and names what comes next.
+fn asks_before(h: &Harness<'_, AmpscopeApp>, next: &str) {
+    assert!(asks(h), "not asked before {next}");
+    let text = format!("lost if you don't save them before {next}");
+    assert!(h.query_by_label_contains(&text).is_some(), "{text}");
+}
+
+/// The file names of the recent projects, newest first.
+fn recent_names(h: &Harness<'_, AmpscopeApp>) -> Vec<String> {
+    h.state()
+        .recent
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A project file whose first subscription is named `name`.
+fn project_file(dir: &std::path::Path, file: &str, name: &str) -> PathBuf {
+    let path = dir.join(file);
+    let mut app = AmpscopeApp::default();
+    app.doc.subscriptions[0].name = name.into();
+    app.save_project(&path);
+    assert!(path.exists());
+    path
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_and_cancel_keeps_the_window_open() {
+    let mut h = harness(AmpscopeApp::default());
+    // Nothing to lose: the close goes through.
+    press_close_button(&mut h);
+    assert!(!viewport_commands(&h).contains(&egui::ViewportCommand::CancelClose));
+    h.run();
+    assert!(!asks(&h));
+
+    rename_first_subscription(&mut h, "Edited");
+    press_close_button(&mut h);
+    assert!(viewport_commands(&h).contains(&egui::ViewportCommand::CancelClose));
+    h.run();
+    asks_before(&h, "closing");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!asks(&h));
+    assert!(!h.state().close_now);
+    assert_eq!(h.state().doc.subscriptions[0].name, "Edited");
+
+    // Asked again; this time the changes are let go and the window closes.
+    press_close_button(&mut h);
+    h.run();
+    h.get_by_label("Don't save").click();
+    h.step();
+    h.step();
+    assert!(h.state().close_now);
+    assert!(viewport_commands(&h).contains(&egui::ViewportCommand::Close));
+}
+
+#[test]
+fn opening_a_project_over_unsaved_changes_saves_them_first_when_asked() {
+    let dir = temp_dir("open-over-edits");
+    let other = project_file(&dir, "other.ampscope.json", "From the file");
+    let mine = dir.join("mine.ampscope.json");
+
+    let mut app = AmpscopeApp::default();
+    app.save_project(&mine);
+    let mut h = harness(app);
+    rename_first_subscription(&mut h, "My unsaved edit");
+    h.state_mut().request(Replace::Open(other.clone()));
+    h.run();
+    asks_before(&h, "opening another project");
+    assert!(
+        h.query_by_label("Save the changes to mine.ampscope.json?")
+            .is_some()
+    );
+    // Nothing is replaced while the question is open.
+    assert_eq!(h.state().doc.subscriptions[0].name, "My unsaved edit");
+
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!asks(&h));
+    let saved = std::fs::read_to_string(&mine).unwrap();
+    assert!(saved.contains("My unsaved edit"), "{saved}");
+    assert_eq!(h.state().doc.subscriptions[0].name, "From the file");
+    assert_eq!(h.state().doc.path.as_deref(), Some(other.as_path()));
+    assert!(!h.state().doc.dirty);
+    // Both files are listed, the last opened first.
+    assert_eq!(
+        recent_names(&h),
+        ["other.ampscope.json", "mine.ampscope.json"]
+    );
+
+    // With nothing unsaved, opening asks nothing.
+    h.state_mut().request(Replace::Open(mine.clone()));
+    h.run();
+    assert!(!asks(&h));
+    assert_eq!(h.state().doc.subscriptions[0].name, "My unsaved edit");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn new_project_from_the_file_menu_starts_over_once_the_edits_are_let_go() {
+    let mut h = harness(AmpscopeApp::default());
+    let presets = h.state().doc.subscriptions.clone();
+    let samples = h.state().doc.events.len();
+    rename_first_subscription(&mut h, "Edited");
+    h.state_mut().doc.events.truncate(3);
+    h.run();
+
+    h.get_by_label("File").click();
+    h.run();
+    // The item's accessible name carries its shortcut.
+    h.get_by_label("New project Ctrl+Alt+N").click();
+    h.run();
+    asks_before(&h, "starting a new project");
+    h.get_by_label("Don't save").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.doc.subscriptions, presets);
+    assert_eq!(app.doc.events.len(), samples);
+    assert_eq!(app.doc.path, None);
+    assert!(!app.doc.dirty);
+    assert!(!app.doc.can_undo(), "the old document's history came along");
+}
+
+#[test]
+fn recent_projects_open_from_the_menu_and_a_missing_one_leaves_the_list() {
+    let dir = temp_dir("recent");
+    let first = project_file(&dir, "first.ampscope.json", "First");
+    let gone = project_file(&dir, "gone.ampscope.json", "Gone");
+    let mut app = AmpscopeApp::default();
+    app.open_project(&gone);
+    app.open_project(&first);
+    app.open_project(&gone);
+    let mut h = harness(app);
+    assert_eq!(h.state().recent.len(), 2);
+    std::fs::remove_file(&gone).unwrap();
+
+    // Opened from the submenu (the file name is the item; the whole path on hover).
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open recent").click();
+    h.run();
+    h.get_by_label("first.ampscope.json").click();
+    h.run();
+    assert_eq!(h.state().doc.subscriptions[0].name, "First");
+    // The title names the project.
+    h.state_mut().doc.subscriptions[0].name = "First, edited".into();
+    h.step();
+    h.step();
+    assert!(
+        viewport_commands(&h).contains(&egui::ViewportCommand::Title(
+            "first.ampscope.json * — Ampscope".into()
+        )),
+        "{:?}",
+        viewport_commands(&h)
+    );
+    h.state_mut().save_project(&first);
+    h.run();
+
+    h.state_mut().request(Replace::Open(gone.clone()));
+    h.run();
+    assert!(
+        h.query_by_label_contains("Could not open").is_some(),
+        "no error for the missing project"
+    );
+    assert_eq!(h.state().doc.subscriptions[0].name, "First, edited");
+    assert_eq!(recent_names(&h), ["first.ampscope.json"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
