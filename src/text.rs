@@ -13,6 +13,15 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` and the noun that goes with it: `1 request`, `2 requests`, `1,200 requests`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { one } else { many }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -26,5 +35,12 @@ mod tests {
         ] {
             assert_eq!(super::thousands(n), s);
         }
+    }
+
+    #[test]
+    fn count() {
+        assert_eq!(super::count(0, "event", "events"), "0 events");
+        assert_eq!(super::count(1, "event", "events"), "1 event");
+        assert_eq!(super::count(1200, "entry", "entries"), "1,200 entries");
     }
 }

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::text::count;
 use crate::transport::client::{Exchange, Job, JobHandle, JobSummary, RequestGroup, SendUpdate};
 use crate::transport::emulator::{Emulator, EmulatorConfig, EmulatorHandle, Faults, Profile};
 use crate::transport::history::History;
@@ -444,7 +445,8 @@ impl SendView {
             let send = ui
                 .add_enabled(!busy, egui::Button::new("Send test request"))
                 .on_hover_text(format!(
-                    "Sends the selected event's {n} request(s), each subscription's in order."
+                    "Sends the selected event's {}, each subscription's in order.",
+                    count(n, "request", "requests")
                 ));
             if send.clicked() {
                 self.request_send(ctx, inputs.selected.to_vec(), false, inputs.api_key);
@@ -507,19 +509,20 @@ impl SendView {
         }
         if let Some(s) = &self.summary {
             let mut text = format!(
-                "Done: {} of {} attempt(s) accepted",
-                s.succeeded, s.attempts
+                "Done: {} of {} accepted",
+                s.succeeded,
+                count(s.attempts, "attempt", "attempts")
             );
             if s.failed_groups > 0 {
                 text.push_str(&format!(
-                    ", {} subscription(s) stopped at an error",
-                    s.failed_groups
+                    ", {} stopped at an error",
+                    count(s.failed_groups, "subscription", "subscriptions")
                 ));
             }
             if s.dropped_events > 0 {
                 text.push_str(&format!(
-                    ", {} event(s) dropped (daily quota)",
-                    s.dropped_events
+                    ", {} dropped (daily quota)",
+                    count(s.dropped_events, "event", "events")
                 ));
             }
             if s.cancelled {

@@ -3,6 +3,7 @@
 
 use super::super::AmpscopeApp;
 use super::super::send_view::{SendInputs, SendView};
+use crate::text::count;
 use crate::transport::client::RequestGroup;
 
 /// "Send all" over more events than this asks the user to narrow the list first: building
@@ -65,10 +66,14 @@ impl AmpscopeApp {
             Some(e) => {
                 let n: usize = selected.iter().map(|g| g.requests.len()).sum();
                 ui.label(format!(
-                    "Selected event: {} — {n} request(s) from {} matching subscription(s). \
-                     Choose another event in the Debugger tab.",
+                    "Selected event: {} — {} from {}. Choose another event in the Debugger tab.",
                     e.label,
-                    selected.len()
+                    count(n, "request", "requests"),
+                    count(
+                        selected.len(),
+                        "matching subscription",
+                        "matching subscriptions"
+                    ),
                 ));
             }
             None => {

@@ -1505,8 +1505,12 @@ enum FilterError {
 fn arity(name: &str, args: &[JsValue], min: usize, max: usize) -> Result<(), FilterError> {
     if args.len() < min || args.len() > max {
         return Err(FilterError::Unsupported(format!(
-            "the filter \"{name}\" with {} argument(s)",
-            args.len()
+            "the filter \"{name}\" with {}",
+            if args.len() == 1 {
+                "1 argument".to_string()
+            } else {
+                format!("{} arguments", args.len())
+            }
         )));
     }
     Ok(())
