@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod gui_common;
-use gui_common::harness;
+use gui_common::{OnDisk, harness};
 
 /// Index of the built-in sample whose label is `label`.
 fn event_index(app: &AmpscopeApp, label: &str) -> usize {
@@ -586,20 +586,6 @@ fn dropped_files_load_one_after_the_other_and_report_what_they_could_not_read() 
     );
     assert!(shows(&h, "1 event could not be read"));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A file dropped on the window, as the integration hands it over.
-#[derive(Debug)]
-struct OnDisk(std::path::PathBuf);
-
-impl egui::DroppedFile for OnDisk {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
 }
 
 #[test]

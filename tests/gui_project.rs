@@ -11,7 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod gui_common;
-use gui_common::harness;
+use gui_common::{OnDisk, harness};
 
 /// A folder of its own for one test's files.
 fn temp_dir(name: &str) -> PathBuf {
@@ -217,4 +217,56 @@ fn recent_projects_open_from_the_menu_and_a_missing_one_leaves_the_list() {
     assert_eq!(h.state().doc.subscriptions[0].name, "First, edited");
     assert_eq!(recent_names(&h), ["first.ampscope.json"]);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Steps the window until `done` holds (the loading thread asks for repaints; bounded to 10 s).
+fn step_until(h: &mut Harness<'_, AmpscopeApp>, done: impl Fn(&AmpscopeApp) -> bool) {
+    for _ in 0..1000 {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the window did not settle");
+}
+
+#[test]
+fn a_project_dropped_with_event_files_opens_as_the_project() {
+    let dir = temp_dir("drop-project");
+    let project = project_file(&dir, "dropped.ampscope.json", "Dropped project");
+    let events = dir.join("events.ndjson");
+    std::fs::write(&events, "{\"type\":\"track\",\"event\":\"After\"}\n").unwrap();
+    let mut h = harness(AmpscopeApp::default());
+    let samples = h.state().doc.events.len();
+    rename_first_subscription(&mut h, "Edited");
+    for f in [&project, &events] {
+        h.input_mut()
+            .dropped_files
+            .push(std::sync::Arc::new(OnDisk(f.clone())));
+    }
+    step_until(&mut h, |app| app.pending_replace.is_some());
+    // The project is not an event: it waits for the question, and so do the files after it.
+    asks_before(&h, "opening another project");
+    assert_eq!(h.state().doc.events.len(), samples);
+    assert_eq!(h.state().load_queue.len(), 1);
+    h.get_by_label("Don't save").click();
+    step_until(&mut h, |app| {
+        app.loader.is_none() && app.load_queue.is_empty()
+    });
+    // The events dropped after the project load into it.
+    let app = h.state();
+    assert_eq!(app.doc.subscriptions[0].name, "Dropped project");
+    assert_eq!(app.doc.path.as_deref(), Some(project.as_path()));
+    assert_eq!(app.doc.events.len(), samples + 1);
+    assert_eq!(app.doc.events[samples].value["event"], "After");
+    assert!(shows_notice(&h, "Loaded 1 event from events.ndjson"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn shows_notice(h: &Harness<'_, AmpscopeApp>, text: &str) -> bool {
+    h.state()
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains(text))
 }

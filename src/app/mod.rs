@@ -722,8 +722,10 @@ impl AmpscopeApp {
         self.next_load(ctx);
     }
 
-    fn next_load(&mut self, ctx: &egui::Context) {
-        if self.loader.is_some() {
+    pub(crate) fn next_load(&mut self, ctx: &egui::Context) {
+        // Files after a project wait for the question about unsaved changes: they load into
+        // whichever document the answer leaves.
+        if self.loader.is_some() || self.pending_replace.is_some() {
             return;
         }
         if let Some(path) = self.load_queue.pop_front() {
@@ -783,6 +785,11 @@ impl AmpscopeApp {
             Some(LoadMsg::Failed(path, e)) => {
                 self.loader = None;
                 self.report_load(format!("Could not read {}: {e}", path.display()), true);
+            }
+            // Dropped (or named on the command line) with event files: opened as a project.
+            Some(LoadMsg::Project(path)) => {
+                self.loader = None;
+                self.request(Replace::Open(path));
             }
             Some(LoadMsg::Progress(..)) => {}
         }

@@ -187,6 +187,7 @@ impl AmpscopeApp {
             return;
         };
         self.pending_replace = None;
+        self.next_load(ctx);
         match choice {
             Choice::Cancel => {}
             Choice::Discard => self.replace_now(pending),

@@ -28,6 +28,20 @@ pub enum LoadMsg {
         stopped: Option<(u64, u64)>,
     },
     Failed(PathBuf, String),
+    /// The file is an Ampscope project, not events: it should be opened as one.
+    Project(PathBuf),
+}
+
+/// Project files are small; a larger file that reads as no event is not looked at again.
+const MAX_PROJECT_SNIFF: u64 = 64 << 20;
+
+/// Whether the file at `path`, which read as one unreadable event, is a project document.
+fn is_project_file(path: &std::path::Path, size: u64) -> bool {
+    size <= MAX_PROJECT_SNIFF
+        && std::fs::read_to_string(path).is_ok_and(|text| {
+            crate::engine::js::utf16::parse_json(&text)
+                .is_ok_and(|v| crate::engine::project::Project::looks_like_project(&v))
+        })
 }
 
 /// A running load.
@@ -50,10 +64,17 @@ impl Loader {
                     let _ = tx.send(LoadMsg::Progress(f, s));
                     repaint();
                 })
+                .map(|l| (l, size))
             });
             let msg = match loaded {
                 Err(e) => LoadMsg::Failed(p, e.to_string()),
-                Ok(l) => LoadMsg::Done {
+                // A project named with event files (dropped, or on the command line).
+                Ok((l, size))
+                    if l.events.is_empty() && l.errors.len() == 1 && is_project_file(&p, size) =>
+                {
+                    LoadMsg::Project(p)
+                }
+                Ok((l, _)) => LoadMsg::Done {
                     path: p,
                     events: l.events,
                     errors: l.errors,

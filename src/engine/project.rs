@@ -96,6 +96,13 @@ impl Project {
         text
     }
 
+    /// Whether `v` has the shape of a project document (a `schema_version` number and a
+    /// `subscriptions` list): what tells a project dropped among event files from an event.
+    pub fn looks_like_project(v: &Value) -> bool {
+        v.get("schema_version").is_some_and(Value::is_u64)
+            && v.get("subscriptions").is_some_and(Value::is_array)
+    }
+
     /// Reads a document; rejects texts that are not a project or come from a newer version.
     pub fn from_json(text: &str) -> Result<Project, String> {
         let value: Value = utf16::parse_json(text)
@@ -130,6 +137,21 @@ mod tests {
 
     /// Keys that must never appear in a project file.
     const SECRET_KEYS: [&str; 4] = ["apiKey", "secretKey", "api_key", "secret_key"];
+
+    /// A saved project has the shape; events (even with a `subscriptions` property) do not.
+    #[test]
+    fn a_project_is_told_from_an_event() {
+        let saved: Value = serde_json::from_str(&sample().to_json()).unwrap();
+        assert!(Project::looks_like_project(&saved));
+        for event in [
+            json!({"type": "track", "event": "Subscribed", "properties": {"subscriptions": []}}),
+            json!({"type": "identify", "traits": {"schema_version": 2}, "subscriptions": [1]}),
+            json!({"schema_version": "1", "subscriptions": []}),
+            json!([1, 2]),
+        ] {
+            assert!(!Project::looks_like_project(&event), "{event}");
+        }
+    }
 
     fn sample() -> Project {
         let mut mapping = Map::new();

@@ -14,3 +14,17 @@ pub fn harness(app: AmpscopeApp) -> Harness<'static, AmpscopeApp> {
     h.run();
     h
 }
+
+/// A file dropped on the window, as the integration hands it over.
+#[derive(Debug)]
+pub struct OnDisk(pub std::path::PathBuf);
+
+impl egui::DroppedFile for OnDisk {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
