@@ -999,14 +999,18 @@ impl AmpscopeApp {
         let outcome = sel.and_then(|i| self.outcome(i));
         ui.horizontal(|ui| {
             ui.label(format!(
-                "{} events loaded",
-                crate::text::thousands(self.doc.events.len() as u64)
+                "{} loaded",
+                crate::text::count(self.doc.events.len(), "event", "events")
             ));
             ui.separator();
             let enabled = self.doc.subscriptions.iter().filter(|s| s.enabled).count();
             ui.label(format!(
-                "{} subscriptions ({enabled} enabled)",
-                self.doc.subscriptions.len()
+                "{} ({enabled} enabled)",
+                crate::text::count(
+                    self.doc.subscriptions.len(),
+                    "subscription",
+                    "subscriptions"
+                )
             ));
             ui.separator();
             match &outcome {

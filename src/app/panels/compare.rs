@@ -175,8 +175,8 @@ impl AmpscopeApp {
         }
         let rows = summary.aggregate.rows();
         ui.label(format!(
-            "{} events compared: {} identical, {} with differences{}; {} kinds of difference.",
-            summary.total,
+            "{} compared: {} identical, {} with differences{}; {}.",
+            crate::text::count(summary.total, "event", "events"),
             summary.identical,
             summary.total - summary.identical - summary.unavailable,
             if summary.unavailable > 0 {
@@ -187,7 +187,7 @@ impl AmpscopeApp {
             } else {
                 String::new()
             },
-            rows.len()
+            crate::text::count(rows.len(), "kind of difference", "kinds of difference")
         ));
         ui.horizontal(|ui| {
             if ui.button("Export CSV…").clicked() {

@@ -73,11 +73,11 @@ impl AmpscopeApp {
                 ));
                 ui.ctx().request_repaint();
             } else {
-                let n = |n: usize| crate::text::thousands(n as u64);
+                let all = crate::text::count(total, "event", "events");
                 ui.weak(if filtered.len() == total {
-                    format!("{} events", n(total))
+                    all
                 } else {
-                    format!("{} of {} events", n(filtered.len()), n(total))
+                    format!("{} of {all}", crate::text::thousands(filtered.len() as u64))
                 });
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
