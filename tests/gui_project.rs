@@ -270,3 +270,33 @@ fn shows_notice(h: &Harness<'_, AmpscopeApp>, text: &str) -> bool {
         .as_ref()
         .is_some_and(|n| n.text.contains(text))
 }
+
+#[test]
+fn events_saved_as_ndjson_load_back_and_a_failed_save_says_why() {
+    let dir = temp_dir("save-events");
+    let mut app = AmpscopeApp::default();
+    let path = dir.join("mine.ndjson");
+    app.save_events(&path);
+    let n = app.doc.events.len();
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.clone()),
+        Some(format!("Saved {n} events to {}", path.display()))
+    );
+    let mut h = harness(AmpscopeApp::default());
+    h.state_mut().doc.events.clear();
+    let ctx = h.ctx.clone();
+    h.state_mut().start_load(path.clone(), &ctx);
+    step_until(&mut h, |app| app.doc.events.len() == n);
+    let (a, b) = (&app.doc.events, &h.state().doc.events);
+    assert!(a.iter().zip(b.iter()).all(|(x, y)| x.value == y.value));
+
+    let nowhere = dir.join("no-such-folder").join("x.ndjson");
+    app.save_events(&nowhere);
+    let notice = app.notice.as_ref().unwrap();
+    assert!(
+        notice.error && notice.text.starts_with("Could not save"),
+        "{}",
+        notice.text
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

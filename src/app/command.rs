@@ -11,6 +11,7 @@ pub enum Command {
     OpenProject,
     SaveProject,
     SaveProjectAs,
+    SaveEventsAs,
     Undo,
     Redo,
     NewEvent,
@@ -84,6 +85,7 @@ impl Command {
             Command::OpenProject,
             Command::SaveProject,
             Command::SaveProjectAs,
+            Command::SaveEventsAs,
             Command::ResetSamples,
             Command::Quit,
             Command::Undo,
@@ -123,6 +125,7 @@ impl Command {
             Command::OpenProject => "Open project…".into(),
             Command::SaveProject => "Save project".into(),
             Command::SaveProjectAs => "Save project as…".into(),
+            Command::SaveEventsAs => "Save events as NDJSON…".into(),
             Command::ResetSamples => "Load the sample events again".into(),
             Command::Quit => "Quit".into(),
             Command::Undo => "Undo".into(),
@@ -184,7 +187,9 @@ impl Command {
             Command::CopyBody => cmd_shift(Key::C),
             Command::CopyCurl => cmd_alt(Key::C),
             Command::Quit => cmd(Key::Q),
-            Command::AddSubscription(_) | Command::ResetSamples => return None,
+            Command::AddSubscription(_) | Command::ResetSamples | Command::SaveEventsAs => {
+                return None;
+            }
         })
     }
 
@@ -196,6 +201,7 @@ impl Command {
             | Command::OpenProject
             | Command::SaveProject
             | Command::SaveProjectAs
+            | Command::SaveEventsAs
             | Command::ResetSamples
             | Command::Quit => Menu::File,
             Command::ShowDebugger

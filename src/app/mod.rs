@@ -525,6 +525,16 @@ impl AmpscopeApp {
                     self.save_project(&p);
                 }
             }
+            Command::SaveEventsAs => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("NDJSON events", &["ndjson", "jsonl"])
+                    .set_file_name("events.ndjson")
+                    .set_title("Save events")
+                    .save_file()
+                {
+                    self.save_events(&p);
+                }
+            }
             Command::ResetSamples => {
                 for (_, v) in engine_glue::sample_events() {
                     let at = self.doc.events.len();
@@ -838,6 +848,22 @@ impl AmpscopeApp {
                 self.remember_recent(path);
                 self.notify(format!("Saved {}", path.display()), false);
             }
+            Err(e) => self.notify(format!("Could not save {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Writes the events to `path` as NDJSON (atomically): what `ampscope replay` and the
+    /// other commands read.
+    pub fn save_events(&mut self, path: &std::path::Path) {
+        match document::save_events(&self.doc, path) {
+            Ok(()) => self.notify(
+                format!(
+                    "Saved {} to {}",
+                    crate::text::count(self.doc.events.len(), "event", "events"),
+                    path.display()
+                ),
+                false,
+            ),
             Err(e) => self.notify(format!("Could not save {}: {e}", path.display()), true),
         }
     }

@@ -144,7 +144,10 @@ impl AmpscopeApp {
                     self.classic.summary = None;
                 }
             } else if ui
-                .button(format!("Compare all {total} events"))
+                .button(format!(
+                    "Compare all {}",
+                    crate::text::count(total, "event", "events")
+                ))
                 .on_hover_text(
                     "Runs both destinations on every loaded event and sums the differences",
                 )
