@@ -300,3 +300,70 @@ fn events_saved_as_ndjson_load_back_and_a_failed_save_says_why() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn subscriptions_exported_for_segment_import_back_and_undo_in_one_step() {
+    let dir = temp_dir("segment-config");
+    let path = dir.join("amplitude-subscriptions.json");
+    let mut app = AmpscopeApp::default();
+    app.doc.subscriptions[1].enabled = false;
+    app.export_segment(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"actionSlug\": \"logPurchase\""), "{text}");
+    assert!(!text.contains("YOUR_API_KEY"));
+
+    let mut h = harness(AmpscopeApp::default());
+    let presets = h.state().doc.subscriptions.clone();
+    h.state_mut().doc.subscriptions.truncate(1);
+    h.run();
+    h.state_mut().import_segment(&path, 100.0);
+    h.run();
+    assert_eq!(h.state().doc.subscriptions.len(), 1 + presets.len());
+    assert_eq!(
+        &h.state().doc.subscriptions[1..],
+        &app.doc.subscriptions[..]
+    );
+    assert_eq!(h.state().selected_sub, Some(1));
+    assert!(shows_notice(&h, "Imported 5 subscriptions from"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.subscriptions.len(), 1);
+
+    // A Public API answer with one subscription it cannot take: the rest come, the one left
+    // out is named.
+    let api = dir.join("from-api.json");
+    std::fs::write(
+        &api,
+        r#"{"data": {"subscriptions": [
+            {"id": "a1", "name": "Signups", "actionId": "x", "actionSlug": "logEventV2",
+             "enabled": true, "trigger": "type = \"track\" and event = \"Signed Up\"",
+             "settings": {"event_type": {"@path": "$.event"}}},
+            {"id": "a2", "name": "Sessions", "actionSlug": "sessionId", "enabled": true,
+             "trigger": "type = \"track\"", "settings": {}}
+        ]}}"#,
+    )
+    .unwrap();
+    h.state_mut().import_segment(&api, 200.0);
+    h.run();
+    let app = h.state();
+    assert_eq!(app.doc.subscriptions.len(), 2);
+    assert_eq!(app.doc.subscriptions[1].name, "Signups");
+    let notice = app.notice.as_ref().unwrap();
+    assert!(notice.error);
+    assert!(
+        notice.text.contains("Imported 1 subscription from ")
+            && notice
+                .text
+                .contains("subscription 2 (\"Sessions\"): \"sessionId\" is not"),
+        "{}",
+        notice.text
+    );
+
+    // Not JSON: where and why, nothing added.
+    std::fs::write(&api, "{\"subscriptions\": [\n  {\"name\": }\n]}").unwrap();
+    h.state_mut().import_segment(&api, 300.0);
+    h.run();
+    assert_eq!(h.state().doc.subscriptions.len(), 2);
+    assert!(shows_notice(&h, "not valid JSON (line 2, column"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -12,6 +12,8 @@ pub enum Command {
     SaveProject,
     SaveProjectAs,
     SaveEventsAs,
+    ImportSegment,
+    ExportSegment,
     Undo,
     Redo,
     NewEvent,
@@ -86,6 +88,8 @@ impl Command {
             Command::SaveProject,
             Command::SaveProjectAs,
             Command::SaveEventsAs,
+            Command::ImportSegment,
+            Command::ExportSegment,
             Command::ResetSamples,
             Command::Quit,
             Command::Undo,
@@ -126,6 +130,8 @@ impl Command {
             Command::SaveProject => "Save project".into(),
             Command::SaveProjectAs => "Save project as…".into(),
             Command::SaveEventsAs => "Save events as NDJSON…".into(),
+            Command::ImportSegment => "Import Segment subscriptions…".into(),
+            Command::ExportSegment => "Export subscriptions for Segment…".into(),
             Command::ResetSamples => "Load the sample events again".into(),
             Command::Quit => "Quit".into(),
             Command::Undo => "Undo".into(),
@@ -187,9 +193,11 @@ impl Command {
             Command::CopyBody => cmd_shift(Key::C),
             Command::CopyCurl => cmd_alt(Key::C),
             Command::Quit => cmd(Key::Q),
-            Command::AddSubscription(_) | Command::ResetSamples | Command::SaveEventsAs => {
-                return None;
-            }
+            Command::AddSubscription(_)
+            | Command::ResetSamples
+            | Command::SaveEventsAs
+            | Command::ImportSegment
+            | Command::ExportSegment => return None,
         })
     }
 
@@ -202,6 +210,8 @@ impl Command {
             | Command::SaveProject
             | Command::SaveProjectAs
             | Command::SaveEventsAs
+            | Command::ImportSegment
+            | Command::ExportSegment
             | Command::ResetSamples
             | Command::Quit => Menu::File,
             Command::ShowDebugger

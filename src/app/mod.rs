@@ -6,6 +6,7 @@
 
 pub mod classic_view;
 pub mod command;
+mod dialogs;
 pub mod document;
 pub mod engine_glue;
 mod panels;
@@ -516,23 +517,34 @@ impl AmpscopeApp {
                 None => self.execute(Command::SaveProjectAs, ctx),
             },
             Command::SaveProjectAs => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .add_filter("Ampscope project", &["json"])
-                    .set_file_name("project.ampscope.json")
-                    .set_title("Save project")
-                    .save_file()
-                {
+                if let Some(p) = dialogs::save_project() {
                     self.save_project(&p);
                 }
             }
             Command::SaveEventsAs => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .add_filter("NDJSON events", &["ndjson", "jsonl"])
-                    .set_file_name("events.ndjson")
-                    .set_title("Save events")
-                    .save_file()
-                {
+                if let Some(p) = dialogs::save_file(
+                    "Save events",
+                    ("NDJSON events", &["ndjson", "jsonl"]),
+                    "events.ndjson",
+                ) {
                     self.save_events(&p);
+                }
+            }
+            Command::ImportSegment => {
+                if let Some(p) = dialogs::pick_file(
+                    "Import Segment subscriptions",
+                    dialogs::SEGMENT_SUBSCRIPTIONS,
+                ) {
+                    self.import_segment(&p, now);
+                }
+            }
+            Command::ExportSegment => {
+                if let Some(p) = dialogs::save_file(
+                    "Export subscriptions for Segment",
+                    dialogs::SEGMENT_SUBSCRIPTIONS,
+                    "amplitude-subscriptions.json",
+                ) {
+                    self.export_segment(&p);
                 }
             }
             Command::ResetSamples => {

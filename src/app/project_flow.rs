@@ -10,6 +10,9 @@ use super::engine_glue;
 /// How many projects "Open recent" lists.
 pub const MAX_RECENT: usize = 8;
 
+/// A destination's subscriptions fit in far less; a larger file is not read.
+const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// Where the recent projects are kept in the app's storage (a JSON array of paths).
 pub(super) const STORAGE_RECENT: &str = "recent_projects";
 
@@ -58,10 +61,7 @@ impl AmpscopeApp {
     fn replace_now(&mut self, r: Replace) {
         match r {
             Replace::PickProject => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .add_filter("Ampscope project", &["json"])
-                    .set_title("Open project")
-                    .pick_file()
+                if let Some(p) = super::dialogs::pick_file("Open project", super::dialogs::PROJECT)
                 {
                     self.open_project(&p);
                 }
@@ -85,6 +85,71 @@ impl AmpscopeApp {
             "New project: the sample events and the Amplitude presets.",
             false,
         );
+    }
+
+    /// Adds the subscriptions of a Segment configuration file (the Public API's shape; see
+    /// [`crate::engine::project::from_segment_json`]) to the editor, as one undoable step.
+    pub fn import_segment(&mut self, path: &Path, now: f64) {
+        let name = path.display();
+        let text = match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_CONFIG_BYTES => Err(format!(
+                "{} is larger than a destination's subscriptions can be",
+                super::tasks::megabytes(m.len())
+            )),
+            _ => std::fs::read_to_string(path).map_err(|e| e.to_string()),
+        };
+        let imported = match text.and_then(|t| crate::engine::project::from_segment_json(&t)) {
+            Ok(i) => i,
+            Err(e) => return self.notify(format!("Could not import {name}: {e}"), true),
+        };
+        let n = imported.subscriptions.len();
+        let limit = super::MAX_SUBSCRIPTIONS;
+        let have = self.doc.subscriptions.len();
+        if have + n > limit {
+            return self.notify(
+                format!(
+                    "Could not import {name}: a destination holds at most {limit} mappings,                      and {} added to {have} is too many.",
+                    crate::text::count(n, "subscription", "subscriptions")
+                ),
+                true,
+            );
+        }
+        if n > 0 {
+            self.doc.subscriptions.extend(imported.subscriptions);
+            self.doc.commit_edits("segment-import", now - 10.0);
+            self.selected_sub = Some(have);
+            self.tab = super::Tab::Debugger;
+        }
+        let mut text = format!(
+            "Imported {} from {name}",
+            crate::text::count(n, "subscription", "subscriptions")
+        );
+        if !imported.problems.is_empty() {
+            text.push_str(": ");
+            text.push_str(&imported.problems.join("; "));
+        }
+        self.notify(text, !imported.problems.is_empty());
+    }
+
+    /// Writes the subscriptions in the Public API's shape (atomically), for review in git or
+    /// to re-apply them in Segment.
+    pub fn export_segment(&mut self, path: &Path) {
+        let text = crate::engine::project::to_segment_json(&self.doc.subscriptions);
+        match super::document::write_atomic(path, &text) {
+            Ok(()) => self.notify(
+                format!(
+                    "Exported {} to {}",
+                    crate::text::count(
+                        self.doc.subscriptions.len(),
+                        "subscription",
+                        "subscriptions"
+                    ),
+                    path.display()
+                ),
+                false,
+            ),
+            Err(e) => self.notify(format!("Could not export to {}: {e}", path.display()), true),
+        }
     }
 
     /// Puts `path` first in the recent projects (once; the oldest beyond the limit drop off).
@@ -192,13 +257,7 @@ impl AmpscopeApp {
             Choice::Cancel => {}
             Choice::Discard => self.replace_now(pending),
             Choice::Save => {
-                let path = self.doc.path.clone().or_else(|| {
-                    rfd::FileDialog::new()
-                        .add_filter("Ampscope project", &["json"])
-                        .set_file_name("project.ampscope.json")
-                        .set_title("Save project")
-                        .save_file()
-                });
+                let path = self.doc.path.clone().or_else(super::dialogs::save_project);
                 if let Some(p) = path {
                     self.save_project(&p);
                 }

@@ -4,6 +4,9 @@
 //! business (the GUI writes atomically, see `app::document`). Secrets (API key, secret key) are
 //! deliberately not part of the document so a project file can be shared or committed.
 
+mod segment;
+pub use segment::{Imported, from_segment_json, to_segment_json};
+
 use crate::engine::js::utf16;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

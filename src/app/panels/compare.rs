@@ -278,12 +278,11 @@ impl AmpscopeApp {
             SummaryFormat::Csv => ("CSV", "csv"),
             SummaryFormat::Markdown => ("Markdown", "md"),
         };
-        if let Some(p) = rfd::FileDialog::new()
-            .add_filter(name, &[ext])
-            .set_file_name(format!("classic-vs-actions.{ext}"))
-            .set_title("Export the comparison summary")
-            .save_file()
-        {
+        if let Some(p) = super::super::dialogs::save_file(
+            "Export the comparison summary",
+            (name, &[ext]),
+            &format!("classic-vs-actions.{ext}"),
+        ) {
             self.export_summary(&p, format);
         }
     }

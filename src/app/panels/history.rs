@@ -313,12 +313,11 @@ impl AmpscopeApp {
     }
 
     fn export_history_dialog(&mut self, ids: &[u64]) {
-        let Some(p) = rfd::FileDialog::new()
-            .add_filter("JSON", &["json"])
-            .set_file_name("ampscope-send-history.json")
-            .set_title("Export send history")
-            .save_file()
-        else {
+        let Some(p) = super::super::dialogs::save_file(
+            "Export send history",
+            ("JSON", &["json"]),
+            "ampscope-send-history.json",
+        ) else {
             return;
         };
         self.export_history(&p, Some(ids));

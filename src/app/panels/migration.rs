@@ -277,11 +277,10 @@ impl AmpscopeApp {
     }
 
     fn open_classic_settings_dialog(&mut self) {
-        let Some(p) = rfd::FileDialog::new()
-            .add_filter("JSON", &["json"])
-            .set_title("Open classic Amplitude settings")
-            .pick_file()
-        else {
+        let Some(p) = super::super::dialogs::pick_file(
+            "Open classic Amplitude settings",
+            ("JSON", &["json"]),
+        ) else {
             return;
         };
         self.open_classic_settings(&p);
