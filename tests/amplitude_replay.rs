@@ -20,6 +20,13 @@ fn events() -> Vec<Value> {
     ]
 }
 
+/// The requests `--out` wrote, one JSON value per line.
+fn ndjson_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn replay_counts_matches_requests_and_errors_per_preset() {
     let ndjson: String = events()
@@ -48,11 +55,7 @@ fn replay_counts_matches_requests_and_errors_per_preset() {
         (1, 1)
     );
     assert_eq!(row("Identify Calls").requests, 1);
-    let lines: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = ndjson_lines(&String::from_utf8(out).unwrap());
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[1]["subscription"], "Order Completed Calls");
     assert_eq!(lines[1]["event"], 1);
@@ -239,4 +242,98 @@ fn replay_reports_progress_per_batch() {
         0.0,
     );
     assert_eq!(line, "3 MB read · 999 events · 0 events/s");
+}
+
+/// `--project`: the enabled subscriptions of a project (in its region) or of a Segment
+/// subscriptions file run instead of the presets; what is left out is said; bad files and
+/// unknown options are refused with why.
+#[test]
+fn replay_runs_the_subscriptions_of_a_project_or_a_segment_file() {
+    let dir = std::env::temp_dir().join(format!("ampscope-replay-project-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("events.ndjson");
+    let text: String = events().iter().map(|e| format!("{e}\n")).collect();
+    std::fs::write(&input, text).unwrap();
+    let signups = json!({
+        "name": "Signups only", "enabled": true, "action": "logEventV2",
+        "trigger": "type = \"track\" and event = \"Signed Up\"",
+        "mapping": {"event_type": {"@path": "$.event"}, "user_id": {"@path": "$.userId"}}
+    });
+    let off = json!({"name": "Pages (off)", "enabled": false, "action": "logEvent",
+        "trigger": "type = \"page\"", "mapping": {}});
+    let project = dir.join("mine.ampscope.json");
+    std::fs::write(
+        &project,
+        json!({"schema_version": 1, "settings": {"region": "europe"},
+               "subscriptions": [signups, off], "events": []})
+        .to_string(),
+    )
+    .unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ampscope"))
+            .arg("replay")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let out = dir.join("requests.ndjson");
+    let (code, stdout, stderr) = run(&[
+        "--project".as_ref(),
+        project.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("not run (disabled): \"Pages (off)\""),
+        "{stderr}"
+    );
+    assert!(stdout.contains("Signups only"), "{stdout}");
+    assert!(
+        !stdout.contains("Track Calls") && !stdout.contains("Pages (off)"),
+        "{stdout}"
+    );
+    let lines = ndjson_lines(&std::fs::read_to_string(&out).unwrap());
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["subscription"], "Signups only");
+    // The project's region.
+    assert_eq!(lines[0]["url"], "https://api.eu.amplitude.com/2/httpapi");
+    assert_eq!(
+        lines[0]["body"],
+        r#"{"api_key":"API_KEY","events":[{"event_type":"Signed Up","user_id":"user-12345","library":"segment"}]}"#
+    );
+
+    // The same subscription as Segment lists it.
+    let segment = dir.join("segment.json");
+    std::fs::write(
+        &segment,
+        json!({"data": {"subscriptions": [{"id": "x1", "name": "Signups only",
+            "actionSlug": "logEventV2", "enabled": true, "trigger": signups["trigger"],
+            "settings": signups["mapping"]}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        run(&["--project".as_ref(), segment.as_os_str(), input.as_os_str()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Signups only"), "{stdout}");
+
+    // Refused, with why.
+    std::fs::write(&segment, "{\"x\": 1}").unwrap();
+    let (code, _, stderr) = run(&["--project".as_ref(), segment.as_os_str(), input.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("is neither an Ampscope project nor Segment subscriptions"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["--projct".as_ref(), segment.as_os_str(), input.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("unknown option --projct"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -19,7 +19,9 @@ usage:
   ampscope map --mapping M.json [--fields F.json [--action KEY]] EVENT.json
                                              resolve a mapping against one event
   ampscope run-case CASE.json                run one conformance case (see tests/conformance)
-  ampscope replay [--out FILE] EVENTS_FILE   run the presets over a file of events, offline
+  ampscope replay [--project P] [--out FILE] EVENTS_FILE
+                                             run the presets (or P's subscriptions) over a
+                                             file of events, offline
   ampscope emulator [--port N] [--force-status S] [--latency-ms N] [--drop-connections]
                                              run the local Amplitude emulator
   ampscope compare [--classic-settings S.json] [--json] [--migrated] EVENTS_FILE

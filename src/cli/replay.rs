@@ -1,7 +1,8 @@
-//! `ampscope replay [--out FILE] [--api-key KEY] [--region north_america|europe] EVENTS_FILE`:
-//! runs the five cloud presets over every event of a JSON / array / NDJSON file, offline
-//! (every request gets the default mock answer), streaming so memory stays bounded by the
-//! largest event, and prints a summary per subscription.
+//! `ampscope replay [--project P] [--out FILE] [--api-key KEY] [--region R] EVENTS_FILE`:
+//! runs the five cloud presets (or the enabled subscriptions of a project, or of a Segment
+//! subscriptions file) over every event of a JSON / array / NDJSON file, offline (every
+//! request gets the default mock answer), streaming so memory stays bounded by the largest
+//! event, and prints a summary per subscription.
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -13,10 +14,13 @@ use super::args::Args;
 use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
 use crate::engine::amplitude::{Region, Settings, presets};
 use crate::engine::event::Loaded;
+use crate::engine::project::{Project, Subscription, from_segment_json};
 use crate::event_files::read_events;
 use crate::text::thousands;
 
-const USAGE: &str = "usage: ampscope replay [--out FILE] [--api-key KEY] [--region north_america|europe] EVENTS_FILE";
+const USAGE: &str = "usage: ampscope replay [--project P] [--out FILE] [--api-key KEY] \
+                     [--region north_america|europe] EVENTS_FILE\n  \
+                     P: an Ampscope project, or subscriptions exported for (or listed by) Segment";
 
 /// Per-subscription counters.
 #[derive(Debug, Default, Clone)]
@@ -41,7 +45,11 @@ pub struct Summary {
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let a = match Args::parse(args, &["out", "api-key", "region"]) {
+    let a = match Args::parse(args, &["out", "api-key", "region", "project"]) {
+        Ok(a) if !a.flags.is_empty() => {
+            eprintln!("ampscope replay: unknown option --{}\n{USAGE}", a.flags[0]);
+            return 2;
+        }
         Ok(a) => a,
         Err(e) => {
             eprintln!("ampscope replay: {e}\n{USAGE}");
@@ -52,8 +60,27 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("{USAGE}");
         return 2;
     };
+    let (subscriptions, project_region) = match a.value("project") {
+        None => (presets::cloud_subscriptions(), None),
+        Some(p) => match subscriptions_of(std::path::Path::new(p)) {
+            Ok(Chosen {
+                subscriptions,
+                region,
+                notes,
+            }) => {
+                for n in notes {
+                    eprintln!("ampscope replay: {n}");
+                }
+                (subscriptions, region)
+            }
+            Err(e) => {
+                eprintln!("ampscope replay: {e}");
+                return 2;
+            }
+        },
+    };
     let region = match a.value("region") {
-        None => Region::NorthAmerica,
+        None => project_region.unwrap_or(Region::NorthAmerica),
         Some(r) => match Region::from_key(r) {
             Some(r) => r,
             None => {
@@ -83,16 +110,20 @@ pub fn run(args: &[String]) -> i32 {
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
     let mut meter = ProgressLine::new(total, std::io::stderr().is_terminal());
-    let summary =
-        match replay_with_progress(file, &settings, crate::clock::now_ms(), out.as_mut(), |p| {
-            meter.show(p, started.elapsed().as_secs_f64())
-        }) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("ampscope replay: {e}");
-                return 2;
-            }
-        };
+    let summary = match replay_subscriptions(
+        file,
+        &subscriptions,
+        &settings,
+        crate::clock::now_ms(),
+        out.as_mut(),
+        |p| meter.show(p, started.elapsed().as_secs_f64()),
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ampscope replay: {e}");
+            return 2;
+        }
+    };
     if let Some(w) = out.as_mut()
         && let Err(e) = w.flush()
     {
@@ -102,6 +133,57 @@ pub fn run(args: &[String]) -> i32 {
     meter.clear();
     print!("{}", render(&summary, started.elapsed().as_secs_f64()));
     0
+}
+
+/// What `--project` names: the enabled subscriptions, the project's region, and what was
+/// left out.
+#[derive(Debug)]
+pub struct Chosen {
+    pub subscriptions: Vec<Subscription>,
+    pub region: Option<Region>,
+    pub notes: Vec<String>,
+}
+
+/// Project and Segment configuration files are small; a larger file is not read.
+const MAX_PROJECT_BYTES: u64 = 64 << 20;
+
+/// The subscriptions to run from `path`: an Ampscope project (its region too), or a Segment
+/// subscriptions file (see [`from_segment_json`]). Disabled ones are left out and said so.
+pub fn subscriptions_of(path: &std::path::Path) -> Result<Chosen, String> {
+    let shown = path.display();
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot open {shown}: {e}"))?
+        .len();
+    if size > MAX_PROJECT_BYTES {
+        return Err(format!("{shown} is too large for a project ({size} bytes)"));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let is_project =
+        crate::engine::js::utf16::parse_json(&text).is_ok_and(|v| Project::looks_like_project(&v));
+    let (all, region, mut notes) = if is_project {
+        let p = Project::from_json(&text).map_err(|e| format!("{shown}: {e}"))?;
+        let region = Region::from_key(&p.settings.region);
+        (p.subscriptions, region, Vec::new())
+    } else {
+        let i = from_segment_json(&text).map_err(|e| {
+            format!("{shown} is neither an Ampscope project nor Segment subscriptions: {e}")
+        })?;
+        (i.subscriptions, None, i.problems)
+    };
+    let (subscriptions, off): (Vec<Subscription>, Vec<Subscription>) =
+        all.into_iter().partition(|s| s.enabled);
+    if !off.is_empty() {
+        let names: Vec<String> = off.iter().map(|s| format!("\"{}\"", s.name)).collect();
+        notes.push(format!("not run (disabled): {}", names.join(", ")));
+    }
+    if subscriptions.is_empty() {
+        return Err(format!("{shown} has no enabled subscription to run"));
+    }
+    Ok(Chosen {
+        subscriptions,
+        region,
+        notes,
+    })
 }
 
 /// A progress line on the terminal (stderr), rewritten in place at most four times a second;
@@ -197,10 +279,23 @@ pub fn replay_with_progress<W: Write>(
     input: impl Read + Send,
     settings: &Settings,
     now_ms: f64,
+    out: Option<&mut W>,
+    progress: impl FnMut(Progress),
+) -> std::io::Result<Summary> {
+    let presets = presets::cloud_subscriptions();
+    replay_subscriptions(input, &presets, settings, now_ms, out, progress)
+}
+
+/// [`replay_with_progress`] of `subscriptions` instead of the presets.
+pub fn replay_subscriptions<W: Write>(
+    input: impl Read + Send,
+    subscriptions: &[Subscription],
+    settings: &Settings,
+    now_ms: f64,
     mut out: Option<&mut W>,
     mut progress: impl FnMut(Progress),
 ) -> std::io::Result<Summary> {
-    let prepared: Vec<Prepared> = presets::cloud_subscriptions()
+    let prepared: Vec<Prepared> = subscriptions
         .iter()
         // Only requests are reported: payloads stay borrowed from the events.
         .map(|s| Prepared::new(s).without_payload())
