@@ -32,6 +32,25 @@ impl Args {
         Ok(out)
     }
 
+    /// [`Args::parse`] refusing any option other than `with_value` and `flags` (a mistyped
+    /// option would otherwise be ignored without a word).
+    pub fn parse_known(
+        args: &[String],
+        with_value: &[&str],
+        flags: &[&str],
+    ) -> Result<Args, String> {
+        let a = Args::parse(args, with_value)?;
+        let unknown = a
+            .flags
+            .iter()
+            .find(|f| !flags.contains(&f.as_str()))
+            .or_else(|| a.values.keys().find(|k| !with_value.contains(&k.as_str())));
+        match unknown {
+            Some(name) => Err(format!("unknown option --{name}")),
+            None => Ok(a),
+        }
+    }
+
     pub fn flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| f == name)
     }
@@ -57,5 +76,14 @@ mod tests {
         assert!(a.flag("json"));
         assert_eq!(a.positionals, vec!["a.json".to_string()]);
         assert!(Args::parse(&["--fql".to_string()], &["fql"]).is_err());
+        // Only the options named are taken, with or without a value.
+        assert!(Args::parse_known(&raw, &["fql", "port"], &["json"]).is_ok());
+        for (known_values, known_flags, unknown) in [
+            (&["fql", "port"][..], &[][..], "--json"),
+            (&["fql"][..], &["json"][..], "--port"),
+        ] {
+            let e = Args::parse_known(&raw, known_values, known_flags).unwrap_err();
+            assert_eq!(e, format!("unknown option {unknown}"));
+        }
     }
 }

@@ -19,21 +19,17 @@ const USAGE: &str = "usage: ampscope compare [--classic-settings S.json] [--json
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let args = match Args::parse(args, &["classic-settings", "summary-csv", "summary-md"]) {
+    let args = match Args::parse_known(
+        args,
+        &["classic-settings", "summary-csv", "summary-md"],
+        &["json", "migrated"],
+    ) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ampscope compare: {e}\n{USAGE}");
             return 2;
         }
     };
-    if let Some(unknown) = args
-        .flags
-        .iter()
-        .find(|f| !matches!(f.as_str(), "json" | "migrated"))
-    {
-        eprintln!("ampscope compare: unknown option --{unknown}\n{USAGE}");
-        return 2;
-    }
     let [file] = args.positionals.as_slice() else {
         eprintln!("ampscope compare: give exactly one EVENTS_FILE\n{USAGE}");
         return 2;

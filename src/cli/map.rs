@@ -18,7 +18,7 @@ const USAGE: &str =
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let args = match Args::parse(args, &["mapping", "fields", "action"]) {
+    let args = match Args::parse_known(args, &["mapping", "fields", "action"], &[]) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ampscope map: {e}\n{USAGE}");

@@ -45,11 +45,7 @@ pub struct Summary {
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let a = match Args::parse(args, &["out", "api-key", "region", "project"]) {
-        Ok(a) if !a.flags.is_empty() => {
-            eprintln!("ampscope replay: unknown option --{}\n{USAGE}", a.flags[0]);
-            return 2;
-        }
+    let a = match Args::parse_known(args, &["out", "api-key", "region", "project"], &[]) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ampscope replay: {e}\n{USAGE}");

@@ -9,10 +9,10 @@ use crate::engine::trigger;
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let a = match Args::parse(args, &["fql"]) {
+    let a = match Args::parse_known(args, &["fql"], &["json"]) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("ampscope trigger: {e}");
+            eprintln!("ampscope trigger: {e}\nusage: ampscope trigger --fql EXPR [--json] FILE");
             return 2;
         }
     };
