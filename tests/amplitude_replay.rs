@@ -20,6 +20,21 @@ fn events() -> Vec<Value> {
     ]
 }
 
+/// `ampscope replay FIRST… ARGS…` through the binary: exit code, stdout, stderr.
+fn replay_binary(first: &[&str], args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ampscope"))
+        .arg("replay")
+        .args(first)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
 /// The requests `--out` wrote, one JSON value per line.
 fn ndjson_lines(text: &str) -> Vec<Value> {
     text.lines()
@@ -269,18 +284,7 @@ fn replay_runs_the_subscriptions_of_a_project_or_a_segment_file() {
         .to_string(),
     )
     .unwrap();
-    let run = |args: &[&std::ffi::OsStr]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ampscope"))
-            .arg("replay")
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            o.status.code(),
-            String::from_utf8(o.stdout).unwrap(),
-            String::from_utf8(o.stderr).unwrap(),
-        )
-    };
+    let run = |args: &[&std::ffi::OsStr]| replay_binary(&[], args);
     let out = dir.join("requests.ndjson");
     let (code, stdout, stderr) = run(&[
         "--project".as_ref(),
@@ -335,5 +339,58 @@ fn replay_runs_the_subscriptions_of_a_project_or_a_segment_file() {
     let (code, _, stderr) = run(&["--projct".as_ref(), segment.as_os_str(), input.as_os_str()]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("unknown option --projct"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A golden file: the requests `--out` wrote pass `--expect` unchanged (exit 0); after a
+/// mapping edit the differences are listed by event, subscription and path (exit 1).
+#[test]
+fn replay_checks_the_requests_against_a_golden_file() {
+    let dir = std::env::temp_dir().join(format!("ampscope-replay-golden-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("events.ndjson");
+    let text: String = events().iter().map(|e| format!("{e}\n")).collect();
+    std::fs::write(&input, text).unwrap();
+    let golden = dir.join("golden.ndjson");
+    let run =
+        |args: &[&std::ffi::OsStr]| replay_binary(&["--now", "2024-06-01T12:34:56.789Z"], args);
+    let (code, _, stderr) = run(&["--out".as_ref(), golden.as_os_str(), input.as_os_str()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, _) = run(&["--expect".as_ref(), golden.as_os_str(), input.as_os_str()]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("all 5 event and subscription pairs match"),
+        "{stdout}"
+    );
+
+    // A project whose Track Calls sends the anonymous id as the user id.
+    let mut subs =
+        serde_json::to_value(ampscope::engine::amplitude::presets::cloud_subscriptions()).unwrap();
+    subs[0]["mapping"]["user_id"] = json!({"@path": "$.anonymousId"});
+    let project = dir.join("edited.ampscope.json");
+    std::fs::write(
+        &project,
+        json!({"schema_version": 1, "subscriptions": subs}).to_string(),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&[
+        "--project".as_ref(),
+        project.as_os_str(),
+        "--expect".as_ref(),
+        golden.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("1 of 5 event and subscription pairs differ"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("event 0, Track Calls: user_id removed (was \"user-12345\")"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&["--now".as_ref(), "soon".as_ref(), input.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--now soon is neither"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

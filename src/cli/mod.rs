@@ -4,6 +4,7 @@
 pub mod args;
 pub mod compare;
 pub mod emulator;
+pub mod golden;
 pub mod map;
 pub mod replay;
 pub mod run_case;
@@ -19,9 +20,9 @@ usage:
   ampscope map --mapping M.json [--fields F.json [--action KEY]] EVENT.json
                                              resolve a mapping against one event
   ampscope run-case CASE.json                run one conformance case (see tests/conformance)
-  ampscope replay [--project P] [--out FILE] EVENTS_FILE
+  ampscope replay [--project P] [--out FILE] [--expect GOLDEN] [--now TIME] EVENTS_FILE
                                              run the presets (or P's subscriptions) over a
-                                             file of events, offline
+                                             file of events, offline; check a golden file
   ampscope emulator [--port N] [--force-status S] [--latency-ms N] [--drop-connections]
                                              run the local Amplitude emulator
   ampscope compare [--classic-settings S.json] [--json] [--migrated] EVENTS_FILE

@@ -11,6 +11,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::args::Args;
+use super::golden;
 use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
 use crate::engine::amplitude::{Region, Settings, presets};
 use crate::engine::event::Loaded;
@@ -18,9 +19,11 @@ use crate::engine::project::{Project, Subscription, from_segment_json};
 use crate::event_files::read_events;
 use crate::text::thousands;
 
-const USAGE: &str = "usage: ampscope replay [--project P] [--out FILE] [--api-key KEY] \
-                     [--region north_america|europe] EVENTS_FILE\n  \
-                     P: an Ampscope project, or subscriptions exported for (or listed by) Segment";
+const USAGE: &str = "usage: ampscope replay [--project P] [--out FILE] [--expect GOLDEN] \
+                     [--now TIME] [--api-key KEY] [--region north_america|europe] EVENTS_FILE\n  \
+                     P: an Ampscope project, or subscriptions exported for (or listed by) Segment\n  \
+                     GOLDEN: requests an earlier --out wrote; any difference exits with 1\n  \
+                     TIME: the present as epoch milliseconds or a date (pin it for golden files)";
 
 /// Per-subscription counters.
 #[derive(Debug, Default, Clone)]
@@ -45,7 +48,11 @@ pub struct Summary {
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &[String]) -> i32 {
-    let a = match Args::parse_known(args, &["out", "api-key", "region", "project"], &[]) {
+    let a = match Args::parse_known(
+        args,
+        &["out", "api-key", "region", "project", "expect", "now"],
+        &[],
+    ) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ampscope replay: {e}\n{USAGE}");
@@ -86,6 +93,29 @@ pub fn run(args: &[String]) -> i32 {
         },
     };
     let settings = Settings::new(a.value("api-key").unwrap_or("API_KEY"), "", region);
+    let now_ms = match a.value("now") {
+        None => crate::clock::now_ms(),
+        Some(t) => match parse_now(t) {
+            Some(ms) => ms,
+            None => {
+                eprintln!("ampscope replay: --now {t} is neither epoch milliseconds nor a date");
+                return 2;
+            }
+        },
+    };
+    let expected = match a.value("expect") {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| golden::read_requests(&t))
+        {
+            Ok(g) => Some((p, g)),
+            Err(e) => {
+                eprintln!("ampscope replay: cannot read the golden file {p}: {e}");
+                return 2;
+            }
+        },
+    };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -106,12 +136,19 @@ pub fn run(args: &[String]) -> i32 {
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
     let mut meter = ProgressLine::new(total, std::io::stderr().is_terminal());
+    // Checked against a golden file: the requests are kept too (as `--out` writes them).
+    let mut made: Vec<u8> = Vec::new();
+    let mut tee = Tee {
+        kept: expected.is_some().then_some(&mut made),
+        out: out.as_deref_mut(),
+    };
     let summary = match replay_subscriptions(
         file,
         &subscriptions,
         &settings,
-        crate::clock::now_ms(),
-        out.as_mut(),
+        now_ms,
+        // Nothing to write to: the requests are not even formatted.
+        (tee.kept.is_some() || tee.out.is_some()).then_some(&mut tee),
         |p| meter.show(p, started.elapsed().as_secs_f64()),
     ) {
         Ok(s) => s,
@@ -128,7 +165,76 @@ pub fn run(args: &[String]) -> i32 {
     }
     meter.clear();
     print!("{}", render(&summary, started.elapsed().as_secs_f64()));
-    0
+    let Some((golden_path, golden)) = expected else {
+        return 0;
+    };
+    let made = golden::read_requests(&String::from_utf8_lossy(&made)).unwrap_or_default();
+    let report = golden::check(&golden, &made);
+    print!("{}", render_golden(golden_path, &report));
+    i32::from(!report.differences.is_empty())
+}
+
+/// `--now`: epoch milliseconds, or a date as JavaScript's `Date.parse` reads it.
+fn parse_now(t: &str) -> Option<f64> {
+    let ms = t
+        .parse::<f64>()
+        .ok()
+        .unwrap_or_else(|| crate::engine::jsdate::parse(t));
+    ms.is_finite().then_some(ms)
+}
+
+/// The golden check's lines after the summary.
+pub fn render_golden(path: &str, r: &golden::GoldenReport) -> String {
+    const SHOWN: usize = 20;
+    let mut t = if r.differences.is_empty() {
+        format!(
+            "golden {path}: all {} match\n",
+            crate::text::count(
+                r.compared,
+                "event and subscription pair",
+                "event and subscription pairs"
+            )
+        )
+    } else {
+        format!(
+            "golden {path}: {} of {} differ\n",
+            thousands(r.differences.len() as u64),
+            crate::text::count(
+                r.compared,
+                "event and subscription pair",
+                "event and subscription pairs"
+            )
+        )
+    };
+    for d in r.differences.iter().take(SHOWN) {
+        t.push_str(&format!("  {d}\n"));
+    }
+    if r.differences.len() > SHOWN {
+        t.push_str(&format!("  … and {} more\n", r.differences.len() - SHOWN));
+    }
+    t
+}
+
+/// Writes to `out` and, when kept, to memory too.
+struct Tee<'a> {
+    kept: Option<&'a mut Vec<u8>>,
+    out: Option<&'a mut (dyn Write + 'static)>,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(k) = self.kept.as_deref_mut() {
+            k.extend_from_slice(buf);
+        }
+        if let Some(o) = self.out.as_deref_mut() {
+            o.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_deref_mut().map_or(Ok(()), Write::flush)
+    }
 }
 
 /// What `--project` names: the enabled subscriptions, the project's region, and what was
