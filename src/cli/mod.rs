@@ -4,7 +4,6 @@
 pub mod args;
 pub mod compare;
 pub mod emulator;
-pub mod golden;
 pub mod map;
 pub mod replay;
 pub mod run_case;

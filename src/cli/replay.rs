@@ -11,10 +11,10 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::args::Args;
-use super::golden;
 use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
 use crate::engine::amplitude::{Region, Settings, presets};
 use crate::engine::event::Loaded;
+use crate::engine::golden;
 use crate::engine::project::{Project, Subscription, from_segment_json};
 use crate::event_files::read_events;
 use crate::text::thousands;

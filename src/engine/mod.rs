@@ -5,6 +5,7 @@ pub mod amplitude;
 pub mod classic;
 pub mod compare;
 pub mod event;
+pub mod golden;
 pub mod js;
 pub mod jsdate;
 pub mod keytable;

@@ -1,6 +1,7 @@
-//! Golden files for mappings: the requests `replay --out` wrote once, checked again by
-//! `replay --expect` after the mappings (or Ampscope) changed. Requests must match byte for
-//! byte; a difference is described by path with the structured diff of the comparison view.
+//! Requests checked against those made before: golden files for mappings (`replay --out`
+//! once, `replay --expect` after every change) and the app's baseline. Requests must match
+//! byte for byte; a difference is described by path with the structured diff of the
+//! comparison view.
 
 use std::collections::BTreeMap;
 
@@ -10,22 +11,44 @@ use crate::engine::compare::{ChangeKind, compare};
 use crate::engine::request::HttpRequest;
 
 /// The requests of one event for one subscription.
-type Group = Vec<HttpRequest>;
+pub type Group = Vec<HttpRequest>;
+
+/// Requests by event index and subscription name.
+pub type Requests = BTreeMap<(u64, String), Group>;
+
+/// One event and subscription whose requests differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub event: u64,
+    pub subscription: String,
+    /// How: `user_id: "a" → "b"`, `expected 1 request, got 0 requests`, …
+    pub what: String,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "event {}, {}: {}",
+            self.event, self.subscription, self.what
+        )
+    }
+}
 
 /// What a check found.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct GoldenReport {
     /// Event and subscription pairs with requests on either side.
     pub compared: usize,
-    /// One line per pair that differs: `event 3, Track Calls: …`.
-    pub differences: Vec<String>,
+    /// The pairs that differ, in event order.
+    pub differences: Vec<Mismatch>,
 }
 
 /// Reads requests as `replay --out` writes them (one JSON object per line: `event`,
 /// `subscription`, `method`, `url`, `headers`, `body`), grouped by event and subscription in
 /// the order they were sent.
-pub fn read_requests(text: &str) -> Result<BTreeMap<(u64, String), Group>, String> {
-    let mut groups: BTreeMap<(u64, String), Group> = BTreeMap::new();
+pub fn read_requests(text: &str) -> Result<Requests, String> {
+    let mut groups = Requests::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -70,10 +93,7 @@ pub fn read_requests(text: &str) -> Result<BTreeMap<(u64, String), Group>, Strin
 
 /// Compares the requests made now (`got`) with the golden ones (`expected`), both as
 /// [`read_requests`] reads them.
-pub fn check(
-    expected: &BTreeMap<(u64, String), Group>,
-    got: &BTreeMap<(u64, String), Group>,
-) -> GoldenReport {
+pub fn check(expected: &Requests, got: &Requests) -> GoldenReport {
     let mut report = GoldenReport::default();
     let keys: std::collections::BTreeSet<&(u64, String)> =
         expected.keys().chain(got.keys()).collect();
@@ -83,10 +103,12 @@ pub fn check(
             expected.get(key).map_or(&[][..], Vec::as_slice),
             got.get(key).map_or(&[][..], Vec::as_slice),
         );
-        if let Some(why) = describe(e, g) {
-            report
-                .differences
-                .push(format!("event {}, {}: {why}", key.0, key.1));
+        if let Some(what) = describe(e, g) {
+            report.differences.push(Mismatch {
+                event: key.0,
+                subscription: key.1.clone(),
+                what,
+            });
         }
     }
     report
@@ -95,7 +117,10 @@ pub fn check(
 /// How two request lists differ, or `None` when they are the same bytes.
 fn describe(expected: &[HttpRequest], got: &[HttpRequest]) -> Option<String> {
     if expected.len() != got.len() {
-        let n = |v: &[HttpRequest]| crate::text::count(v.len(), "request", "requests");
+        let n = |v: &[HttpRequest]| match v.len() {
+            1 => "1 request".to_string(),
+            n => format!("{n} requests"),
+        };
         return Some(format!("expected {}, got {}", n(expected), n(got)));
     }
     for (i, (e, g)) in expected.iter().zip(got).enumerate() {
@@ -200,8 +225,9 @@ mod tests {
             &read_requests(&got).unwrap(),
         );
         assert_eq!(report.compared, 5);
+        let lines: Vec<String> = report.differences.iter().map(|d| d.to_string()).collect();
         assert_eq!(
-            report.differences,
+            lines,
             [
                 "event 1, Track Calls: user_id: \"u1\" → \"u2\"",
                 "event 2, Track Calls: the body has the same values in another order or number format",
