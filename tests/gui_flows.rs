@@ -614,3 +614,69 @@ fn the_local_time_template_shows_the_event_time_in_its_own_zone() {
     // The first sample happened at 14:26 UTC in New York.
     assert!(shows(&h, "2024-03-15 10:26 -0400"));
 }
+
+#[test]
+fn a_baseline_lists_the_events_a_mapping_edit_changes() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Coverage;
+    let mut h = harness(app);
+    h.get_by_label("Keep these requests as the baseline")
+        .click();
+    h.run();
+    assert!(shows(
+        &h,
+        "No request changed since the baseline (47 events)."
+    ));
+
+    // Track Calls sends the anonymous id as the user id from now on.
+    let track = sub_index(h.state(), "Track Calls");
+    h.state_mut().doc.subscriptions[track].mapping.insert(
+        "user_id".into(),
+        serde_json::json!({"@path": "$.anonymousId"}),
+    );
+    h.run();
+    let signed_up = event_index(h.state(), "Signed Up");
+    let (changed_at, found) = h
+        .state()
+        .baseline
+        .changed
+        .iter()
+        .find(|(i, _)| *i == signed_up)
+        .cloned()
+        .expect("Signed Up is not listed as changed");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].subscription, "Track Calls");
+    assert!(
+        found[0]
+            .what
+            .starts_with("user_id: \"usr_8f3k2m9q\" → \"f329280a-"),
+        "{}",
+        found[0].what
+    );
+    // Page and Identify calls did not change.
+    let page = event_index(h.state(), "Page Pricing");
+    assert!(h.state().baseline.changed.iter().all(|(i, _)| *i != page));
+    assert!(shows(&h, "send something else than at the baseline"));
+    // Written with an arrow the window's fonts have.
+    assert!(shows(
+        &h,
+        "Track Calls: user_id: \"usr_8f3k2m9q\" -> \"f329280a-"
+    ));
+
+    // The event opens in the debugger.
+    h.get_by_label(&format!("#{} Signed Up", changed_at + 1))
+        .click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Debugger);
+    assert_eq!(h.state().selected_event, Some(signed_up));
+
+    // Undone, nothing differs any more.
+    h.state_mut().tab = Tab::Coverage;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(h.state().baseline.changed.is_empty());
+    assert!(shows(&h, "No request changed since the baseline"));
+    h.get_by_label("Forget the baseline").click();
+    h.run();
+    assert!(h.state().baseline.kept.is_none());
+}

@@ -205,6 +205,12 @@ impl Document {
         d
     }
 
+    /// The revisions of the events, the subscriptions and the settings: what a result computed
+    /// over the whole document depends on.
+    pub fn revisions(&self) -> (u64, u64, u64) {
+        (self.events_rev, self.subs_rev, self.settings_rev)
+    }
+
     /// A fresh revision number.
     pub fn next_rev(&mut self) -> u64 {
         self.next_rev += 1;

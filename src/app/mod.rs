@@ -10,7 +10,7 @@ mod dialogs;
 pub mod document;
 pub mod engine_glue;
 mod panels;
-pub use panels::{HistoryView, SummaryFormat};
+pub use panels::{BaselineView, HistoryView, SummaryFormat};
 pub mod preview;
 pub mod project_flow;
 pub mod send_view;
@@ -190,6 +190,8 @@ pub struct AmpscopeApp {
     pub classic: classic_view::ClassicState,
     /// The coverage view's double-send scan.
     coverage_scan: panels::CoverageScan,
+    /// Requests kept as a baseline, and what changed since (coverage view).
+    pub baseline: BaselineView,
     /// A replacement of the document (or quit) waiting for the user's answer about unsaved
     /// changes.
     pub pending_replace: Option<Replace>,
@@ -249,6 +251,7 @@ impl Default for AmpscopeApp {
             history_view: Default::default(),
             classic: Default::default(),
             coverage_scan: Default::default(),
+            baseline: Default::default(),
             pending_replace: None,
             close_now: false,
             recent: Vec::new(),

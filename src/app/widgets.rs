@@ -23,6 +23,16 @@ pub fn name(ui: &egui::Ui, resp: &egui::Response, label: impl Into<String>) {
 }
 
 /// The colour errors are drawn in.
+/// A spinner and what is being worked on; the next frame comes without waiting for input (the
+/// work goes on a slice per frame).
+pub fn working(ui: &mut egui::Ui, text: String) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.weak(text);
+    });
+    ui.ctx().request_repaint();
+}
+
 pub fn error_color(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(255, 110, 100)

@@ -40,11 +40,7 @@ impl AmpscopeApp {
         }
         // Warnings: events sent more than once. Scanned a slice per frame (and kept) so that an
         // edit with many events loaded never stalls a frame.
-        let key = (
-            self.doc.events_rev,
-            self.doc.subs_rev,
-            self.doc.settings_rev,
-        );
+        let key = self.doc.revisions();
         if self.coverage_scan.key != key {
             self.coverage_scan = CoverageScan {
                 key,
@@ -69,13 +65,10 @@ impl AmpscopeApp {
         }
         let scanned = self.coverage_scan.next;
         if scanned < scan {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.weak(format!(
-                    "Looking for double sends… {scanned} of {scan} events"
-                ));
-            });
-            ui.ctx().request_repaint();
+            widgets::working(
+                ui,
+                format!("Looking for double sends… {scanned} of {scan} events"),
+            );
         }
         let warnings = self.coverage_scan.warnings.clone();
         let unmatched = self.coverage_scan.unmatched;
@@ -133,6 +126,8 @@ impl AmpscopeApp {
                 "{unmatched} events match no subscription (nothing is sent for them)."
             ));
         }
+        ui.separator();
+        self.baseline_ui(ui);
         ui.separator();
         let row_h = 22.0;
         let n_events = self.doc.events.len();

@@ -1,5 +1,6 @@
 //! The panels of the window, each an `impl AmpscopeApp` block with `*_ui` functions.
 
+mod baseline;
 mod compare;
 mod coverage;
 mod events;
@@ -10,6 +11,7 @@ mod send;
 mod settings;
 mod subscription;
 
+pub use baseline::BaselineView;
 pub use compare::SummaryFormat;
 pub use coverage::CoverageScan;
 pub use history::HistoryView;
