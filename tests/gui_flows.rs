@@ -680,3 +680,57 @@ fn a_baseline_lists_the_events_a_mapping_edit_changes() {
     h.run();
     assert!(h.state().baseline.kept.is_none());
 }
+
+#[test]
+fn the_identity_timeline_flags_a_device_sent_for_a_second_user() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Identities;
+    let mut h = harness(app);
+    let rows = &h.state().identities.rows;
+    assert!(rows.len() > 30, "{} rows", rows.len());
+    // Every event sent lands on a user unless Amplitude refuses it: the sample identify of
+    // "u42", shorter than the 5 characters ids need.
+    let refused: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r.sent.iter().map(move |x| (r, x)))
+        .filter(|(_, x)| x.amplitude_id.is_none())
+        .map(|(r, x)| {
+            assert_eq!(
+                r.refused,
+                ["HTTP 400: invalid_event_field. Invalid fields [user_id]."]
+            );
+            x.user_id.as_deref().unwrap_or("")
+        })
+        .collect();
+    assert_eq!(refused, ["u42"]);
+    assert_eq!(rows[0].sent[0].notes, ["new Amplitude user #1"]);
+    // The samples' second identify of the first visitor's device, under another user id.
+    let flagged: Vec<usize> = rows
+        .iter()
+        .filter(|r| r.sent.iter().any(|s| s.device_changed_user))
+        .map(|r| r.event)
+        .collect();
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    assert!(shows(&h, "2 events send a device for a second user"));
+    h.get_by_label("Only events with a note").click();
+    h.run();
+    let first = flagged[0];
+    let label = format!("#{} {}", first + 1, h.state().doc.events[first].label);
+    h.get_by_label(&label).click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Debugger);
+    assert_eq!(h.state().selected_event, Some(first));
+
+    // After an edit that sends no device id, nothing is flagged.
+    h.state_mut().tab = Tab::Identities;
+    for s in &mut h.state_mut().doc.subscriptions {
+        s.mapping.remove("device_id");
+    }
+    h.run();
+    let rows = &h.state().identities.rows;
+    assert!(
+        rows.iter()
+            .flat_map(|r| &r.sent)
+            .all(|s| !s.device_changed_user)
+    );
+}

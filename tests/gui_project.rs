@@ -359,6 +359,22 @@ fn subscriptions_exported_for_segment_import_back_and_undo_in_one_step() {
         notice.text
     );
 
+    // More than a destination holds: nothing added, and why.
+    let mut full = AmpscopeApp::default();
+    while full.doc.subscriptions.len() < 48 {
+        full.add_subscription(0, 0.0);
+    }
+    full.import_segment(&path, 0.0);
+    assert_eq!(full.doc.subscriptions.len(), 48);
+    assert!(
+        full.notice.as_ref().is_some_and(|n| n.error
+            && n.text.ends_with(
+                "a destination holds at most 50 mappings, and 5 subscriptions added to 48 is too many."
+            )),
+        "{:?}",
+        full.notice.as_ref().map(|n| &n.text)
+    );
+
     // Not JSON: where and why, nothing added.
     std::fs::write(&api, "{\"subscriptions\": [\n  {\"name\": }\n]}").unwrap();
     h.state_mut().import_segment(&api, 300.0);

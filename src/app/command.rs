@@ -27,6 +27,7 @@ pub enum Command {
     DeleteSubscription,
     ShowDebugger,
     ShowCoverage,
+    ShowIdentities,
     ShowSettings,
     ShowSend,
     ShowCompare,
@@ -110,6 +111,7 @@ impl Command {
             Command::CopyCurl,
             Command::ShowDebugger,
             Command::ShowCoverage,
+            Command::ShowIdentities,
             Command::ShowSettings,
             Command::ShowSend,
             Command::ShowCompare,
@@ -156,6 +158,7 @@ impl Command {
             Command::ShowCompare => "Show classic vs Actions comparison".into(),
             Command::ShowMigration => "Show migration from classic".into(),
             Command::ShowHistory => "Show send history".into(),
+            Command::ShowIdentities => "Show identity timeline".into(),
             Command::ToggleTheme => "Switch dark/light theme".into(),
             Command::CommandPalette => "Command palette…".into(),
             Command::CopyBody => "Copy body".into(),
@@ -188,6 +191,7 @@ impl Command {
             Command::ShowCompare => cmd(Key::Num5),
             Command::ShowMigration => cmd(Key::Num6),
             Command::ShowHistory => cmd(Key::Num7),
+            Command::ShowIdentities => cmd(Key::Num8),
             Command::ToggleTheme => cmd_shift(Key::L),
             Command::CommandPalette => cmd(Key::K),
             Command::CopyBody => cmd_shift(Key::C),
@@ -221,6 +225,7 @@ impl Command {
             | Command::ShowCompare
             | Command::ShowMigration
             | Command::ShowHistory
+            | Command::ShowIdentities
             | Command::ToggleTheme
             | Command::CommandPalette => Menu::View,
             _ => Menu::Edit,

@@ -205,6 +205,18 @@ impl Document {
         d
     }
 
+    /// A new document on the built-in sample events and the presets (what the window starts
+    /// on), with nothing to save.
+    pub fn samples_and_presets() -> Document {
+        let events = super::engine_glue::sample_events()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        let mut doc = Document::new(events, super::engine_glue::presets(), Settings::default());
+        doc.dirty = false;
+        doc
+    }
+
     /// The revisions of the events, the subscriptions and the settings: what a result computed
     /// over the whole document depends on.
     pub fn revisions(&self) -> (u64, u64, u64) {

@@ -10,7 +10,7 @@ mod dialogs;
 pub mod document;
 pub mod engine_glue;
 mod panels;
-pub use panels::{BaselineView, HistoryView, SummaryFormat};
+pub use panels::{BaselineView, HistoryView, IdentityView, SummaryFormat};
 pub mod preview;
 pub mod project_flow;
 pub mod send_view;
@@ -59,6 +59,7 @@ pub fn run(open: Vec<PathBuf>) -> eframe::Result {
 pub enum Tab {
     Debugger,
     Coverage,
+    Identities,
     Compare,
     Migration,
     Send,
@@ -192,6 +193,8 @@ pub struct AmpscopeApp {
     coverage_scan: panels::CoverageScan,
     /// Requests kept as a baseline, and what changed since (coverage view).
     pub baseline: BaselineView,
+    /// The identity timeline (Identities view).
+    pub identities: IdentityView,
     /// A replacement of the document (or quit) waiting for the user's answer about unsaved
     /// changes.
     pub pending_replace: Option<Replace>,
@@ -206,13 +209,8 @@ pub struct AmpscopeApp {
 impl Default for AmpscopeApp {
     /// The window on the built-in samples and presets, with no persistence (what tests use).
     fn default() -> Self {
-        let events = engine_glue::sample_events()
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
-        let doc = Document::new(events, engine_glue::presets(), Default::default());
-        let mut app = AmpscopeApp {
-            doc,
+        AmpscopeApp {
+            doc: Document::samples_and_presets(),
             tab: Tab::Debugger,
             selected_event: Some(0),
             selected_sub: Some(0),
@@ -252,13 +250,12 @@ impl Default for AmpscopeApp {
             classic: Default::default(),
             coverage_scan: Default::default(),
             baseline: Default::default(),
+            identities: Default::default(),
             pending_replace: None,
             close_now: false,
             recent: Vec::new(),
             title_shown: String::new(),
-        };
-        app.doc.dirty = false;
-        app
+        }
     }
 }
 
@@ -434,6 +431,9 @@ impl AmpscopeApp {
             }
             Tab::Migration => {
                 egui::CentralPanel::default().show(ui, |ui| self.migration_ui(ui));
+            }
+            Tab::Identities => {
+                egui::CentralPanel::default().show(ui, |ui| self.identities_ui(ui));
             }
             Tab::History => {
                 egui::CentralPanel::default().show(ui, |ui| self.history_ui(ui));
@@ -637,6 +637,7 @@ impl AmpscopeApp {
             Command::ShowCompare => self.tab = Tab::Compare,
             Command::ShowMigration => self.tab = Tab::Migration,
             Command::ShowHistory => self.tab = Tab::History,
+            Command::ShowIdentities => self.tab = Tab::Identities,
             Command::ToggleTheme => self.dark = !self.dark,
             Command::CommandPalette => {
                 self.palette = match self.palette {
@@ -747,7 +748,7 @@ impl AmpscopeApp {
         self.next_load(ctx);
     }
 
-    pub(crate) fn next_load(&mut self, ctx: &egui::Context) {
+    fn next_load(&mut self, ctx: &egui::Context) {
         // Files after a project wait for the question about unsaved changes: they load into
         // whichever document the answer leaves.
         if self.loader.is_some() || self.pending_replace.is_some() {
@@ -997,6 +998,7 @@ impl AmpscopeApp {
             for (tab, name) in [
                 (Tab::Debugger, "Debugger"),
                 (Tab::Coverage, "Coverage"),
+                (Tab::Identities, "Identities"),
                 (Tab::Compare, "Compare"),
                 (Tab::Migration, "Migration"),
                 (Tab::Send, "Send"),

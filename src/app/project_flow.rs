@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use super::AmpscopeApp;
 use super::document::Document;
-use super::engine_glue;
 
 /// How many projects "Open recent" lists.
 pub const MAX_RECENT: usize = 8;
@@ -74,13 +73,7 @@ impl AmpscopeApp {
 
     /// Replaces the document with a new one on the built-in samples and the presets.
     pub fn new_project(&mut self) {
-        let events = engine_glue::sample_events()
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
-        let mut doc = Document::new(events, engine_glue::presets(), Default::default());
-        doc.dirty = false;
-        self.install_document(doc);
+        self.install_document(Document::samples_and_presets());
         self.notify(
             "New project: the sample events and the Amplitude presets.",
             false,
@@ -108,7 +101,8 @@ impl AmpscopeApp {
         if have + n > limit {
             return self.notify(
                 format!(
-                    "Could not import {name}: a destination holds at most {limit} mappings,                      and {} added to {have} is too many.",
+                    "Could not import {name}: a destination holds at most {limit} mappings, \
+                     and {} added to {have} is too many.",
                     crate::text::count(n, "subscription", "subscriptions")
                 ),
                 true,

@@ -165,21 +165,7 @@ fn read_request(req: &HttpRequest) -> Sent {
             }
         }
         Some(route) => {
-            let query = url::Url::parse(&req.url)
-                .ok()
-                .and_then(|u| u.query().map(str::to_string))
-                .unwrap_or_default();
-            let incoming = super::emulator::api::Incoming {
-                method: req.method.to_string(),
-                path,
-                query,
-                headers: req
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-                body: req.body.as_bytes().to_vec(),
-            };
+            let incoming = super::emulator::api::Incoming::of(req);
             let params = super::emulator::api::form_params(&incoming);
             let get = |n: &str| params.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
             sent.api_key = get("api_key");

@@ -5,6 +5,7 @@ mod compare;
 mod coverage;
 mod events;
 mod history;
+mod identities;
 mod migration;
 mod output;
 mod send;
@@ -15,6 +16,7 @@ pub use baseline::BaselineView;
 pub use compare::SummaryFormat;
 pub use coverage::CoverageScan;
 pub use history::HistoryView;
+pub use identities::IdentityView;
 
 use super::AmpscopeApp;
 

@@ -102,6 +102,27 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// A request built here, as the emulator would receive it (path and query from its URL).
+    pub fn of(req: &crate::engine::request::HttpRequest) -> Incoming {
+        let url = url::Url::parse(&req.url).ok();
+        Incoming {
+            method: req.method.to_string(),
+            path: url
+                .as_ref()
+                .map_or_else(String::new, |u| u.path().to_string()),
+            query: url
+                .as_ref()
+                .and_then(|u| u.query().map(str::to_string))
+                .unwrap_or_default(),
+            headers: req
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: req.body.as_bytes().to_vec(),
+        }
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

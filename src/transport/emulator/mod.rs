@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod state;
+pub mod timeline;
 
 use std::io::Read;
 use std::net::SocketAddr;

@@ -121,6 +121,15 @@ impl EmulatorState {
         self.profiles.get(aid)
     }
 
+    /// The Amplitude user an event with these ids was counted for (as [`EmulatorState`]
+    /// resolved it when the event arrived): its user id's, else its device's.
+    pub fn amplitude_id(&self, user_id: Option<&str>, device_id: Option<&str>) -> Option<u64> {
+        user_id
+            .and_then(|u| self.by_user.get(u))
+            .or_else(|| device_id.and_then(|d| self.by_device.get(d)))
+            .copied()
+    }
+
     /// All profiles, in the order they were created.
     pub fn profiles(&self) -> impl Iterator<Item = &Profile> {
         self.profiles.values()
