@@ -169,8 +169,7 @@ impl Timeline {
         {
             changed = true;
             notes.push(format!(
-                "device {d} was counted for user #{before}: Amplitude now counts it for #{aid} \
-                 as well"
+                "device {d} belonged to user #{before}, now to #{aid} too"
             ));
         }
         (notes, changed)
@@ -224,8 +223,7 @@ mod tests {
             rows[2].sent[0].notes,
             [
                 "new Amplitude user #2".to_string(),
-                "device device-1 was counted for user #1: Amplitude now counts it for #2 as well"
-                    .to_string()
+                "device device-1 belonged to user #1, now to #2 too".to_string()
             ]
         );
         assert_eq!(rows[2].event, 3);
