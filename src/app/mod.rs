@@ -9,6 +9,7 @@ pub mod command;
 mod dialogs;
 pub mod document;
 pub mod engine_glue;
+pub mod fonts;
 mod panels;
 pub use panels::{BaselineView, HistoryView, IdentityView, SummaryFormat};
 pub mod preview;
@@ -39,12 +40,16 @@ pub fn run(open: Vec<PathBuf>) -> eframe::Result {
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([900.0, 560.0])
             .with_drag_and_drop(true),
+        // Ours instead (eframe's needs its `system_fonts` feature and a dozen crates).
+        system_font_fallback: false,
         ..Default::default()
     };
     eframe::run_native(
         "Ampscope",
         options,
         Box::new(|cc| {
+            cc.egui_ctx
+                .add_font_provider(std::sync::Arc::new(fonts::SystemFallback::default()));
             let mut app = AmpscopeApp::with_storage(cc.storage);
             for path in open {
                 app.start_load(path, &cc.egui_ctx);

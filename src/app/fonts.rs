@@ -1,0 +1,142 @@
+//! Fallback fonts for characters the built-in fonts lack (a CJK name in an event, Arabic,
+//! Hebrew, …): when egui first misses a character, the system's usual fallback fonts are
+//! looked for in their well-known places and the first that has it is added. Nothing is read
+//! until a character is missing.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Fonts many systems have, with the face to use in a collection: broad CJK coverage first,
+/// then fonts covering many other scripts.
+const CANDIDATES: &[(&str, u32)] = &[
+    // Linux (Debian/Ubuntu, Fedora, Arch), then macOS, then Windows.
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0),
+    (
+        "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+        0,
+    ),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 0),
+    (
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        0,
+    ),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", 0),
+    ("/System/Library/Fonts/Hiragino Sans GB.ttc", 0),
+    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),
+    ("/Library/Fonts/Arial Unicode.ttf", 0),
+    ("C:\\Windows\\Fonts\\msyh.ttc", 0),
+    ("C:\\Windows\\Fonts\\YuGothM.ttc", 0),
+    ("C:\\Windows\\Fonts\\malgun.ttf", 0),
+    ("C:\\Windows\\Fonts\\seguisym.ttf", 0),
+];
+
+/// A font file's bytes, shared.
+type Bytes = Arc<Vec<u8>>;
+
+/// Finds system fonts for missing characters (see the module's description).
+pub struct SystemFallback {
+    candidates: Vec<(String, u32)>,
+    /// Each candidate's bytes once looked at (inner `None`: missing or not a font).
+    read: Mutex<Vec<Option<Option<Bytes>>>>,
+}
+
+impl Default for SystemFallback {
+    /// The fallback over the usual places.
+    fn default() -> SystemFallback {
+        SystemFallback::over(CANDIDATES.iter().map(|(p, i)| (p.to_string(), *i)))
+    }
+}
+
+impl SystemFallback {
+    /// The fallback over these files (and faces).
+    pub fn over(candidates: impl IntoIterator<Item = (String, u32)>) -> SystemFallback {
+        let candidates: Vec<(String, u32)> = candidates.into_iter().collect();
+        let read = Mutex::new(vec![None; candidates.len()]);
+        SystemFallback { candidates, read }
+    }
+
+    /// Candidate `i`'s bytes, read once.
+    fn bytes(&self, i: usize) -> Option<Bytes> {
+        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+        read[i]
+            .get_or_insert_with(|| {
+                let (path, index) = &self.candidates[i];
+                let bytes = std::fs::read(Path::new(path)).ok()?;
+                // Only a file that reads as a font is kept.
+                skrifa::FontRef::from_index(&bytes, *index).ok()?;
+                Some(Arc::new(bytes))
+            })
+            .clone()
+    }
+
+    /// The first candidate with a glyph for `ch`: its index and bytes.
+    pub fn find(&self, ch: char) -> Option<(usize, Bytes)> {
+        use skrifa::MetadataProvider;
+        (0..self.candidates.len()).find_map(|i| {
+            let bytes = self.bytes(i)?;
+            let font = skrifa::FontRef::from_index(&bytes, self.candidates[i].1).ok()?;
+            font.charmap().map(ch).is_some().then_some((i, bytes))
+        })
+    }
+}
+
+impl egui::FontProvider for SystemFallback {
+    fn font_for(&self, request: &egui::FallbackRequest<'_>) -> Option<egui::FontInsert> {
+        let ch = request.cluster.chars().next()?;
+        let (i, bytes) = self.find(ch)?;
+        let data = egui::FontData {
+            index: self.candidates[i].1,
+            ..egui::FontData::from_owned(bytes.to_vec())
+        };
+        Some(egui::FontInsert::new(
+            &format!("system-fallback-{i}"),
+            data,
+            vec![egui::InsertFontFamily {
+                family: request.family.clone(),
+                priority: egui::FontPriority::Lowest,
+            }],
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Missing files and files that are not fonts are passed over; nothing matches a
+    /// character no candidate has.
+    #[test]
+    fn missing_and_broken_candidates_are_passed_over() {
+        let dir = std::env::temp_dir().join(format!("ampscope-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let broken = dir.join("broken.ttf");
+        std::fs::write(&broken, b"not a font").unwrap_or_default();
+        let fallback = SystemFallback::over([
+            ("/no/such/font.ttf".to_string(), 0),
+            (broken.to_string_lossy().into_owned(), 0),
+        ]);
+        assert!(fallback.find('王').is_none());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Where the system has one of the usual fonts, a CJK character is found in it (this
+    /// machine's fonts decide whether there is one to check).
+    #[test]
+    fn a_cjk_character_is_found_where_the_system_has_a_font_for_it() {
+        let fallback = SystemFallback::default();
+        let present = CANDIDATES.iter().any(|(p, _)| Path::new(p).exists());
+        if let Some((i, bytes)) = fallback.find('王') {
+            assert!(Path::new(CANDIDATES[i].0).exists());
+            assert!(bytes.len() > 1000);
+            // Not a character any font has.
+            assert!(fallback.find('\u{10FFFD}').is_none());
+        } else {
+            assert!(
+                !CANDIDATES[..5].iter().any(|(p, _)| Path::new(p).exists()),
+                "a CJK font is installed but was not used (present: {present})"
+            );
+        }
+    }
+}
