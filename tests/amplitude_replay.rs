@@ -394,3 +394,27 @@ fn replay_checks_the_requests_against_a_golden_file() {
     assert!(stderr.contains("--now soon is neither"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The summary's columns line up whatever the length of the subscription names.
+#[test]
+fn summary_columns_line_up_with_long_names() {
+    use ampscope::cli::replay::{SubStats, Summary, render};
+    let sub = |name: &str, matched| SubStats {
+        name: name.into(),
+        matched,
+        ..SubStats::default()
+    };
+    let s = Summary {
+        events: 3,
+        subs: vec![
+            sub("Track Calls", 1),
+            sub("Orders over a hundred dollars, EU only", 12345),
+        ],
+        ..Summary::default()
+    };
+    let text = render(&s, 1.0);
+    // Every row as long as the header: the columns line up.
+    let rows: Vec<usize> = text.lines().skip(1).map(|l| l.chars().count()).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows.iter().all(|&n| n == rows[0]), "{text}");
+}

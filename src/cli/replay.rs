@@ -520,13 +520,21 @@ pub fn render(s: &Summary, seconds: f64) -> String {
     for e in &s.load_error_examples {
         t.push_str(&format!("  unreadable: {e}\n"));
     }
+    // As wide as the longest name (a project's names can be long), at least 24.
+    let w = s
+        .subs
+        .iter()
+        .map(|x| x.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24);
     t.push_str(&format!(
-        "{:<24} {:>10} {:>10} {:>8}\n",
+        "{:<w$} {:>10} {:>10} {:>8}\n",
         "subscription", "matched", "requests", "errors"
     ));
     for sub in &s.subs {
         t.push_str(&format!(
-            "{:<24} {:>10} {:>10} {:>8}\n",
+            "{:<w$} {:>10} {:>10} {:>8}\n",
             sub.name, sub.matched, sub.requests, sub.errors
         ));
     }
