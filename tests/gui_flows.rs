@@ -669,10 +669,17 @@ fn a_baseline_lists_the_events_a_mapping_edit_changes() {
     h.run();
     assert_eq!(h.state().tab, Tab::Debugger);
     assert_eq!(h.state().selected_event, Some(signed_up));
+    // The preview says what changed for it.
+    assert!(shows(
+        &h,
+        "Since the baseline: Track Calls: user_id: \"usr_8f3k2m9q\" -> \"f329280a-"
+    ));
 
     // Undone, nothing differs any more.
-    h.state_mut().tab = Tab::Coverage;
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(shows(&h, "The same requests as at the baseline"));
+    h.state_mut().tab = Tab::Coverage;
     h.run();
     assert!(h.state().baseline.changed.is_empty());
     assert!(shows(&h, "No request changed since the baseline"));

@@ -30,6 +30,10 @@ pub struct BaselineView {
     next: usize,
     /// Events whose requests differ, with how.
     pub changed: Vec<(usize, Vec<Mismatch>)>,
+    /// Counts the baselines kept, so results about an older one are not reused.
+    generation: u64,
+    /// The selected event's comparison (for the preview): what it was computed from, and it.
+    selected: Option<(SelectedKey, Vec<Mismatch>)>,
 }
 
 /// The requests of each subscription that sent some, by event and subscription name.
@@ -43,11 +47,78 @@ fn requests_of(event: usize, subs: &[Subscription], outcome: &EventOutcome) -> R
         .collect()
 }
 
+/// What a comparison of one event depends on: the event and its revision, the subscriptions'
+/// and settings' revisions, the baseline.
+type SelectedKey = (usize, u64, u64, u64, u64);
+
+/// Changes as one line: `Track Calls: user_id: "a" -> "b" · …`.
+pub(in crate::app) fn changes_text(found: &[Mismatch]) -> String {
+    let lines: Vec<String> = found
+        .iter()
+        .map(|m| format!("{}: {}", m.subscription, m.what))
+        .collect();
+    // The window's fonts have no arrow.
+    lines.join(" · ").replace('→', "->")
+}
+
 impl AmpscopeApp {
     /// Keeps the current subscriptions and settings as the baseline.
     pub fn keep_baseline(&mut self) {
         self.baseline.kept = Some((self.doc.subscriptions.clone(), self.run_settings()));
         self.baseline.key = (u64::MAX, 0, 0);
+        self.baseline.generation += 1;
+    }
+
+    /// How event `i`'s requests differ from the baseline's (empty: the same).
+    fn compare_with_baseline(
+        &mut self,
+        i: usize,
+        subs: &[Subscription],
+        settings: &RunSettings,
+    ) -> Option<Vec<Mismatch>> {
+        let now = self.outcome(i)?;
+        let before = preview::evaluate(subs, &self.doc.events[i].value, settings);
+        let report = golden::check(
+            &requests_of(i, subs, &before),
+            &requests_of(i, &self.doc.subscriptions, &now),
+        );
+        let mut found = report.differences;
+        // What stopped a subscription that sent before.
+        for m in &mut found {
+            let error = self
+                .doc
+                .subscriptions
+                .iter()
+                .zip(&now.runs)
+                .find(|(s, _)| s.name == m.subscription)
+                .and_then(|(_, r)| r.as_ref()?.error.clone());
+            if let Some(e) = error {
+                m.what.push_str(&format!(" (now: {e})"));
+            }
+        }
+        Some(found)
+    }
+
+    /// How the requests of event `i` differ from the baseline, when one is kept (for the
+    /// preview; remembered until the event, the subscriptions or the baseline change).
+    pub(in crate::app) fn changes_since_baseline(&mut self, i: usize) -> Option<Vec<Mismatch>> {
+        let (subs, settings) = self.baseline.kept.clone()?;
+        let (_, subs_rev, settings_rev) = self.doc.revisions();
+        let key = (
+            i,
+            self.doc.events.get(i)?.rev,
+            subs_rev,
+            settings_rev,
+            self.baseline.generation,
+        );
+        if let Some((k, found)) = &self.baseline.selected
+            && *k == key
+        {
+            return Some(found.clone());
+        }
+        let found = self.compare_with_baseline(i, &subs, &settings)?;
+        self.baseline.selected = Some((key, found.clone()));
+        Some(found)
     }
 
     /// Compares up to a frame's budget of events with the baseline.
@@ -66,27 +137,9 @@ impl AmpscopeApp {
         while self.baseline.next < limit && start.elapsed() < BUDGET {
             let i = self.baseline.next;
             self.baseline.next += 1;
-            let Some(now) = self.outcome(i) else { continue };
-            let before = preview::evaluate(&subs, &self.doc.events[i].value, &settings);
-            let report = golden::check(
-                &requests_of(i, &subs, &before),
-                &requests_of(i, &self.doc.subscriptions, &now),
-            );
-            let mut found = report.differences;
-            // What stopped a subscription that sent before.
-            for m in &mut found {
-                let error = self
-                    .doc
-                    .subscriptions
-                    .iter()
-                    .zip(&now.runs)
-                    .find(|(s, _)| s.name == m.subscription)
-                    .and_then(|(_, r)| r.as_ref()?.error.clone());
-                if let Some(e) = error {
-                    m.what.push_str(&format!(" (now: {e})"));
-                }
-            }
-            if !found.is_empty() {
+            if let Some(found) = self.compare_with_baseline(i, &subs, &settings)
+                && !found.is_empty()
+            {
                 self.baseline.changed.push((i, found));
             }
         }
@@ -148,12 +201,7 @@ impl AmpscopeApp {
                         {
                             open = Some(*i);
                         }
-                        let lines: Vec<String> = found
-                            .iter()
-                            .map(|m| format!("{}: {}", m.subscription, m.what))
-                            .collect();
-                        // The window's fonts have no arrow.
-                        ui.label(lines.join(" · ").replace('→', "->"));
+                        ui.label(changes_text(found));
                     });
                 }
                 if changed.len() > SHOWN {

@@ -43,6 +43,21 @@ impl AmpscopeApp {
                 ),
             );
         }
+        match self.changes_since_baseline(ei) {
+            None => {}
+            Some(found) if found.is_empty() => {
+                ui.weak("The same requests as at the baseline (Coverage view).");
+            }
+            Some(found) => {
+                ui.colored_label(
+                    widgets::warn_color(ui),
+                    format!(
+                        "Since the baseline: {}",
+                        super::baseline::changes_text(&found)
+                    ),
+                );
+            }
+        }
         let matched: Vec<usize> = outcome.matched().collect();
         egui::ScrollArea::vertical()
             .id_salt("preview-scroll")
