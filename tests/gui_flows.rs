@@ -741,3 +741,24 @@ fn the_identity_timeline_flags_a_device_sent_for_a_second_user() {
             .all(|s| !s.device_changed_user)
     );
 }
+
+#[test]
+fn the_preview_says_when_the_integrations_object_keeps_segment_from_delivering() {
+    let mut h = harness(AmpscopeApp::default());
+    assert!(!shows(&h, "Segment would not deliver this event"));
+    let i = h.state().selected_event.unwrap();
+    let mut event = h.state().doc.events[i].value.clone();
+    event["integrations"] = serde_json::json!({"All": false});
+    h.state_mut().doc.set_event(i, event.clone(), 0.0);
+    h.run();
+    assert!(shows(
+        &h,
+        "Segment would not deliver this event to Amplitude (Actions): the event's integrations \
+         object has \"All\": false"
+    ));
+    // Turned back on for this destination: delivered.
+    event["integrations"]["Actions Amplitude"] = serde_json::json!(true);
+    h.state_mut().doc.set_event(i, event, 1.0);
+    h.run();
+    assert!(!shows(&h, "Segment would not deliver this event"));
+}

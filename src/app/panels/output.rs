@@ -43,6 +43,17 @@ impl AmpscopeApp {
                 ),
             );
         }
+        if let Some(why) = crate::engine::amplitude::integrations::not_delivered_because(
+            &self.doc.events[ei].value,
+        ) {
+            ui.colored_label(
+                widgets::warn_color(ui),
+                format!(
+                    "Segment would not deliver this event to Amplitude (Actions): {why}. The \
+                     requests below are what the subscriptions would make if it did."
+                ),
+            );
+        }
         match self.changes_since_baseline(ei) {
             None => {}
             Some(found) if found.is_empty() => {

@@ -13,6 +13,7 @@ pub mod actions;
 pub mod definitions;
 pub mod endpoints;
 mod form;
+pub mod integrations;
 pub mod payload;
 pub mod presets;
 pub mod quirks;
