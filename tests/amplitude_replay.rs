@@ -418,3 +418,28 @@ fn summary_columns_line_up_with_long_names() {
     assert_eq!(rows.len(), 3, "{text}");
     assert!(rows.iter().all(|&n| n == rows[0]), "{text}");
 }
+
+/// Events whose integrations object turns the destination off are counted and named in the
+/// summary (and still run, so their requests can be looked at).
+#[test]
+fn replay_counts_the_events_segment_would_not_deliver() {
+    use ampscope::cli::replay::render;
+    let mut list = events();
+    list[2]["integrations"] = json!({"All": false});
+    list[4]["integrations"] = json!({"Actions Amplitude": false});
+    list[5]["integrations"] = json!({"All": false, "Actions Amplitude": {"session_id": 1}});
+    let ndjson: String = list.iter().map(|e| format!("{e}\n")).collect();
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let s = replay(ndjson.as_bytes(), &settings, 0.0, None::<&mut Vec<u8>>).unwrap();
+    assert_eq!(s.not_delivered, (2, 2));
+    // Still run: the page event's request is counted.
+    let page = s.subs.iter().find(|x| x.name == "Page Calls").unwrap();
+    assert_eq!(page.requests, 1);
+    let text = render(&s, 1.0);
+    assert!(
+        text.contains(
+            "2 events turn Amplitude (Actions) off in their integrations object (first at event 2)"
+        ),
+        "{text}"
+    );
+}

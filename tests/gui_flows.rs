@@ -740,6 +740,14 @@ fn the_identity_timeline_flags_a_device_sent_for_a_second_user() {
             .flat_map(|r| &r.sent)
             .all(|s| !s.device_changed_user)
     );
+    assert_eq!(rows[0].event, 0);
+
+    // An event Segment would not deliver (integrations) is left out of the timeline.
+    let mut first = h.state().doc.events[0].value.clone();
+    first["integrations"] = serde_json::json!({"All": false});
+    h.state_mut().doc.set_event(0, first, 5.0);
+    h.run();
+    assert!(h.state().identities.rows.iter().all(|r| r.event != 0));
 }
 
 #[test]

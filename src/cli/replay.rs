@@ -11,6 +11,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::args::Args;
+use crate::engine::amplitude::integrations::not_delivered_because;
 use crate::engine::amplitude::runner::{DefaultResponder, Prepared, Status, SubscriptionOutcome};
 use crate::engine::amplitude::{Region, Settings, presets};
 use crate::engine::event::Loaded;
@@ -43,6 +44,9 @@ pub struct Summary {
     pub load_errors: u64,
     /// The first few load errors, as text.
     pub load_error_examples: Vec<String>,
+    /// Events whose `integrations` object keeps Segment from delivering them to this
+    /// destination (run all the same), and the index of the first.
+    pub not_delivered: (u64, usize),
     pub subs: Vec<SubStats>,
 }
 
@@ -422,6 +426,14 @@ pub fn replay_subscriptions<W: Write>(
                 match item {
                     Loaded::Event { event, .. } => {
                         summary.events += 1;
+                        if event.value.get("integrations").is_some()
+                            && not_delivered_because(&event.value).is_some()
+                        {
+                            if summary.not_delivered.0 == 0 {
+                                summary.not_delivered.1 = event.index;
+                            }
+                            summary.not_delivered.0 += 1;
+                        }
                         for (p, stats) in prepared.iter().zip(summary.subs.iter_mut()) {
                             let o =
                                 p.run(Ok(settings), &event.value, now_ms, &mut DefaultResponder);
@@ -519,6 +531,14 @@ pub fn render(s: &Summary, seconds: f64) -> String {
     ));
     for e in &s.load_error_examples {
         t.push_str(&format!("  unreadable: {e}\n"));
+    }
+    if s.not_delivered.0 > 0 {
+        t.push_str(&format!(
+            "{} turn Amplitude (Actions) off in their integrations object (first at event {}): \
+             Segment would not deliver them; they are run below all the same\n",
+            crate::text::count(s.not_delivered.0 as usize, "event", "events"),
+            s.not_delivered.1
+        ));
     }
     // As wide as the longest name (a project's names can be long), at least 24.
     let w = s

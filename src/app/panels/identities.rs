@@ -1,6 +1,7 @@
 //! The identity timeline: the loaded events in order as Amplitude would count their users
 //! (the emulator's rules, offline), with the events where one person becomes two users.
 
+use crate::engine::amplitude::integrations::not_delivered_because;
 use crate::transport::emulator::timeline::{Row, Timeline};
 
 use super::super::AmpscopeApp;
@@ -40,6 +41,10 @@ impl AmpscopeApp {
         while self.identities.next < limit && start.elapsed() < BUDGET {
             let i = self.identities.next;
             self.identities.next += 1;
+            // Segment does not deliver it: Amplitude never sees its ids.
+            if not_delivered_because(&self.doc.events[i].value).is_some() {
+                continue;
+            }
             let Some(o) = self.outcome(i) else { continue };
             let requests: Vec<_> = o
                 .runs
@@ -58,7 +63,9 @@ impl AmpscopeApp {
         ui.weak(
             "The loaded events in order, as Amplitude would count their users (the emulator's \
              rules, offline): the ids each event sends and the Amplitude user it lands on. A \
-             device counted for a second user means one person shows up as two.",
+             device counted for a second user means one person shows up as two. Events whose \
+             integrations object turns this destination off are left out, as Segment leaves \
+             them.",
         );
         if self.doc.events.is_empty() {
             ui.label("Load events to see their identities.");
