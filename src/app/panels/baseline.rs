@@ -102,7 +102,7 @@ impl AmpscopeApp {
     /// How the requests of event `i` differ from the baseline, when one is kept (for the
     /// preview; remembered until the event, the subscriptions or the baseline change).
     pub(in crate::app) fn changes_since_baseline(&mut self, i: usize) -> Option<Vec<Mismatch>> {
-        let (subs, settings) = self.baseline.kept.clone()?;
+        self.baseline.kept.as_ref()?;
         let (_, subs_rev, settings_rev) = self.doc.revisions();
         let key = (
             i,
@@ -116,6 +116,8 @@ impl AmpscopeApp {
         {
             return Some(found.clone());
         }
+        // Copied only when there is work (the comparison borrows the app mutably).
+        let (subs, settings) = self.baseline.kept.clone()?;
         let found = self.compare_with_baseline(i, &subs, &settings)?;
         self.baseline.selected = Some((key, found.clone()));
         Some(found)
@@ -123,9 +125,6 @@ impl AmpscopeApp {
 
     /// Compares up to a frame's budget of events with the baseline.
     fn baseline_scan(&mut self) {
-        let Some((subs, settings)) = self.baseline.kept.clone() else {
-            return;
-        };
         let key = self.doc.revisions();
         if self.baseline.key != key {
             self.baseline.key = key;
@@ -133,6 +132,13 @@ impl AmpscopeApp {
             self.baseline.changed.clear();
         }
         let limit = self.doc.events.len().min(LIMIT);
+        // Nothing left to compare: no copy of the baseline on every frame.
+        if self.baseline.next >= limit {
+            return;
+        }
+        let Some((subs, settings)) = self.baseline.kept.clone() else {
+            return;
+        };
         let start = std::time::Instant::now();
         while self.baseline.next < limit && start.elapsed() < BUDGET {
             let i = self.baseline.next;
