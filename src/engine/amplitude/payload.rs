@@ -123,11 +123,23 @@ impl<'a> ActionPayload<'a> {
 
     #[inline(always)]
     fn slot(&self, key: &str) -> Option<&DirectValue<'a>> {
-        let at = match &self.index {
-            Some(table) => table.find(key, |pos| self.members[pos].0)?,
-            None => self.members.iter().position(|(k, _, _)| *k == key)?,
-        };
-        Some(&self.members[at].2)
+        self.position(key).map(|at| &self.members[at].2)
+    }
+
+    /// Where `key` is among the members.
+    #[inline(always)]
+    pub(crate) fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(table) => table.find(key, |pos| self.members[pos].0),
+            None => self.members.iter().position(|(k, _, _)| *k == key),
+        }
+    }
+
+    /// The member at `at` (see [`ActionPayload::position`]), without building an object the
+    /// mapping wrote out.
+    #[inline(always)]
+    pub(crate) fn member_at(&self, at: usize) -> MemberRef<'_> {
+        view(&self.members[at].2)
     }
 
     /// `payload[key]` without building an object the mapping wrote out.

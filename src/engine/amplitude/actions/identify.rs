@@ -47,7 +47,7 @@ pub(super) fn perform(settings: &Settings, payload: &ActionPayload<'_>) -> Perfo
     }
     let ua = parsed_user_agent(payload);
     let prefix = user_agent_prefix(payload, ua.as_deref());
-    user_agent_notes(&props, &prefix, &mut notes);
+    user_agent_notes(|k| props.get(k).is_some(), &prefix, &mut notes);
     // `{...prefix, ...props, library: 'segment'}`: `library` was taken out of `props` and is no
     // key of the prefix, so it goes last.
     props.push("library", V::Str("segment".into()));

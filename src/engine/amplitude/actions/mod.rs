@@ -235,21 +235,28 @@ fn replace_first_ci<'s>(s: &'s str, needle: &str, with: &str) -> Cow<'s, str> {
 /// holds the payload's `platform` (`payload.platform`, read from the payload's key table rather
 /// than by searching `props`).
 fn apply_platform(props: &mut Obj<'_>, platform: Option<&Value>, library: Option<&Value>) -> bool {
+    match platform_override(platform, library) {
+        Some(v) => {
+            props.set("platform", v);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The `platform` the rules of [`apply_platform`] set, when they change it.
+fn platform_override(platform: Option<&Value>, library: Option<&Value>) -> Option<V<'static>> {
     let platform_truthy = match platform {
         Some(Value::String(p)) if !p.is_empty() => {
             if let Cow::Owned(fixed) = normalise_platform(p) {
-                props.set("platform", V::Str(fixed.into()));
-                return true;
+                return Some(V::Str(fixed.into()));
             }
             true
         }
         other => other.is_some_and(super::time::truthy),
     };
-    if library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy {
-        props.set("platform", V::Str("Web".into()));
-        return true;
-    }
-    false
+    (library.and_then(Value::as_str) == Some("analytics.js") && !platform_truthy)
+        .then(|| V::Str("Web".into()))
 }
 
 /// `mergeUserProperties(...parts)`: a left fold of `{...prev, ...cur}` where `$set` and
@@ -543,15 +550,16 @@ fn parsed_user_agent(payload: &ActionPayload<'_>) -> Option<Rc<ParsedUa>> {
 /// `parsed` is [`parsed_user_agent`]'s answer for `payload`.
 /// Notes about the parsed user agent's members that reach the request (`props` spread after
 /// `prefix` overrides them).
-fn user_agent_notes(props: &Obj<'_>, prefix: &Obj<'_>, notes: &mut Vec<QuirkNote>) {
-    if props.get("os_version").is_none() && prefix.has("os_version") {
+/// `in_props` tells whether the request object has a key (with any value).
+fn user_agent_notes(in_props: impl Fn(&str) -> bool, prefix: &Obj<'_>, notes: &mut Vec<QuirkNote>) {
+    if !in_props("os_version") && prefix.has("os_version") {
         notes.push(QuirkNote::new(
             QuirkKind::OsVersionIsBrowserVersion,
             0,
             None,
         ));
     }
-    if props.get("device_manufacturer").is_none()
+    if !in_props("device_manufacturer")
         && matches!(prefix.get("device_manufacturer"), Some(V::Str(v)) if v == "Generic")
     {
         notes.push(QuirkNote::new(QuirkKind::GenericDeviceVendor, 0, None));

@@ -264,7 +264,12 @@ impl WriteJson for Spread<'_, '_> {
 
 /// `"key":value` after a comma unless it is the first member written; nothing for `undefined`.
 #[inline(always)]
-fn write_member<S: JsonSink + ?Sized>(out: &mut S, empty: &mut bool, k: &str, v: &V<'_>) {
+pub(super) fn write_member<S: JsonSink + ?Sized>(
+    out: &mut S,
+    empty: &mut bool,
+    k: &str,
+    v: &V<'_>,
+) {
     if matches!(v, V::Undefined) {
         return;
     }
@@ -275,6 +280,27 @@ fn write_member<S: JsonSink + ?Sized>(out: &mut S, empty: &mut bool, k: &str, v:
     out.string(k);
     out.text().push(':');
     v.write_to(out);
+}
+
+/// [`write_member`] of a payload member, without making a [`V`] of it first.
+#[inline(always)]
+pub(super) fn write_payload_member<S: JsonSink + ?Sized>(
+    out: &mut S,
+    empty: &mut bool,
+    k: &str,
+    v: MemberRef<'_>,
+) {
+    if !*empty {
+        out.text().push(',');
+    }
+    *empty = false;
+    out.string(k);
+    out.text().push(':');
+    match v {
+        MemberRef::Json(Value::String(s)) => out.string(s),
+        MemberRef::Json(v) => js::write_json(out, v),
+        MemberRef::Fields(f) => V::Fields(f).write_to(out),
+    }
 }
 
 impl WriteJson for Obj<'_> {
