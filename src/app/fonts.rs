@@ -1,7 +1,8 @@
 //! Fallback fonts for characters the built-in fonts lack (a CJK name in an event, Arabic,
 //! Hebrew, …): when egui first misses a character, the system's usual fallback fonts are
-//! looked for in their well-known places and the first that has it is added. Nothing is read
-//! until a character is missing.
+//! looked for in their well-known places and the first that has it is added. The files are
+//! read on a thread at start ([`SystemFallback::preload`]), so the first missing character
+//! (the sample events have a CJK name) does not wait for megabytes of font on the UI thread.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -57,18 +58,36 @@ impl SystemFallback {
         SystemFallback { candidates, read }
     }
 
-    /// Candidate `i`'s bytes, read once.
+    /// Candidate `i`'s bytes, read once (not under the lock: the UI thread may want another
+    /// candidate while the preloading thread reads this one).
     fn bytes(&self, i: usize) -> Option<Bytes> {
-        let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
-        read[i]
-            .get_or_insert_with(|| {
-                let (path, index) = &self.candidates[i];
-                let bytes = std::fs::read(Path::new(path)).ok()?;
-                // Only a file that reads as a font is kept.
-                skrifa::FontRef::from_index(&bytes, *index).ok()?;
-                Some(Arc::new(bytes))
+        let lock = || self.read.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = &lock()[i] {
+            return known.clone();
+        }
+        let (path, index) = &self.candidates[i];
+        let bytes = std::fs::read(Path::new(path))
+            .ok()
+            // Only a file that reads as a font is kept.
+            .filter(|b| skrifa::FontRef::from_index(b, *index).is_ok())
+            .map(Arc::new);
+        // Read twice at once: the first one kept wins, the other is dropped.
+        lock()[i].get_or_insert(bytes).clone()
+    }
+
+    /// Reads every candidate on a thread of its own, so that [`SystemFallback::find`] later
+    /// only looks at bytes already read. `None` when no thread could be started: the fonts
+    /// are then read when first needed.
+    pub fn preload(self: &Arc<SystemFallback>) -> Option<std::thread::JoinHandle<()>> {
+        let this = Arc::clone(self);
+        std::thread::Builder::new()
+            .name("font-preload".into())
+            .spawn(move || {
+                for i in 0..this.candidates.len() {
+                    this.bytes(i);
+                }
             })
-            .clone()
+            .ok()
     }
 
     /// The first candidate with a glyph for `ch`: its index and bytes.
@@ -86,10 +105,8 @@ impl egui::FontProvider for SystemFallback {
     fn font_for(&self, request: &egui::FallbackRequest<'_>) -> Option<egui::FontInsert> {
         let ch = request.cluster.chars().next()?;
         let (i, bytes) = self.find(ch)?;
-        let data = egui::FontData {
-            index: self.candidates[i].1,
-            ..egui::FontData::from_owned(bytes.to_vec())
-        };
+        // Shared with egui, not copied (a CJK collection is 4–20 MB).
+        let data = egui::FontData::from_blob(bytes, self.candidates[i].1);
         Some(egui::FontInsert::new(
             &format!("system-fallback-{i}"),
             data,
@@ -132,6 +149,18 @@ mod tests {
             assert!(bytes.len() > 1000);
             // Not a character any font has.
             assert!(fallback.find('\u{10FFFD}').is_none());
+            // Preloaded by a thread: the same font is found, already read.
+            let preloaded = Arc::new(SystemFallback::default());
+            let thread = preloaded.preload().expect("a thread");
+            thread.join().expect("preloading ends");
+            let read = preloaded.read.lock().map(|r| r.clone()).unwrap_or_default();
+            assert!(
+                read.iter().all(Option::is_some),
+                "every candidate looked at"
+            );
+            assert!(read[i].as_ref().is_some_and(Option::is_some));
+            let again = preloaded.find('王').map(|(j, b)| (j, b.len()));
+            assert_eq!(again, Some((i, bytes.len())));
         } else {
             assert!(
                 !CANDIDATES[..5].iter().any(|(p, _)| Path::new(p).exists()),

@@ -48,8 +48,10 @@ pub fn run(open: Vec<PathBuf>) -> eframe::Result {
         "Ampscope",
         options,
         Box::new(|cc| {
-            cc.egui_ctx
-                .add_font_provider(std::sync::Arc::new(fonts::SystemFallback::default()));
+            let fallback = std::sync::Arc::new(fonts::SystemFallback::default());
+            // Not waited for: a missing character before it ends reads its font itself.
+            let _ = fallback.preload();
+            cc.egui_ctx.add_font_provider(fallback);
             let mut app = AmpscopeApp::with_storage(cc.storage);
             for path in open {
                 app.start_load(path, &cc.egui_ctx);
