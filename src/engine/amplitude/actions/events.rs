@@ -449,6 +449,8 @@ impl crate::engine::js::WriteJson for Written<'_, '_, '_> {
                 event.write_member(out, &mut empty, k, at);
             }
         }
+        // What the action adds, in [`Event::added`]'s order (written from references here:
+        // a view of the user properties would copy their members).
         if let Some((None, v)) = event.platform {
             write_member(out, &mut empty, "platform", v);
         }
