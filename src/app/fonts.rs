@@ -1,8 +1,9 @@
 //! Fallback fonts for characters the built-in fonts lack (a CJK name in an event, Arabic,
 //! Hebrew, …): when egui first misses a character, the system's usual fallback fonts are
-//! looked for in their well-known places and the first that has it is added. The files are
-//! read on a thread at start ([`SystemFallback::preload`]), so the first missing character
-//! (the sample events have a CJK name) does not wait for megabytes of font on the UI thread.
+//! looked for in their well-known places and the first that has it is added. The files a CJK
+//! character needs are read on a thread at start ([`SystemFallback::preload`]), so the first
+//! missing character (the sample events have a CJK name) does not wait for megabytes of font
+//! on the UI thread.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -75,17 +76,16 @@ impl SystemFallback {
         lock()[i].get_or_insert(bytes).clone()
     }
 
-    /// Reads every candidate on a thread of its own, so that [`SystemFallback::find`] later
-    /// only looks at bytes already read. `None` when no thread could be started: the fonts
-    /// are then read when first needed.
+    /// Reads, on a thread of its own, the candidates that looking up a CJK character reads
+    /// (the samples have one): in order, up to the first that has it, the rest only when a
+    /// character needs them (they may be tens of megabytes). `None` when no thread could be
+    /// started: the fonts are then read when first needed.
     pub fn preload(self: &Arc<SystemFallback>) -> Option<std::thread::JoinHandle<()>> {
         let this = Arc::clone(self);
         std::thread::Builder::new()
             .name("font-preload".into())
             .spawn(move || {
-                for i in 0..this.candidates.len() {
-                    this.bytes(i);
-                }
+                this.find('王');
             })
             .ok()
     }
@@ -155,9 +155,10 @@ mod tests {
             thread.join().expect("preloading ends");
             let read = preloaded.read.lock().map(|r| r.clone()).unwrap_or_default();
             assert!(
-                read.iter().all(Option::is_some),
-                "every candidate looked at"
+                read[..=i].iter().all(Option::is_some),
+                "read up to the CJK font"
             );
+            assert!(read[i + 1..].iter().all(Option::is_none), "and no further");
             assert!(read[i].as_ref().is_some_and(Option::is_some));
             let again = preloaded.find('王').map(|(j, b)| (j, b.len()));
             assert_eq!(again, Some((i, bytes.len())));
