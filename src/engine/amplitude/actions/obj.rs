@@ -273,13 +273,19 @@ pub(super) fn write_member<S: JsonSink + ?Sized>(
     if matches!(v, V::Undefined) {
         return;
     }
+    write_key(out, empty, k);
+    v.write_to(out);
+}
+
+/// `"key":` after a comma unless it is the first member written.
+#[inline(always)]
+fn write_key<S: JsonSink + ?Sized>(out: &mut S, empty: &mut bool, k: &str) {
     if !*empty {
         out.text().push(',');
     }
     *empty = false;
     out.string(k);
     out.text().push(':');
-    v.write_to(out);
 }
 
 /// [`write_member`] of a payload member, without making a [`V`] of it first.
@@ -290,12 +296,7 @@ pub(super) fn write_payload_member<S: JsonSink + ?Sized>(
     k: &str,
     v: MemberRef<'_>,
 ) {
-    if !*empty {
-        out.text().push(',');
-    }
-    *empty = false;
-    out.string(k);
-    out.text().push(':');
+    write_key(out, empty, k);
     match v {
         MemberRef::Json(Value::String(s)) => out.string(s),
         MemberRef::Json(v) => js::write_json(out, v),
