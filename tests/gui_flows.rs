@@ -245,6 +245,18 @@ fn the_subscription_limit_is_enforced_with_a_message() {
 }
 
 #[test]
+fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
+    let mut h = harness(AmpscopeApp::default());
+    assert!(!shows(&h, "No file dialog could be shown"));
+    // What a dialog does when it comes back empty at once with no portal and no zenity.
+    ampscope::app::dialogs::mark_unavailable();
+    h.run();
+    assert!(shows(&h, "No file dialog could be shown"));
+    assert!(shows(&h, "files can also be dropped onto the window"));
+    assert!(h.state().notice.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
 fn command_palette_runs_a_command() {
     let mut h = harness(AmpscopeApp::default());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);

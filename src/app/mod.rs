@@ -6,7 +6,7 @@
 
 pub mod classic_view;
 pub mod command;
-mod dialogs;
+pub mod dialogs;
 pub mod document;
 pub mod engine_glue;
 pub mod fonts;
@@ -470,6 +470,12 @@ impl AmpscopeApp {
         for c in std::mem::take(&mut self.queued) {
             self.execute(c, &ctx);
         }
+        // A file dialog of this frame (a menu, a shortcut or a panel's button) that the system
+        // could not show: say so now rather than leave the click without an answer.
+        if dialogs::take_unavailable() {
+            self.notify(dialogs::UNAVAILABLE_HINT, true);
+            ctx.request_repaint();
+        }
         self.autosave_tick(now);
     }
 
@@ -511,11 +517,7 @@ impl AmpscopeApp {
         let now = ctx.input(|i| i.time);
         match command {
             Command::OpenEvents => {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("Events", &["json", "ndjson", "jsonl", "txt"])
-                    .set_title("Open events")
-                    .pick_files();
-                for p in picked.unwrap_or_default() {
+                for p in dialogs::pick_files("Open events", dialogs::EVENTS) {
                     self.start_load(p, ctx);
                 }
             }
