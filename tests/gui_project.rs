@@ -149,6 +149,55 @@ fn opening_a_project_over_unsaved_changes_saves_them_first_when_asked() {
 }
 
 #[test]
+fn recovering_over_edits_made_since_the_start_asks_first() {
+    let dir = temp_dir("recover-over-edits");
+    let autosaved = project_file(&dir, "autosave.ampscope.json", "Autosaved work");
+    let mut app = AmpscopeApp::default();
+    app.recover_offer = Some(autosaved.clone());
+    let mut h = harness(app);
+    rename_first_subscription(&mut h, "Edited since the start");
+
+    h.get_by_label("Recover").click();
+    h.run();
+    asks_before(&h, "recovering last session's work");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!asks(&h));
+    assert_eq!(
+        h.state().doc.subscriptions[0].name,
+        "Edited since the start"
+    );
+    // The offer stands until it is taken or discarded.
+    assert_eq!(
+        h.state().recover_offer.as_deref(),
+        Some(autosaved.as_path())
+    );
+
+    h.get_by_label("Recover").click();
+    h.run();
+    h.get_by_label("Don't save").click();
+    h.run();
+    assert_eq!(h.state().doc.subscriptions[0].name, "Autosaved work");
+    assert!(h.state().doc.dirty && h.state().doc.path.is_none());
+    assert!(h.state().recover_offer.is_none());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn recovering_at_the_start_asks_nothing() {
+    let dir = temp_dir("recover-at-start");
+    let autosaved = project_file(&dir, "autosave.ampscope.json", "Autosaved work");
+    let mut app = AmpscopeApp::default();
+    app.recover_offer = Some(autosaved);
+    let mut h = harness(app);
+    h.get_by_label("Recover").click();
+    h.run();
+    assert!(!asks(&h));
+    assert_eq!(h.state().doc.subscriptions[0].name, "Autosaved work");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn new_project_from_the_file_menu_starts_over_once_the_edits_are_let_go() {
     let mut h = harness(AmpscopeApp::default());
     let presets = h.state().doc.subscriptions.clone();

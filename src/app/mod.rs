@@ -951,22 +951,28 @@ impl AmpscopeApp {
         }
     }
 
+    /// Replaces the document with the autosaved one at `path` (unsaved, with no file).
+    fn recover(&mut self, path: &std::path::Path) {
+        match document::open(path) {
+            Ok((mut doc, problems)) => {
+                doc.path = None;
+                doc.dirty = true;
+                self.replace_document(doc, problems, path);
+            }
+            Err(e) => self.notify(format!("Could not recover: {e}"), true),
+        }
+        self.recover_offer = None;
+    }
+
     fn recover_ui(&mut self, ui: &mut egui::Ui, path: &std::path::Path) {
         ui.horizontal(|ui| {
             ui.colored_label(
                 widgets::warn_color(ui),
                 "Ampscope did not close cleanly last time. Recover the unsaved work?",
             );
+            // Edits made since the start are asked about first, as opening a project does.
             if ui.button("Recover").clicked() {
-                match document::open(path) {
-                    Ok((mut doc, problems)) => {
-                        doc.path = None;
-                        doc.dirty = true;
-                        self.replace_document(doc, problems, path);
-                    }
-                    Err(e) => self.notify(format!("Could not recover: {e}"), true),
-                }
-                self.recover_offer = None;
+                self.request(Replace::Recover(path.to_path_buf()));
             }
             if ui.button("Discard").clicked() {
                 let _ = std::fs::remove_file(path);

@@ -27,6 +27,8 @@ pub enum Replace {
     New,
     /// Close the window.
     Quit,
+    /// Put the autosaved work of a session that did not close cleanly in place.
+    Recover(PathBuf),
 }
 
 impl Replace {
@@ -36,6 +38,7 @@ impl Replace {
             Replace::PickProject | Replace::Open(_) => "opening another project",
             Replace::New => "starting a new project",
             Replace::Quit => "closing",
+            Replace::Recover(_) => "recovering last session's work",
         }
     }
 }
@@ -68,6 +71,7 @@ impl AmpscopeApp {
             Replace::Open(p) => self.open_project(&p),
             Replace::New => self.new_project(),
             Replace::Quit => self.close_now = true,
+            Replace::Recover(p) => self.recover(&p),
         }
     }
 
