@@ -148,13 +148,18 @@ fn opening_a_project_over_unsaved_changes_saves_them_first_when_asked() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[test]
-fn recovering_over_edits_made_since_the_start_asks_first() {
-    let dir = temp_dir("recover-over-edits");
-    let autosaved = project_file(&dir, "autosave.ampscope.json", "Autosaved work");
+/// The window as it starts after a crash: offering the autosaved work (a project whose first
+/// subscription is "Autosaved work", in a folder of its own named `test`).
+fn offering_recovery(test: &str) -> (Harness<'static, AmpscopeApp>, PathBuf) {
+    let autosaved = project_file(&temp_dir(test), "autosave.ampscope.json", "Autosaved work");
     let mut app = AmpscopeApp::default();
     app.recover_offer = Some(autosaved.clone());
-    let mut h = harness(app);
+    (harness(app), autosaved)
+}
+
+#[test]
+fn recovering_over_edits_made_since_the_start_asks_first() {
+    let (mut h, autosaved) = offering_recovery("recover-over-edits");
     rename_first_subscription(&mut h, "Edited since the start");
 
     h.get_by_label("Recover").click();
@@ -180,21 +185,17 @@ fn recovering_over_edits_made_since_the_start_asks_first() {
     assert_eq!(h.state().doc.subscriptions[0].name, "Autosaved work");
     assert!(h.state().doc.dirty && h.state().doc.path.is_none());
     assert!(h.state().recover_offer.is_none());
-    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(autosaved.parent().unwrap()).ok();
 }
 
 #[test]
 fn recovering_at_the_start_asks_nothing() {
-    let dir = temp_dir("recover-at-start");
-    let autosaved = project_file(&dir, "autosave.ampscope.json", "Autosaved work");
-    let mut app = AmpscopeApp::default();
-    app.recover_offer = Some(autosaved);
-    let mut h = harness(app);
+    let (mut h, autosaved) = offering_recovery("recover-at-start");
     h.get_by_label("Recover").click();
     h.run();
     assert!(!asks(&h));
     assert_eq!(h.state().doc.subscriptions[0].name, "Autosaved work");
-    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(autosaved.parent().unwrap()).ok();
 }
 
 #[test]
