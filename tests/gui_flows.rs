@@ -245,6 +245,30 @@ fn the_subscription_limit_is_enforced_with_a_message() {
 }
 
 #[test]
+fn an_api_key_typed_in_the_settings_goes_into_the_requests_already_previewed() {
+    let app = AmpscopeApp::default();
+    let mut h = harness(app);
+    let selected = h.state().selected_event.unwrap();
+    let body = |h: &mut Harness<'_, AmpscopeApp>| {
+        let outcome = h.state_mut().outcome(selected).unwrap();
+        let run = outcome.runs.iter().flatten().find(|r| r.matched).unwrap();
+        run.requests[0].body.clone()
+    };
+    // The debugger has shown (and memoised) the selected event's request without a key.
+    assert!(body(&mut h).contains(r#""api_key":"YOUR_API_KEY""#));
+
+    h.state_mut().tab = Tab::Settings;
+    h.run();
+    h.get_by_label("API key").focus();
+    h.run();
+    h.get_by_label("API key").type_text("typed-key-0123");
+    h.run();
+    assert_eq!(h.state().api_key, "typed-key-0123");
+    // What "Send test request" hands over is built with the key now set.
+    assert!(body(&mut h).contains(r#""api_key":"typed-key-0123""#));
+}
+
+#[test]
 fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
     let mut h = harness(AmpscopeApp::default());
     assert!(!shows(&h, "No file dialog could be shown"));
@@ -625,6 +649,34 @@ fn the_local_time_template_shows_the_event_time_in_its_own_zone() {
     );
     // The first sample happened at 14:26 UTC in New York.
     assert!(shows(&h, "2024-03-15 10:26 -0400"));
+}
+
+#[test]
+fn a_key_typed_after_keeping_a_baseline_is_not_a_change() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Coverage;
+    let mut h = harness(app);
+    h.get_by_label("Keep these requests as the baseline")
+        .click();
+    h.run();
+    h.state_mut().api_key = "typed-after-the-baseline".into();
+    // An edit, so that every event is compared again.
+    let track = sub_index(h.state(), "Track Calls");
+    h.state_mut().doc.subscriptions[track].mapping.insert(
+        "user_id".into(),
+        serde_json::json!({"@path": "$.anonymousId"}),
+    );
+    h.run();
+    let changed = &h.state().baseline.changed;
+    assert!(!changed.is_empty());
+    for (_, found) in changed {
+        assert!(
+            found.iter().all(|m| m.what.starts_with("user_id")),
+            "{found:?}"
+        );
+    }
+    let page = event_index(h.state(), "Page Pricing");
+    assert!(changed.iter().all(|(i, _)| *i != page));
 }
 
 #[test]

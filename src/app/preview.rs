@@ -57,13 +57,17 @@ pub fn evaluate(subs: &[Subscription], event: &Value, settings: &RunSettings) ->
     }
 }
 
-/// A cache of outcomes; entries whose subscription or settings revision is stale are dropped
-/// in bulk, so it never grows past the events actually looked at since the last edit.
+/// A cache of outcomes; entries whose subscription or settings revision is stale, or that were
+/// built with other keys or region, are dropped in bulk, so it never grows past the events
+/// actually looked at since the last edit.
 #[derive(Default)]
 pub struct PreviewCache {
     map: HashMap<u64, Arc<EventOutcome>>,
     subs_rev: u64,
     settings_rev: u64,
+    /// What the outcomes were built with: the API key is in every request body, and it is not
+    /// part of the document (so no revision counts its edits).
+    settings: RunSettings,
     /// How many evaluations ran (tests check memoisation with it).
     pub computed: u64,
 }
@@ -77,10 +81,14 @@ impl PreviewCache {
         event: &Value,
         settings: &RunSettings,
     ) -> Arc<EventOutcome> {
-        if key.subs_rev != self.subs_rev || key.settings_rev != self.settings_rev {
+        if key.subs_rev != self.subs_rev
+            || key.settings_rev != self.settings_rev
+            || *settings != self.settings
+        {
             self.map.clear();
             self.subs_rev = key.subs_rev;
             self.settings_rev = key.settings_rev;
+            self.settings = settings.clone();
         }
         if self.map.len() > 50_000 {
             self.map.clear();
@@ -233,5 +241,34 @@ mod tests {
         assert_eq!(cache.computed, 2);
         cache.get(k(1, 1), &subs, &event, &settings);
         assert_eq!(cache.computed, 3);
+    }
+
+    #[test]
+    fn cache_recomputes_when_the_keys_change() {
+        let mut track = sub("logEventV2", "type = \"track\"");
+        track.mapping = crate::app::engine_glue::default_mapping("logEventV2");
+        let subs = vec![track];
+        let event = json!({"type": "track", "event": "A", "userId": "u1"});
+        let key = Key {
+            event_rev: 1,
+            subs_rev: 0,
+            settings_rev: 0,
+        };
+        let with_key = |api_key: &str| RunSettings {
+            api_key: api_key.into(),
+            region: "north_america".into(),
+            ..RunSettings::default()
+        };
+        let body = |o: &EventOutcome| {
+            let run = o.runs[0].as_ref().unwrap();
+            run.requests[0].body.clone()
+        };
+        let mut cache = PreviewCache::default();
+        let before = cache.get(key, &subs, &event, &with_key("YOUR_API_KEY"));
+        assert!(body(&before).contains("\"api_key\":\"YOUR_API_KEY\""));
+        // The key typed in the settings (not a document edit: no revision moves).
+        let after = cache.get(key, &subs, &event, &with_key("key-typed-later"));
+        assert_eq!(cache.computed, 2);
+        assert!(body(&after).contains("\"api_key\":\"key-typed-later\""));
     }
 }
