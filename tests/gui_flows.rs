@@ -651,22 +651,33 @@ fn the_local_time_template_shows_the_event_time_in_its_own_zone() {
     assert!(shows(&h, "2024-03-15 10:26 -0400"));
 }
 
-#[test]
-fn a_key_typed_after_keeping_a_baseline_is_not_a_change() {
+/// The Coverage view with the requests of now kept as the baseline.
+fn with_a_baseline() -> Harness<'static, AmpscopeApp> {
     let mut app = AmpscopeApp::default();
     app.tab = Tab::Coverage;
     let mut h = harness(app);
     h.get_by_label("Keep these requests as the baseline")
         .click();
     h.run();
-    h.state_mut().api_key = "typed-after-the-baseline".into();
-    // An edit, so that every event is compared again.
+    h
+}
+
+/// Track Calls sends the anonymous id as the user id from now on.
+fn map_user_id_to_anonymous_id(h: &mut Harness<'_, AmpscopeApp>) {
     let track = sub_index(h.state(), "Track Calls");
     h.state_mut().doc.subscriptions[track].mapping.insert(
         "user_id".into(),
         serde_json::json!({"@path": "$.anonymousId"}),
     );
     h.run();
+}
+
+#[test]
+fn a_key_typed_after_keeping_a_baseline_is_not_a_change() {
+    let mut h = with_a_baseline();
+    h.state_mut().api_key = "typed-after-the-baseline".into();
+    // An edit, so that every event is compared again.
+    map_user_id_to_anonymous_id(&mut h);
     let changed = &h.state().baseline.changed;
     assert!(!changed.is_empty());
     for (_, found) in changed {
@@ -681,24 +692,13 @@ fn a_key_typed_after_keeping_a_baseline_is_not_a_change() {
 
 #[test]
 fn a_baseline_lists_the_events_a_mapping_edit_changes() {
-    let mut app = AmpscopeApp::default();
-    app.tab = Tab::Coverage;
-    let mut h = harness(app);
-    h.get_by_label("Keep these requests as the baseline")
-        .click();
-    h.run();
+    let mut h = with_a_baseline();
     assert!(shows(
         &h,
         "No request changed since the baseline (47 events)."
     ));
 
-    // Track Calls sends the anonymous id as the user id from now on.
-    let track = sub_index(h.state(), "Track Calls");
-    h.state_mut().doc.subscriptions[track].mapping.insert(
-        "user_id".into(),
-        serde_json::json!({"@path": "$.anonymousId"}),
-    );
-    h.run();
+    map_user_id_to_anonymous_id(&mut h);
     let signed_up = event_index(h.state(), "Signed Up");
     let (changed_at, found) = h
         .state()
