@@ -154,6 +154,38 @@ fn real_amplitude_without_key_says_how_to_set_one() {
 }
 
 #[test]
+fn a_custom_url_that_is_not_one_is_refused_before_sending() {
+    let groups = vec![RequestGroup {
+        label: "Track calls".into(),
+        requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
+    }];
+    let dir = temp_dir("badbase");
+    let mut h = harness(groups, "user-1", &dir);
+    h.run();
+    h.get_by_label("Custom URL").click();
+    h.run();
+    h.get_by_label("Base URL:").focus();
+    h.run();
+    h.get_by_label("Base URL:").type_text("my-proxy:8080");
+    h.run();
+    // Said under the field while typing...
+    assert!(
+        h.query_by_label_contains("Not usable: the target 'my-proxy:8080'")
+            .is_some()
+    );
+    // ...and nothing goes out.
+    h.get_by_label("Send test request").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Nothing was sent: the target 'my-proxy:8080'")
+            .is_some()
+    );
+    assert!(h.state().view.items().is_empty());
+    assert!(h.state().history.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn forced_status_from_fault_controls_is_shown() {
     let groups = vec![RequestGroup {
         label: "Track calls".into(),

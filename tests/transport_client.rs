@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use ampscope::engine::request::HttpRequest;
 use ampscope::transport::client::{
     Job, Next, RequestGroup, RetryPolicy, SendError, SendUpdate, Sender, SenderConfig, Target,
-    rewrite_url,
+    check_base, rewrite_url,
 };
 use ampscope::transport::emulator::{Emulator, EmulatorConfig, Faults, Limits};
 use serde_json::json;
@@ -152,6 +152,36 @@ fn targets_rewrite_host_and_keep_path() {
         ),
         Err(SendError::InvalidRequest { .. })
     ));
+}
+
+#[test]
+fn base_urls_are_checked_before_anything_is_sent() {
+    for ok in [
+        "http://127.0.0.1:8080",
+        "https://proxy.example/amp/",
+        "HTTPS://Proxy.Example",
+    ] {
+        assert_eq!(check_base(ok), Ok(()), "{ok}");
+    }
+    let e = check_base("not a url").unwrap_err();
+    assert!(
+        e.starts_with("the target 'not a url' is not a valid URL"),
+        "{e}"
+    );
+    assert_eq!(
+        check_base("ftp://x"),
+        Err("the target 'ftp://x' must start with http:// or https://".to_string())
+    );
+    // The same check guards the rewrite of every request.
+    assert_eq!(
+        rewrite_url(
+            "https://api2.amplitude.com/2/httpapi",
+            &Target::Custom("localhost:8080".into())
+        ),
+        Err(SendError::InvalidRequest {
+            message: check_base("localhost:8080").unwrap_err()
+        })
+    );
 }
 
 #[test]

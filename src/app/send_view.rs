@@ -153,6 +153,9 @@ impl SendView {
                 if url.is_empty() {
                     Err("Type a base URL for the custom target first.".to_string())
                 } else {
+                    // Refused before anything is sent (and said under the field as it is typed).
+                    crate::transport::client::check_base(url)
+                        .map_err(|e| format!("Nothing was sent: {e}."))?;
                     Ok(Target::Custom(url.to_string()))
                 }
             }
@@ -397,6 +400,12 @@ impl SendView {
                     )
                     .labelled_by(label.id);
                 });
+                let url = self.custom_url.trim();
+                if !url.is_empty()
+                    && let Err(e) = crate::transport::client::check_base(url)
+                {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("Not usable: {e}."));
+                }
             }
             TargetChoice::NorthAmerica | TargetChoice::Europe => {
                 ui.label("Requests go to your real Amplitude project.");

@@ -74,18 +74,24 @@ pub fn rewrite_url(url: &str, target: &Target) -> Result<String, SendError> {
         }
         Target::Europe => "https://api.eu.amplitude.com".to_string(),
         Target::Emulator(base) | Target::Custom(base) => {
-            let b = url::Url::parse(base).map_err(|e| SendError::InvalidRequest {
-                message: format!("the target '{base}' is not a valid URL: {e}"),
-            })?;
-            if b.scheme() != "http" && b.scheme() != "https" {
-                return Err(SendError::InvalidRequest {
-                    message: format!("the target '{base}' must start with http:// or https://"),
-                });
-            }
+            check_base(base).map_err(|message| SendError::InvalidRequest { message })?;
             base.trim_end_matches('/').to_string()
         }
     };
     Ok(format!("{base}{tail}"))
+}
+
+/// Whether `base` can stand for a target's base URL: absolute, `http` or `https`; the error
+/// says why not (lower case, for a sentence to continue).
+pub fn check_base(base: &str) -> Result<(), String> {
+    let b = url::Url::parse(base)
+        .map_err(|e| format!("the target '{base}' is not a valid URL: {e}"))?;
+    if b.scheme() != "http" && b.scheme() != "https" {
+        return Err(format!(
+            "the target '{base}' must start with http:// or https://"
+        ));
+    }
+    Ok(())
 }
 
 /// Why a request got no answer.
