@@ -135,15 +135,21 @@ fn short_user_id_is_decoded_to_the_field() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn real_amplitude_without_key_says_how_to_set_one() {
+/// The view with one Track call of user-1 to send (history in a folder named `test`).
+fn one_track_call(test: &str) -> (Harness<'static, State>, std::path::PathBuf) {
     let groups = vec![RequestGroup {
         label: "Track calls".into(),
         requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
     }];
-    let dir = temp_dir("nokey");
+    let dir = temp_dir(test);
     let mut h = harness(groups, "user-1", &dir);
     h.run();
+    (h, dir)
+}
+
+#[test]
+fn real_amplitude_without_key_says_how_to_set_one() {
+    let (mut h, dir) = one_track_call("nokey");
     h.get_by_label("Amplitude Europe").click();
     h.run();
     h.get_by_label("Send test request").click();
@@ -155,13 +161,7 @@ fn real_amplitude_without_key_says_how_to_set_one() {
 
 #[test]
 fn a_custom_url_that_is_not_one_is_refused_before_sending() {
-    let groups = vec![RequestGroup {
-        label: "Track calls".into(),
-        requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
-    }];
-    let dir = temp_dir("badbase");
-    let mut h = harness(groups, "user-1", &dir);
-    h.run();
+    let (mut h, dir) = one_track_call("badbase");
     h.get_by_label("Custom URL").click();
     h.run();
     h.get_by_label("Base URL:").focus();
@@ -187,13 +187,7 @@ fn a_custom_url_that_is_not_one_is_refused_before_sending() {
 
 #[test]
 fn forced_status_from_fault_controls_is_shown() {
-    let groups = vec![RequestGroup {
-        label: "Track calls".into(),
-        requests: vec![v2_request(r#"[{"event_type":"x","user_id":"user-1"}]"#, "")],
-    }];
-    let dir = temp_dir("forced");
-    let mut h = harness(groups, "user-1", &dir);
-    h.run();
+    let (mut h, dir) = one_track_call("forced");
     h.get_by_label("Emulator fault injection").click();
     h.run();
     h.get_by_label("Force status").click();
