@@ -5,7 +5,7 @@
 
 use ampscope::app::{AmpscopeApp, Tab};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 mod gui_common;
 use gui_common::{OnDisk, harness};
@@ -516,6 +516,19 @@ fn history_lists_opens_resends_compares_and_exports_redacted() {
     // Compare the two: same request, different latency at most.
     h.get_by_label("History").click();
     h.run();
+    // Listed newest first, as the view says.
+    assert!(shows(&h, "newest first"));
+    let rows: Vec<String> = h
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("History entry ")))
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            format!("History entry {}: {}", second.id, second.label),
+            format!("History entry {}: {}", first.id, first.label)
+        ]
+    );
     h.get_by_label(&format!("Compare entry {}", first.id))
         .click();
     h.run();

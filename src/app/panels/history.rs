@@ -89,7 +89,7 @@ impl AmpscopeApp {
             outcome: view.outcome,
             ..Default::default()
         };
-        let listed: Vec<HistoryEntry> = history.list(&filter).into_iter().rev().cloned().collect();
+        let listed: Vec<HistoryEntry> = history.list(&filter).into_iter().cloned().collect();
         ui.weak(format!(
             "{} of {total} sends listed, newest first. Stored (keys redacted) in {where_}.",
             listed.len()
