@@ -269,6 +269,39 @@ fn an_api_key_typed_in_the_settings_goes_into_the_requests_already_previewed() {
 }
 
 #[test]
+fn event_text_that_does_not_parse_yet_survives_selecting_another_event() {
+    let mut h = harness(AmpscopeApp::default());
+    click_event(&mut h, "Signed Up");
+    let before = h.get_by_label("Event JSON").value().unwrap();
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    h.get_by_label("Event JSON").type_text(", half-typed");
+    h.run();
+    assert!(shows(&h, "JSON error"));
+    let typed = h.get_by_label("Event JSON").value().unwrap();
+    assert_ne!(typed, before);
+
+    click_event(&mut h, "Page Pricing");
+    assert!(!shows(&h, "JSON error"));
+    assert!(
+        h.get_by_label("Event JSON")
+            .value()
+            .unwrap()
+            .contains("Pricing")
+    );
+
+    click_event(&mut h, "Signed Up");
+    assert_eq!(h.get_by_label("Event JSON").value().unwrap(), typed);
+    assert!(shows(&h, "JSON error"));
+    // The event itself is as it was.
+    let i = event_index(h.state(), "Signed Up");
+    assert_eq!(
+        ampscope::engine::js::stringify_pretty(&h.state().doc.events[i].value),
+        before
+    );
+}
+
+#[test]
 fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
     let mut h = harness(AmpscopeApp::default());
     assert!(!shows(&h, "No file dialog could be shown"));

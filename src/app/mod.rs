@@ -154,6 +154,9 @@ pub struct AmpscopeApp {
     filter_next: usize,
     pub event_buffer: JsonBuffer,
     event_buffer_rev: u64,
+    /// Event text that did not parse when another event was selected, by the revision of the
+    /// event it was typed over: shown again when that event is selected.
+    event_drafts: HashMap<u64, JsonBuffer>,
     pub trigger_view: TriggerView,
     /// Buffers of directive/static mapping editors, by (subscription index, field key).
     pub field_buffers: HashMap<(usize, String), JsonBuffer>,
@@ -228,6 +231,7 @@ impl Default for AmpscopeApp {
             filter_next: 0,
             event_buffer: JsonBuffer::default(),
             event_buffer_rev: 0,
+            event_drafts: HashMap::new(),
             trigger_view: TriggerView::Raw,
             field_buffers: HashMap::new(),
             preview: PreviewCache::default(),
@@ -934,6 +938,7 @@ impl AmpscopeApp {
         self.selected_sub = (!self.doc.subscriptions.is_empty()).then_some(0);
         self.field_buffers.clear();
         self.event_buffer = JsonBuffer::default();
+        self.event_drafts.clear();
         self.preview = PreviewCache::default();
         self.filter_key.0 = u64::MAX;
     }

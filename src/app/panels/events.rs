@@ -182,8 +182,19 @@ impl AmpscopeApp {
         };
         let rev = self.doc.events[i].rev;
         if self.event_buffer_rev != rev {
-            self.event_buffer.synced = None;
-            self.event_buffer.sync(Some(&self.doc.events[i].value));
+            // Text that does not parse yet is not the event's, but it is the user's: kept for
+            // when its event is selected again.
+            if self.event_buffer.error.is_some() {
+                let draft = std::mem::take(&mut self.event_buffer);
+                self.event_drafts.insert(self.event_buffer_rev, draft);
+            }
+            match self.event_drafts.remove(&rev) {
+                Some(draft) => self.event_buffer = draft,
+                None => {
+                    self.event_buffer.synced = None;
+                    self.event_buffer.sync(Some(&self.doc.events[i].value));
+                }
+            }
             self.event_buffer_rev = rev;
         }
         ui.horizontal(|ui| {
