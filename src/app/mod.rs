@@ -338,7 +338,6 @@ impl AmpscopeApp {
         self.doc.events.get(index).map(|e| Key {
             event_rev: e.rev,
             subs_rev: self.doc.subs_rev,
-            settings_rev: self.doc.settings_rev,
         })
     }
 

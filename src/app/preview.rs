@@ -9,12 +9,12 @@ use serde_json::Value;
 use super::engine_glue::{self, RunOutcome, RunSettings};
 use crate::engine::project::Subscription;
 
-/// The key every cached result is computed from.
+/// The revisions a cached outcome is computed from (with the run settings, which the cache
+/// compares).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub event_rev: u64,
     pub subs_rev: u64,
-    pub settings_rev: u64,
 }
 
 /// All subscriptions run on one event (index-aligned with the subscription list; disabled ones
@@ -57,16 +57,16 @@ pub fn evaluate(subs: &[Subscription], event: &Value, settings: &RunSettings) ->
     }
 }
 
-/// A cache of outcomes; entries whose subscription or settings revision is stale, or that were
-/// built with other keys or region, are dropped in bulk, so it never grows past the events
-/// actually looked at since the last edit.
+/// A cache of outcomes; entries whose subscription revision is stale, or that were built with
+/// other run settings, are dropped in bulk, so it never grows past the events actually looked
+/// at since the last edit.
 #[derive(Default)]
 pub struct PreviewCache {
     map: HashMap<u64, Arc<EventOutcome>>,
     subs_rev: u64,
-    settings_rev: u64,
-    /// What the outcomes were built with: the API key is in every request body, and it is not
-    /// part of the document (so no revision counts its edits).
+    /// What the outcomes were built with: the region (the document's settings) and the keys,
+    /// which are in every request body but not in the document (no revision counts their
+    /// edits), so they are compared rather than counted.
     settings: RunSettings,
     /// How many evaluations ran (tests check memoisation with it).
     pub computed: u64,
@@ -81,13 +81,9 @@ impl PreviewCache {
         event: &Value,
         settings: &RunSettings,
     ) -> Arc<EventOutcome> {
-        if key.subs_rev != self.subs_rev
-            || key.settings_rev != self.settings_rev
-            || *settings != self.settings
-        {
+        if key.subs_rev != self.subs_rev || *settings != self.settings {
             self.map.clear();
             self.subs_rev = key.subs_rev;
-            self.settings_rev = key.settings_rev;
             self.settings = settings.clone();
         }
         if self.map.len() > 50_000 {
@@ -231,7 +227,6 @@ mod tests {
         let k = |e, s| Key {
             event_rev: e,
             subs_rev: s,
-            settings_rev: 0,
         };
         cache.get(k(1, 0), &subs, &event, &settings);
         cache.get(k(1, 0), &subs, &event, &settings);
@@ -252,7 +247,6 @@ mod tests {
         let key = Key {
             event_rev: 1,
             subs_rev: 0,
-            settings_rev: 0,
         };
         let with_key = |api_key: &str| RunSettings {
             api_key: api_key.into(),
