@@ -302,6 +302,20 @@ fn event_text_that_does_not_parse_yet_survives_selecting_another_event() {
 }
 
 #[test]
+fn the_trigger_builder_shows_fields_and_values_whole() {
+    let mut h = harness(AmpscopeApp::default());
+    h.get_by_label("Builder").click();
+    h.run();
+    // Track Calls: `type = "track" and event != "Order Completed"`.
+    let field = h.get_by_label("Condition 2 field");
+    assert_eq!(field.value().as_deref(), Some("event"));
+    assert!(field.rect().width() >= 150.0, "{:?}", field.rect());
+    let value = h.get_by_label("Condition 2 value");
+    assert_eq!(value.value().as_deref(), Some("Order Completed"));
+    assert!(value.rect().width() >= 200.0, "{:?}", value.rect());
+}
+
+#[test]
 fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
     let mut h = harness(AmpscopeApp::default());
     assert!(!shows(&h, "No file dialog could be shown"));

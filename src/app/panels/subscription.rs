@@ -258,9 +258,12 @@ impl AmpscopeApp {
             .num_columns(4)
             .spacing([6.0, 4.0])
             .show(ui, |ui| {
+                // Sized, not just given a desired width: a grid cell offers a column no wider
+                // than it was last frame, and a text edit never asks for more than it is
+                // offered, so the columns stayed a few letters wide.
+                let row = ui.spacing().interact_size.y;
                 for (n, c) in model.conditions.iter_mut().enumerate() {
-                    let resp =
-                        ui.add(egui::TextEdit::singleline(&mut c.field).desired_width(170.0));
+                    let resp = ui.add_sized([170.0, row], egui::TextEdit::singleline(&mut c.field));
                     widgets::name(ui, &resp, format!("Condition {} field", n + 1));
                     let op = egui::ComboBox::from_id_salt(("op", si, n))
                         .selected_text(c.operator.as_str())
@@ -280,7 +283,7 @@ impl AmpscopeApp {
                         ui.label("");
                     } else {
                         let resp =
-                            ui.add(egui::TextEdit::singleline(&mut c.value).desired_width(150.0));
+                            ui.add_sized([220.0, row], egui::TextEdit::singleline(&mut c.value));
                         widgets::name(ui, &resp, format!("Condition {} value", n + 1));
                     }
                     if ui
