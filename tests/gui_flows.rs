@@ -193,15 +193,61 @@ fn undo_restores_and_redo_reapplies() {
         .set_text_value_accesskit("type = \"page\"");
     h.run();
     assert_eq!(h.state().doc.subscriptions[0].trigger, "type = \"page\"");
+    assert!(shows(&h, "unsaved project *"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(h.state().doc.subscriptions[0].trigger, original);
+    // Back where it started: nothing to save.
+    assert!(!h.state().doc.dirty);
+    assert!(shows(&h, "unsaved project") && !shows(&h, "unsaved project *"));
     h.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::Z,
     );
     h.run();
     assert_eq!(h.state().doc.subscriptions[0].trigger, "type = \"page\"");
+    assert!(h.state().doc.dirty && shows(&h, "unsaved project *"));
+}
+
+/// The path picker filters the events' paths as the user types; Enter takes the first match.
+#[test]
+fn the_path_picker_filters_and_enter_picks() {
+    let mut app = AmpscopeApp::default();
+    app.selected_sub = Some(sub_index(&app, "Track Calls"));
+    let mut h = harness(app);
+    let picks = h.get_all_by_label("Pick…").count();
+    assert!(picks > 1, "{picks} pickers");
+    h.get_all_by_label("Pick…").next().unwrap().click();
+    h.run();
+    assert!(
+        shows(&h, "$.context.app.build"),
+        "the picker lists the paths"
+    );
+    let filter = h.get_by_label("Filter paths").rect();
+    let first = h.get_by_label("$.anonymousId").rect();
+    assert!(
+        filter.max.y <= first.min.y,
+        "the list covers the filter: {filter:?} {first:?}"
+    );
+    h.get_by_label("Filter paths").type_text("ANONYM");
+    h.run();
+    assert!(shows(&h, "$.anonymousId"));
+    assert!(!shows(&h, "$.context.app.build"), "not filtered");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let sub = &h.state().doc.subscriptions[sub_index(h.state(), "Track Calls")];
+    assert_eq!(
+        sub.mapping.get("user_id"),
+        Some(&serde_json::json!({"@path": "$.anonymousId"}))
+    );
+    assert!(!shows(&h, "Filter paths"), "the picker stayed open");
+    // Opened again, the filter starts empty.
+    h.get_all_by_label("Pick…").next().unwrap().click();
+    h.run();
+    assert!(shows(&h, "$.context.app.build"));
+    h.get_by_label("Filter paths").type_text("no-such-path");
+    h.run();
+    assert!(shows(&h, "No path contains this text."));
 }
 
 #[test]

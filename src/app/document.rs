@@ -149,6 +149,8 @@ enum Change {
 
 #[derive(Debug, Clone)]
 struct Entry {
+    /// Unique in the document (merging edits into an entry keeps its id).
+    id: u64,
     change: Change,
     /// Edits with the same key in quick succession merge into one undo step (typing).
     key: String,
@@ -176,7 +178,12 @@ pub struct Document {
     pub events_rev: u64,
     /// The project file this document was opened from / saved to.
     pub path: Option<PathBuf>,
+    /// Whether the document differs from what was last saved (or opened).
     pub dirty: bool,
+    /// The undo step on top when the document was last saved (`Some(None)`: an empty undo
+    /// list); `None` when that state cannot be reached by undo or redo any more. Undoing back
+    /// to it makes the document clean again.
+    clean: Option<Option<u64>>,
     next_rev: u64,
     undo: Vec<Entry>,
     redo: Vec<Entry>,
@@ -202,6 +209,7 @@ impl Document {
             .collect();
         d.committed_subs = d.subscriptions.clone();
         d.committed_settings = d.settings.clone();
+        d.mark_saved();
         d
     }
 
@@ -212,9 +220,7 @@ impl Document {
             .into_iter()
             .map(|(_, v)| v)
             .collect();
-        let mut doc = Document::new(events, super::engine_glue::presets(), Settings::default());
-        doc.dirty = false;
-        doc
+        Document::new(events, super::engine_glue::presets(), Settings::default())
     }
 
     /// The revisions of the events, the subscriptions and the settings: what a result computed
@@ -229,9 +235,32 @@ impl Document {
         self.next_rev
     }
 
+    /// Marks the document as saved in its present state.
+    pub fn mark_saved(&mut self) {
+        self.dirty = false;
+        self.clean = Some(self.undo.last().map(|e| e.id));
+        // Typing on after a save starts a new undo step, so undo comes back to the saved text.
+        if let Some(top) = self.undo.last_mut() {
+            top.at = f64::NEG_INFINITY;
+        }
+    }
+
+    /// Marks the document as changed in a way undo does not reach (loaded files, recovered
+    /// work): no undo or redo makes it clean again.
+    pub fn mark_unsaved(&mut self) {
+        self.dirty = true;
+        self.clean = None;
+    }
+
+    /// After undo or redo: clean exactly when back at the saved state.
+    fn recheck_clean(&mut self) {
+        self.dirty = self.clean != Some(self.undo.last().map(|e| e.id));
+    }
+
     fn push(&mut self, change: Change, key: &str, now: f64) {
         self.redo.clear();
         self.dirty = true;
+        let id = self.next_rev();
         if let Some(top) = self.undo.last_mut()
             && top.key == key
             && now - top.at < MERGE_WINDOW
@@ -248,6 +277,7 @@ impl Document {
                     },
                 ) if *index == i => *aft = a,
                 (_, change) => self.undo.push(Entry {
+                    id,
                     change,
                     key: key.to_string(),
                     at: now,
@@ -259,12 +289,20 @@ impl Document {
             return;
         }
         self.undo.push(Entry {
+            id,
             change,
             key: key.to_string(),
             at: now,
         });
         if self.undo.len() > 500 {
-            self.undo.remove(0);
+            let gone = self.undo.remove(0);
+            // The saved state was below the dropped step: it is out of reach now; or it was
+            // right after it: it is now the bottom of the list.
+            self.clean = match self.clean {
+                Some(None) => None,
+                Some(Some(id)) if id == gone.id => Some(None),
+                c => c,
+            };
         }
     }
 
@@ -370,7 +408,7 @@ impl Document {
             self.events.push(EventItem::new(v, Origin::File(file), rev));
         }
         self.events_rev += 1;
-        self.dirty = true;
+        self.mark_unsaved();
     }
 
     pub fn can_undo(&self) -> bool {
@@ -423,7 +461,6 @@ impl Document {
                 self.events_rev += 1;
             }
         }
-        self.dirty = true;
     }
 
     /// Undoes the last change; returns the event index it touched, if any.
@@ -432,6 +469,7 @@ impl Document {
         self.apply(&entry.change, false);
         let touched = touched_event(&entry.change);
         self.redo.push(entry);
+        self.recheck_clean();
         Some(touched)
     }
 
@@ -441,6 +479,7 @@ impl Document {
         self.apply(&entry.change, true);
         let touched = touched_event(&entry.change);
         self.undo.push(entry);
+        self.recheck_clean();
         Some(touched)
     }
 
@@ -520,7 +559,7 @@ impl Document {
                 }
             }
         }
-        doc.dirty = false;
+        doc.mark_saved();
         (doc, problems)
     }
 }
@@ -680,6 +719,75 @@ mod tests {
         assert_eq!(d.subscriptions[0].name, "A");
         d.redo();
         assert_eq!(d.subscriptions[0].name, "ABCD");
+    }
+
+    /// Undo back to the saved state makes the document clean again; redo past it, or an edit
+    /// typed on right after saving, makes it changed.
+    #[test]
+    fn undoing_back_to_the_saved_state_is_clean() {
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        assert!(!d.dirty);
+        d.subscriptions[0].name = "AB".into();
+        d.commit_edits("name:0", 0.0);
+        assert!(d.dirty);
+        d.undo();
+        assert!(!d.dirty, "back at the state it was opened in");
+        d.redo();
+        assert!(d.dirty);
+
+        d.mark_saved();
+        // Typed within the merge window of the saved step: still a step of its own.
+        d.subscriptions[0].name = "ABC".into();
+        d.commit_edits("name:0", 0.1);
+        assert!(d.dirty);
+        d.undo();
+        assert_eq!(d.subscriptions[0].name, "AB");
+        assert!(!d.dirty, "back at the saved state");
+        d.undo();
+        assert!(d.dirty, "before the saved state");
+        d.redo();
+        assert!(!d.dirty);
+        // A new edit from the saved state, after the redo list was dropped.
+        d.undo();
+        d.subscriptions[0].name = "X".into();
+        d.commit_edits("name:0", 5.0);
+        d.undo();
+        assert!(d.dirty, "the saved state is no longer reachable by redo");
+    }
+
+    /// Loaded files and dropped undo steps put the saved state out of reach.
+    #[test]
+    fn the_saved_state_out_of_reach_stays_changed() {
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        d.subscriptions[0].name = "B".into();
+        d.commit_edits("name:0", 0.0);
+        d.add_file_events("f.json".into(), vec![json!({"type": "track"})]);
+        d.undo();
+        assert!(d.dirty, "the loaded file is not undone");
+
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        for i in 0..501 {
+            d.subscriptions[0].name = format!("N{i}");
+            d.commit_edits("name:0", i as f64 * 10.0);
+        }
+        while d.undo().is_some() {}
+        assert_eq!(d.subscriptions[0].name, "N0", "the first step was dropped");
+        assert!(d.dirty);
+
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        d.subscriptions[0].name = "S".into();
+        d.commit_edits("name:0", 0.0);
+        d.mark_saved();
+        for i in 0..500 {
+            d.subscriptions[0].name = format!("N{i}");
+            d.commit_edits("name:0", 10.0 + i as f64 * 10.0);
+        }
+        while d.undo().is_some() {}
+        assert_eq!(d.subscriptions[0].name, "S");
+        assert!(
+            !d.dirty,
+            "the saved step was dropped, its state is the bottom"
+        );
     }
 
     #[test]

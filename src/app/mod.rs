@@ -190,7 +190,11 @@ pub struct AmpscopeApp {
     queued_fix: Option<(usize, String)>,
     theme_applied: Option<bool>,
     /// Paths found in the events, for the mapping path picker: (events rev, paths).
-    paths_cache: (u64, Vec<String>),
+    paths_cache: (u64, std::sync::Arc<[String]>),
+    /// The path picker's filter text, and the pass it was last shown in (a picker not shown
+    /// the pass before has just opened: its filter starts empty and takes the keyboard).
+    pick_filter: String,
+    pick_shown_pass: Option<u64>,
     /// The send view; created (and its emulator started) when first shown.
     pub send: Option<send_view::SendView>,
     /// The send history, in the app's data folder (none in tests).
@@ -254,7 +258,9 @@ impl Default for AmpscopeApp {
             queued: Vec::new(),
             queued_fix: None,
             theme_applied: None,
-            paths_cache: (u64::MAX, Vec::new()),
+            paths_cache: (u64::MAX, std::sync::Arc::from(Vec::new())),
+            pick_filter: String::new(),
+            pick_shown_pass: None,
             send: None,
             history: None,
             history_view: Default::default(),
@@ -872,7 +878,7 @@ impl AmpscopeApp {
         match document::save(&self.doc, path) {
             Ok(()) => {
                 self.doc.path = Some(path.to_path_buf());
-                self.doc.dirty = false;
+                self.doc.mark_saved();
                 self.remember_recent(path);
                 self.notify(format!("Saved {}", path.display()), false);
             }
@@ -960,7 +966,7 @@ impl AmpscopeApp {
         match document::open(path) {
             Ok((mut doc, problems)) => {
                 doc.path = None;
-                doc.dirty = true;
+                doc.mark_unsaved();
                 self.replace_document(doc, problems, path);
             }
             Err(e) => self.notify(format!("Could not recover: {e}"), true),

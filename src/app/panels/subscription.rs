@@ -368,11 +368,12 @@ impl AmpscopeApp {
         }
     }
 
-    fn event_paths(&mut self) -> Vec<String> {
-        if self.paths_cache.0 != self.doc.events_rev || self.paths_cache.1.is_empty() {
+    /// The paths found in (the first 500 of) the events, shared: the list is drawn every frame.
+    fn event_paths(&mut self) -> std::sync::Arc<[String]> {
+        if self.paths_cache.0 != self.doc.events_rev {
             let take = self.doc.events.len().min(500);
             let paths = engine_glue::event_paths(self.doc.events[..take].iter().map(|e| &e.value));
-            self.paths_cache = (self.doc.events_rev, paths);
+            self.paths_cache = (self.doc.events_rev, paths.into());
         }
         self.paths_cache.1.clone()
     }
@@ -577,18 +578,10 @@ impl AmpscopeApp {
                 }
             }
             ui.menu_button("Pick…", |ui| {
-                ui.set_max_height(320.0);
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    if paths.is_empty() {
-                        ui.weak("Load events to pick from their paths.");
-                    }
-                    for p in paths {
-                        if ui.button(egui::RichText::new(p).monospace()).clicked() {
-                            picked = Some(p.clone());
-                            ui.close();
-                        }
-                    }
-                });
+                picked = self.path_picker_ui(ui, paths);
+                if picked.is_some() {
+                    ui.close();
+                }
             })
             .response
             .on_hover_text("Pick a path that exists in the loaded events");
@@ -599,6 +592,57 @@ impl AmpscopeApp {
                 .insert(key.to_string(), json!({"@path": p}));
             self.edit_key = format!("pick:{si}:{key}");
         }
+    }
+
+    /// The open path picker: a filter (substring, any case) over the events' paths; Enter
+    /// takes the first match. Returns the path picked.
+    fn path_picker_ui(&mut self, ui: &mut egui::Ui, paths: &[String]) -> Option<String> {
+        /// Rows drawn at most: the rest is reached by typing.
+        const SHOWN: usize = 300;
+        let pass = ui.ctx().cumulative_pass_nr();
+        let opened = self.pick_shown_pass.is_none_or(|p| p + 1 < pass);
+        self.pick_shown_pass = Some(pass);
+        if opened {
+            self.pick_filter.clear();
+        }
+        let resp = ui.add(
+            egui::TextEdit::singleline(&mut self.pick_filter)
+                .hint_text("Filter paths")
+                .desired_width(280.0),
+        );
+        widgets::name(ui, &resp, "Filter paths");
+        if opened {
+            resp.request_focus();
+        }
+        let needle = self.pick_filter.trim().to_lowercase();
+        let mut matches = paths
+            .iter()
+            .filter(|p| needle.is_empty() || p.to_lowercase().contains(&needle));
+        let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut picked = None;
+        egui::ScrollArea::vertical()
+            .max_height(320.0)
+            .show(ui, |ui| {
+                if paths.is_empty() {
+                    ui.weak("Load events to pick from their paths.");
+                }
+                let mut shown = 0;
+                for p in matches.by_ref().take(SHOWN) {
+                    if ui.button(egui::RichText::new(p).monospace()).clicked()
+                        || (enter && shown == 0)
+                    {
+                        picked = Some(p.clone());
+                    }
+                    shown += 1;
+                }
+                let more = matches.count();
+                if more > 0 {
+                    ui.weak(format!("{more} more: type to narrow the list"));
+                } else if shown == 0 && !paths.is_empty() {
+                    ui.weak("No path contains this text.");
+                }
+            });
+        picked
     }
 
     fn static_editor_ui(&mut self, ui: &mut egui::Ui, si: usize, field: &FieldInfo) {
