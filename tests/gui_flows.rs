@@ -488,7 +488,8 @@ fn classic_settings_generate_subscriptions_and_the_summary_shows_what_differs() 
     // Click-through: an example of the most frequent row shows that event's comparison.
     let first = &rows[0];
     let example = first.examples[0];
-    let example_label = format!("Example {example} of {}", first.path);
+    // Events are numbered from 1 in every view.
+    let example_label = format!("Example #{} of {}", example + 1, first.path);
     h.get_by_label(&example_label).scroll_to_me();
     h.run();
     h.get_by_label(&example_label).click();
@@ -498,7 +499,7 @@ fn classic_settings_generate_subscriptions_and_the_summary_shows_what_differs() 
         h.state().classic.focus_path.as_deref(),
         Some(first.path.as_str())
     );
-    assert!(shows(&h, &format!("(#{example})")));
+    assert!(shows(&h, &format!("(#{})", example + 1)));
     assert!(
         h.query_by_label_contains("Classic request body 1")
             .is_some()

@@ -99,7 +99,7 @@ impl AmpscopeApp {
         };
         let label = self.doc.events[index].label.clone();
         ui.horizontal(|ui| {
-            heading(ui, &format!("Selected event: {label} (#{index})"));
+            heading(ui, &format!("Selected event: {label} (#{})", index + 1));
             if ui.small_button("Previous event").clicked() {
                 self.queued
                     .push(super::super::command::Command::PreviousEvent);
@@ -224,9 +224,9 @@ impl AmpscopeApp {
                     ui.horizontal(|ui| {
                         for &i in &row.examples {
                             let b = ui
-                                .small_button(format!("#{i}"))
+                                .small_button(format!("#{}", i + 1))
                                 .on_hover_text("Show this event's comparison above");
-                            widgets::name(ui, &b, format!("Example {i} of {}", row.path));
+                            widgets::name(ui, &b, format!("Example #{} of {}", i + 1, row.path));
                             if b.clicked() {
                                 pick = Some((i, row.path.clone()));
                             }
