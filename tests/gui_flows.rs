@@ -941,3 +941,25 @@ fn the_preview_says_when_the_integrations_object_keeps_segment_from_delivering()
     h.run();
     assert!(!shows(&h, "Segment would not deliver this event"));
 }
+
+/// An event larger than Segment accepts says so; the sample events do not.
+#[test]
+fn an_event_over_segments_size_limit_is_flagged() {
+    let mut h = harness(AmpscopeApp::default());
+    assert!(!shows(&h, "refuses events over 32 KB"));
+    let products: Vec<serde_json::Value> = (0..800)
+        .map(|i| serde_json::json!({"product_id": format!("p{i}"), "name": "A product with a long name", "price": i}))
+        .collect();
+    let event = serde_json::json!({
+        "type": "track", "event": "Big Cart", "userId": "u1",
+        "properties": {"products": products}
+    });
+    let i = h.state().selected_event.unwrap();
+    h.state_mut().doc.set_event(i, event, 1.0);
+    h.run();
+    assert!(shows(&h, "refuses events over 32 KB"), "no size warning");
+    // Cut back under the limit, the warning goes.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(!shows(&h, "refuses events over 32 KB"));
+}

@@ -154,6 +154,8 @@ pub struct AmpscopeApp {
     filter_next: usize,
     pub event_buffer: JsonBuffer,
     event_buffer_rev: u64,
+    /// The selected event's size as compact JSON, by event revision.
+    event_size: (u64, usize),
     /// Event text that did not parse when another event was selected, by the revision of the
     /// event it was typed over: shown again when that event is selected.
     event_drafts: HashMap<u64, JsonBuffer>,
@@ -235,6 +237,7 @@ impl Default for AmpscopeApp {
             filter_next: 0,
             event_buffer: JsonBuffer::default(),
             event_buffer_rev: 0,
+            event_size: (u64::MAX, 0),
             event_drafts: HashMap::new(),
             trigger_view: TriggerView::Raw,
             field_buffers: HashMap::new(),

@@ -59,6 +59,11 @@ pub fn warn_color(ui: &egui::Ui) -> Color32 {
     }
 }
 
+/// Texts longer than this (bytes) are shown without colours: highlighting re-reads the whole
+/// text on every keystroke, and a megabyte took most of a second per key. Segment accepts
+/// events of up to 32 KB, so real events stay coloured.
+pub const PLAIN_ABOVE: usize = 128 * 1024;
+
 fn layout(
     ui: &egui::Ui,
     text: &str,
@@ -66,6 +71,11 @@ fn layout(
     error: Option<&Range<usize>>,
     wrap_width: f32,
 ) -> LayoutJob {
+    let lang = if text.len() > PLAIN_ABOVE {
+        Lang::Text
+    } else {
+        lang
+    };
     let mut job = match lang {
         Lang::Json => {
             let theme = CodeTheme::from_memory(ui.ctx(), ui.style());
@@ -322,6 +332,23 @@ mod tests {
         ] {
             assert_eq!(offset_of(text, line, col), want, "{line}:{col}");
         }
+    }
+
+    /// JSON is coloured up to the size limit and plain above it; the error underline stays.
+    #[test]
+    fn large_texts_are_laid_out_plain() {
+        let small = format!("{{\"a\": \"{}\"}}", "x".repeat(100));
+        let large = format!("{{\"a\": \"{}\"}}", "x".repeat(PLAIN_ABOVE));
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(Default::default(), |ui| {
+            let job = layout(ui, &small, Lang::Json, None, 100.0);
+            assert!(job.sections.len() > 3, "{} sections", job.sections.len());
+            let job = layout(ui, &large, Lang::Json, None, 100.0);
+            assert_eq!(job.sections.len(), 1);
+            let job = layout(ui, &large, Lang::Json, Some(&(2..5)), 100.0);
+            assert_eq!(job.sections.len(), 3, "the underline splits the text");
+        });
+        out.textures_delta.clear();
     }
 
     #[test]

@@ -201,6 +201,19 @@ impl AmpscopeApp {
             ui.strong("Selected event");
             ui.weak(format!("#{}", i + 1));
         });
+        if self.event_size.0 != rev {
+            self.event_size = (rev, compact_len(&self.doc.events[i].value));
+        }
+        if self.event_size.1 > SEGMENT_EVENT_LIMIT {
+            ui.colored_label(
+                widgets::warn_color(ui),
+                format!(
+                    "This event is {} KB as JSON: Segment's tracking API refuses events over \
+                     32 KB (400 Bad Request), so it would not reach Amplitude.",
+                    self.event_size.1.div_ceil(1024)
+                ),
+            );
+        }
         if let Some((_, msg)) = &self.event_buffer.error {
             ui.colored_label(widgets::error_color(ui), format!("JSON error: {msg}"));
         }
@@ -226,4 +239,26 @@ impl AmpscopeApp {
             self.event_buffer_rev = self.doc.events[i].rev;
         }
     }
+}
+
+/// The largest event Segment's tracking API accepts (its documentation: 32 KB per event, also
+/// inside a batch; larger ones get a 400).
+pub const SEGMENT_EVENT_LIMIT: usize = 32 * 1024;
+
+/// Bytes of `v` written as compact JSON (counted, not kept).
+fn compact_len(v: &serde_json::Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    // Writing to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
 }
