@@ -196,3 +196,31 @@ fn forced_status_from_fault_controls_is_shown() {
     wait_for(&mut h, "Status 400");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Send all waits before retrying a throttled request, as Amplitude's SDKs do: the view says
+/// so while it waits, and Cancel ends the wait.
+#[test]
+fn a_throttled_send_all_says_it_waits_and_cancel_ends_it() {
+    let (mut h, dir) = one_track_call("throttled");
+    h.get_by_label("Emulator fault injection").click();
+    h.run();
+    h.get_by_label("Force status").click();
+    h.run();
+    h.get_by_label("Status:").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Status:").type_text("429");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Send all").click();
+    wait_for(&mut h, "Throttled (429): retrying in");
+    h.get_by_label("Cancel").click();
+    let start = Instant::now();
+    while h.query_by_label_contains("retrying in").is_some() {
+        assert!(start.elapsed() < Duration::from_secs(10), "still waiting");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(h.state().view.items().len(), 1, "retried despite Cancel");
+    let _ = std::fs::remove_dir_all(&dir);
+}

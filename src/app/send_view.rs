@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use crate::text::count;
-use crate::transport::client::{Exchange, Job, JobHandle, JobSummary, RequestGroup, SendUpdate};
+use crate::transport::client::{
+    Exchange, Job, JobHandle, JobSummary, Next, RequestGroup, SendUpdate,
+};
 use crate::transport::emulator::{Emulator, EmulatorConfig, EmulatorHandle, Faults, Profile};
 use crate::transport::history::History;
 use crate::transport::redact::{mask_key, redact_request, redact_response};
@@ -61,6 +63,9 @@ pub struct SendView {
     job: Option<JobHandle>,
     /// (groups done, groups total) of the running job.
     progress: Option<(usize, usize)>,
+    /// The running job waits before a retry: until when, and the answer's status (None: the
+    /// request failed without one).
+    retry_at: Option<(std::time::Instant, Option<u16>)>,
     summary: Option<JobSummary>,
     items: Vec<SentItem>,
     shown: Option<usize>,
@@ -103,6 +108,7 @@ impl SendView {
             sender_error: None,
             job: None,
             progress: None,
+            retry_at: None,
             summary: None,
             items: Vec::new(),
             shown: None,
@@ -285,8 +291,18 @@ impl SendView {
             }
             match update {
                 SendUpdate::Attempt {
-                    group, exchange, ..
+                    group,
+                    exchange,
+                    next,
+                    ..
                 } => {
+                    self.retry_at = match next {
+                        Next::Retry { wait, .. } => Some((
+                            std::time::Instant::now() + wait,
+                            exchange.result.as_ref().ok().map(|r| r.status),
+                        )),
+                        _ => None,
+                    };
                     let label = self.groups_labels.get(group).cloned().unwrap_or_default();
                     if let Some(h) = history.as_deref_mut() {
                         h.record(&target_label, &label, &exchange);
@@ -298,9 +314,13 @@ impl SendView {
                     groups_done,
                     groups_total,
                     ..
-                } => self.progress = Some((groups_done, groups_total)),
+                } => {
+                    self.progress = Some((groups_done, groups_total));
+                    self.retry_at = None;
+                }
                 SendUpdate::Finished { summary, .. } => {
                     self.summary = Some(summary);
+                    self.retry_at = None;
                     finished = true;
                 }
             }
@@ -486,6 +506,22 @@ impl SendView {
                     .text(format!("{done} of {total} sent"))
                     .animate(true),
             );
+            if let Some((at, status)) = self.retry_at {
+                let left = at.saturating_duration_since(std::time::Instant::now());
+                let why = match status {
+                    Some(429) => "Throttled (429)".to_string(),
+                    Some(s) => format!("Status {s}"),
+                    None => "No answer".to_string(),
+                };
+                ui.colored_label(
+                    super::widgets::warn_color(ui),
+                    format!(
+                        "{why}: retrying in {} s, as Amplitude's SDKs do. Cancel stops here.",
+                        left.as_secs_f32().ceil()
+                    ),
+                );
+                ui.ctx().request_repaint_after(Duration::from_millis(250));
+            }
         }
         if let Some(pending) = self.pending.clone() {
             egui::Frame::group(ui.style()).show(ui, |ui| {
