@@ -185,13 +185,26 @@ fn a_custom_url_that_is_not_one_is_refused_before_sending() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn forced_status_from_fault_controls_is_shown() {
-    let (mut h, dir) = one_track_call("forced");
+/// Opens the emulator's fault controls and ticks Force status; `status` replaces its 400.
+fn force_status(h: &mut Harness<'static, State>, status: Option<&str>) {
     h.get_by_label("Emulator fault injection").click();
     h.run();
     h.get_by_label("Force status").click();
     h.run();
+    if let Some(status) = status {
+        h.get_by_label("Status:").focus();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_label("Status:").type_text(status);
+        h.key_press(egui::Key::Enter);
+        h.run();
+    }
+}
+
+#[test]
+fn forced_status_from_fault_controls_is_shown() {
+    let (mut h, dir) = one_track_call("forced");
+    force_status(&mut h, None);
     h.get_by_label("Send test request").click();
     wait_for(&mut h, "Status 400");
     let _ = std::fs::remove_dir_all(&dir);
@@ -202,16 +215,7 @@ fn forced_status_from_fault_controls_is_shown() {
 #[test]
 fn a_throttled_send_all_says_it_waits_and_cancel_ends_it() {
     let (mut h, dir) = one_track_call("throttled");
-    h.get_by_label("Emulator fault injection").click();
-    h.run();
-    h.get_by_label("Force status").click();
-    h.run();
-    h.get_by_label("Status:").focus();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Status:").type_text("429");
-    h.key_press(egui::Key::Enter);
-    h.run();
+    force_status(&mut h, Some("429"));
     h.get_by_label("Send all").click();
     wait_for(&mut h, "Throttled (429): retrying in");
     h.get_by_label("Cancel").click();
