@@ -3,7 +3,7 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)]
 
-use ampscope::app::{AmpscopeApp, Tab};
+use ampscope::app::{AmpscopeApp, TABS, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -962,4 +962,26 @@ fn an_event_over_segments_size_limit_is_flagged() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert!(!shows(&h, "refuses events over 32 KB"));
+}
+
+/// Ctrl+1…8 pick the tabs in the order the tab bar shows them.
+#[test]
+fn number_shortcuts_follow_the_tab_bar() {
+    let mut h = harness(AmpscopeApp::default());
+    let keys = [
+        egui::Key::Num1,
+        egui::Key::Num2,
+        egui::Key::Num3,
+        egui::Key::Num4,
+        egui::Key::Num5,
+        egui::Key::Num6,
+        egui::Key::Num7,
+        egui::Key::Num8,
+    ];
+    for (key, (tab, name)) in keys.into_iter().zip(TABS).rev() {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, key);
+        h.run();
+        assert_eq!(h.state().tab, tab, "{key:?} did not show {name}");
+    }
+    assert_eq!(h.state().tab, Tab::Debugger);
 }

@@ -74,6 +74,18 @@ pub enum Tab {
     Settings,
 }
 
+/// The tab bar, left to right (Ctrl+1…8 follow it).
+pub const TABS: [(Tab, &str); 8] = [
+    (Tab::Debugger, "Debugger"),
+    (Tab::Coverage, "Coverage"),
+    (Tab::Identities, "Identities"),
+    (Tab::Compare, "Compare"),
+    (Tab::Migration, "Migration"),
+    (Tab::Send, "Send"),
+    (Tab::History, "History"),
+    (Tab::Settings, "Settings"),
+];
+
 /// How the trigger is edited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerView {
@@ -1023,16 +1035,7 @@ impl AmpscopeApp {
                 });
             }
             ui.separator();
-            for (tab, name) in [
-                (Tab::Debugger, "Debugger"),
-                (Tab::Coverage, "Coverage"),
-                (Tab::Identities, "Identities"),
-                (Tab::Compare, "Compare"),
-                (Tab::Migration, "Migration"),
-                (Tab::Send, "Send"),
-                (Tab::History, "History"),
-                (Tab::Settings, "Settings"),
-            ] {
+            for (tab, name) in TABS {
                 ui.selectable_value(&mut self.tab, tab, name);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
