@@ -288,6 +288,25 @@ fn the_subscription_limit_is_enforced_with_a_message() {
     );
     let h = harness(app);
     assert!(shows(&h, "at most 50 mappings"));
+
+    // Migrated subscriptions meet the same limit: added to 48, six are too many; in place
+    // of them, they fit.
+    let mut app = AmpscopeApp::default();
+    while app.doc.subscriptions.len() < 48 {
+        app.add_subscription(0, 0.0);
+    }
+    let six: Vec<_> = app.doc.subscriptions[..6].to_vec();
+    app.load_migrated(six.clone(), false);
+    assert_eq!(app.doc.subscriptions.len(), 48);
+    let h = harness(app);
+    assert!(shows(
+        &h,
+        "Could not add the migrated subscriptions: a destination holds at most 50 mappings, \
+         and 6 subscriptions added to 48 is too many."
+    ));
+    let mut app = h.into_state();
+    app.load_migrated(six, true);
+    assert_eq!(app.doc.subscriptions.len(), 6);
 }
 
 #[test]

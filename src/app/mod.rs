@@ -697,17 +697,28 @@ impl AmpscopeApp {
         }
     }
 
+    /// Whether `adding` more subscriptions fit in the destination (after the first `keep`
+    /// of the present ones), else why not: the one check of the limit for every way in.
+    pub fn room_for(&self, adding: usize, keep: usize) -> Result<(), String> {
+        if keep + adding <= MAX_SUBSCRIPTIONS {
+            return Ok(());
+        }
+        Err(format!(
+            "a destination holds at most {MAX_SUBSCRIPTIONS} mappings, and {} added to {keep} \
+             is too many",
+            crate::text::count(adding, "subscription", "subscriptions")
+        ))
+    }
+
     /// Adds a subscription for the action at `index` with its default trigger and mapping,
     /// unless the destination's limit of 50 mappings is reached.
     pub fn add_subscription(&mut self, index: usize, now: f64) {
         let Some(action) = engine_glue::actions().get(index) else {
             return;
         };
-        if self.doc.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+        if let Err(e) = self.room_for(1, self.doc.subscriptions.len()) {
             self.notify(
-                format!(
-                    "A destination holds at most {MAX_SUBSCRIPTIONS} mappings; delete one before adding another."
-                ),
+                format!("Could not add a subscription: {e}; delete one first."),
                 true,
             );
             return;

@@ -100,17 +100,9 @@ impl AmpscopeApp {
             Err(e) => return self.notify(format!("Could not import {name}: {e}"), true),
         };
         let n = imported.subscriptions.len();
-        let limit = super::MAX_SUBSCRIPTIONS;
         let have = self.doc.subscriptions.len();
-        if have + n > limit {
-            return self.notify(
-                format!(
-                    "Could not import {name}: a destination holds at most {limit} mappings, \
-                     and {} added to {have} is too many.",
-                    crate::text::count(n, "subscription", "subscriptions")
-                ),
-                true,
-            );
+        if let Err(e) = self.room_for(n, have) {
+            return self.notify(format!("Could not import {name}: {e}."), true);
         }
         if n > 0 {
             self.doc.subscriptions.extend(imported.subscriptions);

@@ -235,18 +235,14 @@ impl AmpscopeApp {
     /// Puts migrated subscriptions into the editor (one undo step) and starts the comparison
     /// of every loaded event.
     pub fn load_migrated(&mut self, subs: Vec<Subscription>, replace: bool) {
-        let limit = super::super::MAX_SUBSCRIPTIONS;
         let keep = if replace {
             0
         } else {
             self.doc.subscriptions.len()
         };
-        if keep + subs.len() > limit {
+        if let Err(e) = self.room_for(subs.len(), keep) {
             self.notify(
-                format!(
-                    "A destination holds at most {limit} mappings: adding {} to {keep} is too many.",
-                    subs.len()
-                ),
+                format!("Could not add the migrated subscriptions: {e}."),
                 true,
             );
             return;
