@@ -433,3 +433,51 @@ fn subscriptions_exported_for_segment_import_back_and_undo_in_one_step() {
     assert!(shows_notice(&h, "not valid JSON (line 2, column"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A project opened in place of the window's document is shown whole: its event in the
+/// editor and its coverage, never what was computed for the document before (the two
+/// documents' revision numbers used to start at the same values, so the editor kept an empty
+/// text and Coverage its old rows).
+#[test]
+fn an_opened_project_replaces_every_view_of_the_old_document() {
+    let dir = temp_dir("opened-views");
+    let path = dir.join("one-event.ampscope.json");
+    let mut other = AmpscopeApp::default();
+    other.doc.events.truncate(1);
+    let event = serde_json::json!({
+        "type": "track", "event": "Only In The Project", "userId": "u-project"
+    });
+    other.doc.set_event(0, event, 0.0);
+    other.save_project(&path);
+
+    // The debugger shows the first sample event, then Coverage is looked at.
+    let mut h = harness(AmpscopeApp::default());
+    assert!(h.query_by_label_contains("Event JSON").is_some());
+    h.state_mut().tab = ampscope::app::Tab::Coverage;
+    for _ in 0..5 {
+        h.run();
+    }
+    assert!(h.query_by_label_contains("Product Viewed").is_some());
+
+    h.state_mut().request(Replace::Open(path));
+    for _ in 0..5 {
+        h.run();
+    }
+    assert_eq!(h.state().doc.events.len(), 1);
+    assert!(
+        h.query_by_label_contains("Only In The Project").is_some(),
+        "Coverage does not list the project's event"
+    );
+    assert!(
+        h.query_by_label_contains("Product Viewed").is_none(),
+        "Coverage still lists the sample events"
+    );
+    h.state_mut().tab = ampscope::app::Tab::Debugger;
+    h.run();
+    let text = h.get_by_label("Event JSON").value().unwrap_or_default();
+    assert!(
+        text.contains("Only In The Project"),
+        "the editor shows {text:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

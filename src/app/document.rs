@@ -160,6 +160,15 @@ struct Entry {
 /// How close (seconds) two edits of the same thing must be to merge into one undo step.
 const MERGE_WINDOW: f64 = 1.0;
 
+/// A revision number never handed out before in this process. Every document draws its
+/// revisions (of events, subscriptions, settings, undo steps) from here, so a result cached
+/// under one document's revisions can never be taken for another's: a document opened in
+/// place of another starts on revisions no cache has seen.
+pub fn fresh_rev() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The open document.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
@@ -170,11 +179,11 @@ pub struct Document {
     pub files: Vec<String>,
     /// Events read per file at load time (a file is stored by path only while all remain).
     pub file_counts: Vec<usize>,
-    /// Bumped on every subscription change.
+    /// A fresh revision ([`fresh_rev`]) on every subscription change.
     pub subs_rev: u64,
-    /// Bumped on every settings change.
+    /// A fresh revision on every settings change.
     pub settings_rev: u64,
-    /// Bumped on any change of the event list.
+    /// A fresh revision on any change of the event list.
     pub events_rev: u64,
     /// The project file this document was opened from / saved to.
     pub path: Option<PathBuf>,
@@ -184,7 +193,6 @@ pub struct Document {
     /// list); `None` when that state cannot be reached by undo or redo any more. Undoing back
     /// to it makes the document clean again.
     clean: Option<Option<u64>>,
-    next_rev: u64,
     undo: Vec<Entry>,
     redo: Vec<Entry>,
     /// Snapshots the UI edits in place are compared against (see [`Document::commit_edits`]).
@@ -198,6 +206,9 @@ impl Document {
         let mut d = Document {
             subscriptions,
             settings,
+            subs_rev: fresh_rev(),
+            settings_rev: fresh_rev(),
+            events_rev: fresh_rev(),
             ..Default::default()
         };
         d.events = events
@@ -229,10 +240,9 @@ impl Document {
         (self.events_rev, self.subs_rev, self.settings_rev)
     }
 
-    /// A fresh revision number.
+    /// A fresh revision number (see [`fresh_rev`]).
     pub fn next_rev(&mut self) -> u64 {
-        self.next_rev += 1;
-        self.next_rev
+        fresh_rev()
     }
 
     /// Marks the document as saved in its present state.
@@ -321,7 +331,7 @@ impl Document {
                 key,
                 now,
             );
-            self.subs_rev += 1;
+            self.subs_rev = fresh_rev();
             changed = true;
         }
         if self.settings != self.committed_settings {
@@ -334,7 +344,7 @@ impl Document {
                 key,
                 now,
             );
-            self.settings_rev += 1;
+            self.settings_rev = fresh_rev();
             changed = true;
         }
         changed
@@ -348,7 +358,7 @@ impl Document {
         let rev = self.next_rev();
         let new = EventItem::new(value, Origin::Inline, rev);
         self.events[index] = new.clone();
-        self.events_rev += 1;
+        self.events_rev = fresh_rev();
         self.push(
             Change::Event {
                 index,
@@ -366,7 +376,7 @@ impl Document {
         let rev = self.next_rev();
         let item = EventItem::new(value, Origin::Inline, rev);
         self.events.insert(index, item.clone());
-        self.events_rev += 1;
+        self.events_rev = fresh_rev();
         self.push(
             Change::Event {
                 index,
@@ -385,7 +395,7 @@ impl Document {
             return;
         }
         let old = self.events.remove(index);
-        self.events_rev += 1;
+        self.events_rev = fresh_rev();
         self.push(
             Change::Event {
                 index,
@@ -407,7 +417,7 @@ impl Document {
             let rev = self.next_rev();
             self.events.push(EventItem::new(v, Origin::File(file), rev));
         }
-        self.events_rev += 1;
+        self.events_rev = fresh_rev();
         self.mark_unsaved();
     }
 
@@ -424,12 +434,12 @@ impl Document {
             Change::Subs { before, after } => {
                 self.subscriptions = if forward { after } else { before }.clone();
                 self.committed_subs = self.subscriptions.clone();
-                self.subs_rev += 1;
+                self.subs_rev = fresh_rev();
             }
             Change::Settings { before, after } => {
                 self.settings = if forward { after } else { before }.clone();
                 self.committed_settings = self.settings.clone();
-                self.settings_rev += 1;
+                self.settings_rev = fresh_rev();
             }
             Change::Event {
                 index,
@@ -458,7 +468,7 @@ impl Document {
                     }
                     (None, None) => {}
                 }
-                self.events_rev += 1;
+                self.events_rev = fresh_rev();
             }
         }
     }
