@@ -481,3 +481,82 @@ fn an_opened_project_replaces_every_view_of_the_old_document() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Text typed into the event and mapping editors that does not parse yet is autosaved beside
+/// the document and comes back, with its error, when the work is recovered after a crash.
+#[test]
+fn unparsed_editor_text_is_autosaved_and_recovered() {
+    let dir = temp_dir("drafts");
+    let autosave = dir.join("autosave.ampscope.json");
+    let mut app = AmpscopeApp::default();
+    app.autosave_path = Some(autosave.clone());
+    let mut h = harness(app);
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    h.get_by_label("Event JSON").type_text(", half-typed");
+    h.run();
+    let event_text = h.get_by_label("Event JSON").value().unwrap();
+    h.get_by_label("device_id mapping").focus();
+    h.run();
+    h.get_by_label("device_id mapping").type_text("{ broken");
+    h.run();
+    let field_text = h.get_by_label("device_id mapping").value().unwrap();
+    assert!(!h.state().doc.dirty, "unparsed text changed the document");
+    h.state_mut().autosave_tick(100.0);
+    let drafts = ampscope::app::document::drafts_path(&autosave);
+    assert!(autosave.exists() && drafts.exists());
+    // The window is gone without a clean exit; the next one offers the work back.
+    drop(h);
+
+    let mut app = AmpscopeApp::default();
+    app.recover_offer = Some(autosave.clone());
+    let mut h = harness(app);
+    h.get_by_label("Recover").click();
+    h.run();
+    h.run();
+    assert_eq!(h.get_by_label("Event JSON").value().unwrap(), event_text);
+    assert_eq!(
+        h.get_by_label("device_id mapping").value().unwrap(),
+        field_text
+    );
+    // Both errors are said again.
+    assert_eq!(h.query_all_by_label_contains("JSON error").count(), 2);
+
+    // Parsed again (the event put back as it was), nothing is left to keep: the next
+    // autosave removes the drafts file.
+    let i = h.state().selected_event.unwrap();
+    let value = h.state().doc.events[i].value.clone();
+    h.get_by_label("Event JSON")
+        .set_text_value_accesskit(&ampscope::engine::js::stringify_pretty(&value));
+    h.run();
+    let sub = h.state().selected_sub.unwrap();
+    let mapping = h.state().doc.subscriptions[sub].mapping["device_id"].clone();
+    h.get_by_label("device_id mapping")
+        .set_text_value_accesskit(&ampscope::engine::js::stringify_pretty(&mapping));
+    h.run();
+    assert!(h.state().drafts().is_empty(), "{:?}", h.state().drafts());
+    h.state_mut().autosave_path = Some(autosave.clone());
+    h.state_mut().autosave_tick(100.0);
+    assert!(!drafts.exists(), "the drafts file outlived its drafts");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Discard drops the offered work: the autosave and its drafts are removed, the window's
+/// document stays.
+#[test]
+fn discarding_the_offer_removes_the_autosave_and_its_drafts() {
+    let (mut h, autosaved) = offering_recovery("discard");
+    let drafts = ampscope::app::document::Drafts {
+        events: vec![(0, "{ half".into())],
+        fields: Vec::new(),
+    };
+    ampscope::app::document::save_drafts(&autosaved, &drafts).unwrap();
+    let drafts_file = ampscope::app::document::drafts_path(&autosaved);
+    assert!(drafts_file.exists());
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().recover_offer.is_none());
+    assert!(!autosaved.exists() && !drafts_file.exists());
+    assert_ne!(h.state().doc.subscriptions[0].name, "Autosaved work");
+    std::fs::remove_dir_all(autosaved.parent().unwrap()).ok();
+}

@@ -641,6 +641,56 @@ pub fn autosave_path() -> Option<PathBuf> {
     eframe::storage_dir("Ampscope").map(|d| d.join("autosave.ampscope.json"))
 }
 
+/// Editor text that does not parse yet, kept beside the autosave so that a crash does not
+/// lose it: the document only ever holds what parsed.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Drafts {
+    /// (event index, the event editor's text)
+    #[serde(default)]
+    pub events: Vec<(usize, String)>,
+    /// (subscription index, field key, the mapping editor's text)
+    #[serde(default)]
+    pub fields: Vec<(usize, String, String)>,
+}
+
+impl Drafts {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.fields.is_empty()
+    }
+}
+
+/// Where the drafts of the autosave file `autosave` are kept.
+pub fn drafts_path(autosave: &Path) -> PathBuf {
+    autosave.with_extension("drafts.json")
+}
+
+/// Writes the drafts beside the autosave file (atomically); no drafts, no file.
+pub fn save_drafts(autosave: &Path, drafts: &Drafts) -> Result<(), String> {
+    let path = drafts_path(autosave);
+    if drafts.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
+            _ => Ok(()),
+        };
+    }
+    let text = serde_json::to_string(drafts).map_err(|e| e.to_string())?;
+    write_atomic(&path, &text).map_err(|e| e.to_string())
+}
+
+/// The drafts kept beside the autosave file (none when there is no readable file).
+pub fn load_drafts(autosave: &Path) -> Drafts {
+    std::fs::read_to_string(drafts_path(autosave))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Removes the autosave file and its drafts (nothing left to recover).
+pub fn remove_autosave(autosave: &Path) {
+    let _ = std::fs::remove_file(autosave);
+    let _ = std::fs::remove_file(drafts_path(autosave));
+}
+
 /// Writes the autosave file (only the document, never secrets).
 pub fn autosave(doc: &Document, path: &Path) -> Result<(), String> {
     if let Some(dir) = path.parent() {

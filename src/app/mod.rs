@@ -193,8 +193,11 @@ pub struct AmpscopeApp {
     load_report: (Vec<String>, bool),
     /// An autosave left by a session that did not end cleanly.
     pub recover_offer: Option<PathBuf>,
-    autosave_path: Option<PathBuf>,
+    /// Where the document (and unparsed editor text) is autosaved; none in tests unless set.
+    pub autosave_path: Option<PathBuf>,
     last_autosave: f64,
+    /// The drafts written with the last autosave.
+    autosaved_drafts: document::Drafts,
     focus_search: bool,
     /// What the user edits this frame (undo steps merge per key).
     edit_key: String,
@@ -268,6 +271,7 @@ impl Default for AmpscopeApp {
             recover_offer: None,
             autosave_path: None,
             last_autosave: 0.0,
+            autosaved_drafts: document::Drafts::default(),
             focus_search: false,
             edit_key: String::new(),
             queued: Vec::new(),
@@ -974,16 +978,80 @@ impl AmpscopeApp {
         self.filter_key.0 = u64::MAX;
     }
 
-    fn autosave_tick(&mut self, now: f64) {
+    /// Autosaves at most every 30 s (`now` in seconds, the window's clock): the document when
+    /// it has unsaved changes, and the editors' texts that do not parse yet.
+    pub fn autosave_tick(&mut self, now: f64) {
         let Some(path) = self.autosave_path.clone() else {
             return;
         };
-        if self.recover_offer.is_some() || !self.doc.dirty || now - self.last_autosave < 30.0 {
+        if self.recover_offer.is_some() || now - self.last_autosave < 30.0 {
+            return;
+        }
+        let drafts = self.drafts();
+        if !self.doc.dirty && drafts.is_empty() && drafts == self.autosaved_drafts {
             return;
         }
         self.last_autosave = now;
-        if let Err(e) = document::autosave(&self.doc, &path) {
-            self.notify(format!("Autosave failed: {e}"), true);
+        let saved = document::autosave(&self.doc, &path)
+            .and_then(|()| document::save_drafts(&path, &drafts));
+        match saved {
+            Ok(()) => self.autosaved_drafts = drafts,
+            Err(e) => self.notify(format!("Autosave failed: {e}"), true),
+        }
+    }
+
+    /// The editors' texts that do not parse yet, by event and by subscription field.
+    pub fn drafts(&self) -> document::Drafts {
+        let index_of = |rev: u64| self.doc.events.iter().position(|e| e.rev == rev);
+        let mut events: Vec<(usize, String)> = self
+            .event_drafts
+            .iter()
+            .filter_map(|(&rev, b)| Some((index_of(rev)?, b.text.clone())))
+            .collect();
+        if self.event_buffer.error.is_some()
+            && let Some(i) = index_of(self.event_buffer_rev)
+        {
+            events.push((i, self.event_buffer.text.clone()));
+        }
+        events.sort();
+        let mut fields: Vec<(usize, String, String)> = self
+            .field_buffers
+            .iter()
+            .filter(|(_, b)| b.error.is_some())
+            .map(|((si, key), b)| (*si, key.clone(), b.text.clone()))
+            .collect();
+        fields.sort();
+        document::Drafts { events, fields }
+    }
+
+    /// Puts recovered drafts back into their editors (those that still do not parse, over
+    /// an event or a subscription the document has).
+    fn restore_drafts(&mut self, drafts: document::Drafts) {
+        for (i, text) in drafts.events {
+            let Some(e) = self.doc.events.get(i) else {
+                continue;
+            };
+            let mut buf = JsonBuffer {
+                text,
+                synced: Some(e.value.clone()),
+                error: None,
+            };
+            if buf.parse().is_none() {
+                self.event_drafts.insert(e.rev, buf);
+            }
+        }
+        for (si, key, text) in drafts.fields {
+            let Some(sub) = self.doc.subscriptions.get(si) else {
+                continue;
+            };
+            let mut buf = JsonBuffer {
+                text,
+                synced: sub.mapping.get(&key).cloned(),
+                error: None,
+            };
+            if buf.parse().is_none() {
+                self.field_buffers.insert((si, key), buf);
+            }
         }
     }
 
@@ -994,6 +1062,7 @@ impl AmpscopeApp {
                 doc.path = None;
                 doc.mark_unsaved();
                 self.replace_document(doc, problems, path);
+                self.restore_drafts(document::load_drafts(path));
             }
             Err(e) => self.notify(format!("Could not recover: {e}"), true),
         }
@@ -1011,7 +1080,7 @@ impl AmpscopeApp {
                 self.request(Replace::Recover(path.to_path_buf()));
             }
             if ui.button("Discard").clicked() {
-                let _ = std::fs::remove_file(path);
+                document::remove_autosave(path);
                 self.recover_offer = None;
             }
         });
@@ -1247,7 +1316,7 @@ impl eframe::App for AmpscopeApp {
         if self.recover_offer.is_none()
             && let Some(p) = &self.autosave_path
         {
-            let _ = std::fs::remove_file(p);
+            document::remove_autosave(p);
         }
     }
 }
