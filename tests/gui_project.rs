@@ -560,3 +560,30 @@ fn discarding_the_offer_removes_the_autosave_and_its_drafts() {
     assert_ne!(h.state().doc.subscriptions[0].name, "Autosaved work");
     std::fs::remove_dir_all(autosaved.parent().unwrap()).ok();
 }
+
+/// An edit is autosaved once, 30 s after the last autosave: until then the window is asked
+/// for a frame when it falls due (so an idle window still saves), and nothing unchanged is
+/// written again.
+#[test]
+fn edits_are_autosaved_once_when_due() {
+    let dir = temp_dir("autosave-due");
+    let autosave = dir.join("autosave.ampscope.json");
+    let mut app = AmpscopeApp::default();
+    app.autosave_path = Some(autosave.clone());
+    let mut h = harness(app);
+    assert_eq!(h.state_mut().autosave_tick(10.0), None, "nothing to save");
+    rename_first_subscription(&mut h, "Edited");
+    let wait = h.state_mut().autosave_tick(10.0);
+    assert!(wait.is_some_and(|w| w > 19.0 && w <= 20.0), "{wait:?}");
+    assert!(!autosave.exists(), "saved before it was due");
+    assert_eq!(h.state_mut().autosave_tick(31.0), None);
+    assert!(autosave.exists());
+    std::fs::remove_file(&autosave).unwrap();
+    assert_eq!(h.state_mut().autosave_tick(200.0), None);
+    assert!(!autosave.exists(), "written again with nothing new");
+    // Long after the last autosave, an edit is saved at the next frame.
+    rename_first_subscription(&mut h, "Edited again");
+    assert_eq!(h.state_mut().autosave_tick(205.0), None);
+    assert!(autosave.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -196,8 +196,9 @@ pub struct AmpscopeApp {
     /// Where the document (and unparsed editor text) is autosaved; none in tests unless set.
     pub autosave_path: Option<PathBuf>,
     last_autosave: f64,
-    /// The drafts written with the last autosave.
+    /// The drafts and the document revisions written with the last autosave.
     autosaved_drafts: document::Drafts,
+    autosaved_revs: (u64, u64, u64),
     focus_search: bool,
     /// What the user edits this frame (undo steps merge per key).
     edit_key: String,
@@ -272,6 +273,7 @@ impl Default for AmpscopeApp {
             autosave_path: None,
             last_autosave: 0.0,
             autosaved_drafts: document::Drafts::default(),
+            autosaved_revs: (0, 0, 0),
             focus_search: false,
             edit_key: String::new(),
             queued: Vec::new(),
@@ -504,7 +506,10 @@ impl AmpscopeApp {
             self.notify(dialogs::UNAVAILABLE_HINT, true);
             ctx.request_repaint();
         }
-        self.autosave_tick(now);
+        if let Some(wait) = self.autosave_tick(now) {
+            // Due later: a frame then, even if the window sits idle until it is.
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
@@ -979,25 +984,39 @@ impl AmpscopeApp {
     }
 
     /// Autosaves at most every 30 s (`now` in seconds, the window's clock): the document when
-    /// it has unsaved changes, and the editors' texts that do not parse yet.
-    pub fn autosave_tick(&mut self, now: f64) {
-        let Some(path) = self.autosave_path.clone() else {
-            return;
-        };
-        if self.recover_offer.is_some() || now - self.last_autosave < 30.0 {
-            return;
+    /// it has unsaved changes not autosaved yet, and the editors' texts that do not parse yet.
+    /// Returns the seconds until an autosave that is waiting falls due.
+    pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
+        let path = self.autosave_path.clone()?;
+        if self.recover_offer.is_some() {
+            return None;
         }
-        let drafts = self.drafts();
-        if !self.doc.dirty && drafts.is_empty() && drafts == self.autosaved_drafts {
-            return;
+        let doc_pending = self.doc.dirty && self.doc.revisions() != self.autosaved_revs;
+        let unparsed = self.event_buffer.error.is_some()
+            || !self.event_drafts.is_empty()
+            || self.field_buffers.values().any(|b| b.error.is_some());
+        if !doc_pending && !unparsed && self.autosaved_drafts.is_empty() {
+            return None;
+        }
+        let wait = 30.0 - (now - self.last_autosave);
+        if wait > 0.0 {
+            return Some(wait);
         }
         self.last_autosave = now;
+        let drafts = self.drafts();
+        if !doc_pending && drafts == self.autosaved_drafts {
+            return None;
+        }
         let saved = document::autosave(&self.doc, &path)
             .and_then(|()| document::save_drafts(&path, &drafts));
         match saved {
-            Ok(()) => self.autosaved_drafts = drafts,
+            Ok(()) => {
+                self.autosaved_drafts = drafts;
+                self.autosaved_revs = self.doc.revisions();
+            }
             Err(e) => self.notify(format!("Autosave failed: {e}"), true),
         }
+        None
     }
 
     /// The editors' texts that do not parse yet, by event and by subscription field.
