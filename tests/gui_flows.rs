@@ -1004,3 +1004,38 @@ fn number_shortcuts_follow_the_tab_bar() {
     }
     assert_eq!(h.state().tab, Tab::Debugger);
 }
+
+/// Unparsed text in a mapping editor stays with its subscription when one before it is
+/// deleted, and does not show up in the subscription that took its place.
+#[test]
+fn a_mapping_draft_follows_its_subscription_when_one_before_it_is_deleted() {
+    let mut app = AmpscopeApp::default();
+    app.selected_sub = Some(sub_index(&app, "Page Calls"));
+    let mut h = harness(app);
+    let screen_text = {
+        h.state_mut().selected_sub = Some(sub_index(h.state(), "Screen Calls"));
+        h.run();
+        h.get_by_label("device_id mapping").value().unwrap()
+    };
+    h.state_mut().selected_sub = Some(sub_index(h.state(), "Page Calls"));
+    h.run();
+    h.get_by_label("device_id mapping").focus();
+    h.run();
+    h.get_by_label("device_id mapping").type_text("{ draft");
+    h.run();
+    let draft = h.get_by_label("device_id mapping").value().unwrap();
+
+    h.state_mut().selected_sub = Some(sub_index(h.state(), "Order Completed Calls"));
+    h.run();
+    h.get_by_label("Delete subscription").click();
+    h.run();
+    h.state_mut().selected_sub = Some(sub_index(h.state(), "Screen Calls"));
+    h.run();
+    assert_eq!(
+        h.get_by_label("device_id mapping").value().unwrap(),
+        screen_text
+    );
+    h.state_mut().selected_sub = Some(sub_index(h.state(), "Page Calls"));
+    h.run();
+    assert_eq!(h.get_by_label("device_id mapping").value().unwrap(), draft);
+}

@@ -665,6 +665,16 @@ impl AmpscopeApp {
                 {
                     self.doc.subscriptions.remove(i);
                     self.doc.commit_edits("sub-delete", now - 10.0);
+                    // The mapping editors' buffers (and their unparsed text) move with their
+                    // subscriptions, which moved up by one.
+                    self.field_buffers = std::mem::take(&mut self.field_buffers)
+                        .into_iter()
+                        .filter_map(|((si, key), b)| match si.cmp(&i) {
+                            std::cmp::Ordering::Less => Some(((si, key), b)),
+                            std::cmp::Ordering::Equal => None,
+                            std::cmp::Ordering::Greater => Some(((si - 1, key), b)),
+                        })
+                        .collect();
                     self.selected_sub = if self.doc.subscriptions.is_empty() {
                         None
                     } else {
