@@ -549,6 +549,37 @@ fn classic_settings_generate_subscriptions_and_the_summary_shows_what_differs() 
     assert!(h.state().classic.summary_is_stale(&h.state().doc));
 }
 
+/// A key typed into the classic settings is taken whole and shown as typed while the editor
+/// has the keyboard; leaving the editor masks it.
+#[test]
+fn a_classic_key_being_typed_is_masked_when_the_editor_is_left() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    let template = h.state().classic.text.clone();
+    assert!(template.contains("\"apiKey\": \"\""));
+    h.get_by_label("Classic settings JSON").focus();
+    h.run();
+    // What the editor holds after each of a few keystrokes.
+    for typed in ["01", "0123456789abcde", CLASSIC_KEY] {
+        let text = template.replace("\"apiKey\": \"\"", &format!("\"apiKey\": \"{typed}\""));
+        h.get_by_label("Classic settings JSON")
+            .set_text_value_accesskit(&text);
+        h.run();
+        assert_eq!(h.state().classic.settings().api_key, typed);
+        assert!(
+            h.state().classic.text.contains(typed),
+            "changed under the cursor"
+        );
+    }
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.run();
+    assert!(!h.state().classic.text.contains(CLASSIC_KEY));
+    assert!(h.state().classic.text.contains("••••cdef"));
+    assert_eq!(h.state().classic.settings().api_key, CLASSIC_KEY);
+}
+
 #[test]
 fn broken_classic_settings_are_located_and_change_nothing() {
     let mut app = AmpscopeApp::default();

@@ -51,8 +51,10 @@ impl Summary {
 pub struct ClassicState {
     /// The settings, secrets included (never written anywhere, never shown unmasked).
     settings: ClassicSettings,
-    /// The JSON editor's text (secrets masked).
+    /// The JSON editor's text (secrets masked, except a key being typed: see [`Self::mask_text`]).
     pub text: String,
+    /// The text shows a key as it was typed (masked when the editor is left).
+    unmasked: bool,
     /// Where the text does not parse: byte range and message.
     pub text_error: Option<(Range<usize>, String)>,
     /// What was odd about the last parsed settings (unknown keys, wrong types).
@@ -76,6 +78,7 @@ impl Default for ClassicState {
         let settings = ClassicSettings::default();
         ClassicState {
             text: settings_text(&settings),
+            unmasked: false,
             settings,
             text_error: None,
             issues: Vec::new(),
@@ -149,6 +152,15 @@ impl ClassicState {
         }
     }
 
+    /// Masks a key the text shows as typed (when the editor is left); a text that does not
+    /// parse is left as it is.
+    pub fn mask_text(&mut self) {
+        if self.unmasked && self.text_error.is_none() {
+            self.text = settings_text(&self.settings);
+            self.unmasked = false;
+        }
+    }
+
     /// Resets to the catalog defaults.
     pub fn use_defaults(&mut self) {
         self.replace(ClassicSettings::default());
@@ -159,7 +171,10 @@ impl ClassicState {
     }
 
     /// Applies the editor's text after the user typed in it. Masked secrets keep their stored
-    /// value; a real key typed or pasted in is taken and then masked in the text.
+    /// value; a real key pasted in is taken and masked at once. A key being typed (it starts
+    /// short) stays as typed until [`Self::mask_text`]: masking it at once turned the next
+    /// keystroke into an edit of the mask, so a key typed one character at a time was stored
+    /// as its first character.
     pub fn apply_text(&mut self) {
         let parsed: Value = match serde_json::from_str(&self.text) {
             Ok(v) => v,
@@ -176,7 +191,7 @@ impl ClassicState {
         };
         match ClassicSettings::from_json(&parsed) {
             Ok(mut loaded) => {
-                let mut revealed = false;
+                let (mut revealed, mut typing) = (false, self.unmasked);
                 for (stored, new) in [
                     (&self.settings.api_key, &mut loaded.settings.api_key),
                     (&self.settings.secret_key, &mut loaded.settings.secret_key),
@@ -185,13 +200,17 @@ impl ClassicState {
                         *new = stored.clone();
                     } else if !new.is_empty() {
                         revealed = true;
+                        // Shorter than any key: the start of one being typed.
+                        typing |= new.chars().count() < 12;
                     }
                 }
                 self.issues = loaded.issues.iter().map(SettingsIssue::to_string).collect();
                 self.replace(loaded.settings);
                 self.text_error = None;
                 self.source = "the settings typed in the Migration tab".into();
-                if revealed {
+                if revealed && typing {
+                    self.unmasked = true;
+                } else if revealed {
                     self.text = settings_text(&self.settings);
                 }
             }
@@ -362,7 +381,26 @@ mod tests {
         };
         s.apply_text();
         assert_eq!(s.settings().api_key, KEY);
+        s.mask_text();
         assert!(!s.text.contains(KEY));
+        assert!(s.text.contains("••••cdef"));
+    }
+
+    /// Typed one character at a time into the empty `apiKey`, the whole key is taken.
+    #[test]
+    fn a_key_typed_a_character_at_a_time_is_taken_whole() {
+        let mut s = ClassicState::default();
+        let mut at = s.text.find("\"apiKey\": \"").unwrap() + "\"apiKey\": \"".len();
+        for c in KEY.chars() {
+            s.text.insert(at, c);
+            at += c.len_utf8();
+            s.apply_text();
+            assert!(s.text_error.is_none(), "{:?}", s.text_error);
+        }
+        assert_eq!(s.settings().api_key, KEY);
+        s.mask_text();
+        assert!(!s.text.contains(KEY), "{}", s.text);
+        assert_eq!(s.settings().api_key, KEY);
     }
 
     #[test]

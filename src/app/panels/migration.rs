@@ -88,6 +88,9 @@ impl AmpscopeApp {
         if resp.changed() {
             self.classic.apply_text();
         }
+        if !resp.has_focus() {
+            self.classic.mask_text();
+        }
         if let Some((_, msg)) = &self.classic.text_error {
             ui.colored_label(
                 widgets::error_color(ui),
