@@ -580,6 +580,28 @@ fn a_classic_key_being_typed_is_masked_when_the_editor_is_left() {
     assert_eq!(h.state().classic.settings().api_key, CLASSIC_KEY);
 }
 
+/// The form's API Key field takes a key typed one character at a time, and never shows it.
+#[test]
+fn a_classic_key_typed_into_the_form_is_taken_whole() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    h.get_by_label("Every setting (form)").click();
+    h.run();
+    let password = egui::accesskit::Role::PasswordInput;
+    h.get_by_role_and_label(password, "API Key").focus();
+    h.run();
+    for c in CLASSIC_KEY.chars() {
+        h.get_by_role_and_label(password, "API Key")
+            .type_text(&c.to_string());
+        h.run();
+    }
+    assert_eq!(h.state().classic.settings().api_key, CLASSIC_KEY);
+    assert!(h.query_all_by_label_contains(CLASSIC_KEY).next().is_none());
+    assert!(h.query_all_by_value(CLASSIC_KEY).next().is_none());
+    assert!(!h.state().classic.text.contains(CLASSIC_KEY));
+}
+
 #[test]
 fn broken_classic_settings_are_located_and_change_nothing() {
     let mut app = AmpscopeApp::default();

@@ -135,17 +135,22 @@ impl AmpscopeApp {
                             }
                         }
                         SettingKind::String | SettingKind::Select => {
-                            let mut s = current.as_str().unwrap_or_default().to_string();
+                            // A secret is edited as itself in a password field (drawn as dots):
+                            // editing its mask turned every keystroke after the first into an
+                            // edit of the mask.
+                            let classic = self.classic.settings();
+                            let mut s = match info.key {
+                                "apiKey" => classic.api_key.clone(),
+                                "secretKey" => classic.secret_key.clone(),
+                                _ => current.as_str().unwrap_or_default().to_string(),
+                            };
                             let r = ui.add(
                                 egui::TextEdit::singleline(&mut s)
                                     .password(secret)
                                     .desired_width(260.0),
                             );
                             widgets::name(ui, &r, info.label);
-                            // A masked secret only changes when the user types a new one.
-                            if r.changed()
-                                && !(secret && s.starts_with(crate::transport::redact::MASK))
-                            {
+                            if r.changed() {
                                 edit = Some((info.key, Value::String(s)));
                             }
                         }
