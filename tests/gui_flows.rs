@@ -459,6 +459,34 @@ fn step_until(h: &mut Harness<'_, AmpscopeApp>, what: &str, done: impl Fn(&Ampsc
     h.run();
 }
 
+/// "Send all" sends the requests of the events the events panel lists (built when pressed):
+/// filtered to the five Order Completed samples, the purchase preset's five requests.
+#[test]
+fn send_all_sends_the_listed_events_to_the_emulator() {
+    let mut h = harness(AmpscopeApp::default());
+    h.get_by_label("Search events").focus();
+    h.run();
+    h.get_by_label("Search events").type_text("Order Completed");
+    h.run();
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Send all").click();
+    step_until(&mut h, "sending the listed events", |a| {
+        a.send
+            .as_ref()
+            .is_some_and(|v| !v.is_busy() && !v.items().is_empty())
+    });
+    let items = h.state().send.as_ref().unwrap().items();
+    assert_eq!(
+        items.len(),
+        5,
+        "{:?}",
+        items.iter().map(|i| &i.label).collect::<Vec<_>>()
+    );
+    assert!(items.iter().all(|i| i.label == "Order Completed Calls"));
+    assert!(items.iter().all(|i| i.exchange.is_success()));
+}
+
 const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]

@@ -48,10 +48,12 @@ fn harness(
                 let inputs = SendInputs {
                     selected: &s.groups,
                     selected_user: Some(&s.user),
-                    all: &s.groups,
                     api_key: "",
                 };
                 s.view.ui(ui, &inputs, Some(&mut s.history));
+                if s.view.take_send_all() {
+                    s.view.send_all(ui.ctx(), s.groups.clone(), "");
+                }
             },
             state,
         )

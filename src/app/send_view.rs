@@ -31,8 +31,6 @@ pub struct SendInputs<'a> {
     pub selected: &'a [RequestGroup],
     /// The selected event's `userId` (or `anonymousId`), to show its emulator profile.
     pub selected_user: Option<&'a str>,
-    /// Every loaded event's requests, for "Send all".
-    pub all: &'a [RequestGroup],
     /// The Amplitude API key from the settings (may be empty).
     pub api_key: &'a str,
 }
@@ -80,6 +78,9 @@ pub struct SendView {
     applied_faults: Faults,
     /// Updates that belong to the running job are recorded here while they arrive.
     groups_labels: Vec<String>,
+    /// "Send all" was pressed: the caller builds every event's requests (only then, not every
+    /// frame) and hands them to [`SendView::send_all`].
+    wants_all: bool,
 }
 
 impl Default for SendView {
@@ -122,6 +123,7 @@ impl SendView {
             drop_connections: false,
             applied_faults: Faults::default(),
             groups_labels: Vec::new(),
+            wants_all: false,
         }
     }
 
@@ -193,6 +195,17 @@ impl SendView {
                 false
             }
         }
+    }
+
+    /// Whether "Send all" was pressed since the last call.
+    pub fn take_send_all(&mut self) -> bool {
+        std::mem::take(&mut self.wants_all)
+    }
+
+    /// Sends every event's requests (`groups`, as "Send all" asked), after the real-Amplitude
+    /// checks.
+    pub fn send_all(&mut self, ctx: &egui::Context, groups: Vec<RequestGroup>, api_key: &str) {
+        self.request_send(ctx, groups, true, api_key);
     }
 
     /// Starts sending `groups` (after the real-Amplitude checks).
@@ -486,7 +499,7 @@ impl SendView {
                     "Sends every loaded event's requests, handling 429 as Amplitude's SDKs do.",
                 );
             if all.clicked() {
-                self.request_send(ctx, inputs.all.to_vec(), true, inputs.api_key);
+                self.wants_all = true;
             }
             if busy
                 && ui.button("Cancel").clicked()

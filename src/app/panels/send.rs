@@ -48,20 +48,13 @@ impl AmpscopeApp {
                 .and_then(|u| u.as_str())
                 .map(str::to_string)
         });
-        let visible: Vec<usize> = self.filtered().to_vec();
-        let all: Vec<RequestGroup> = if visible.len() <= SEND_ALL_LIMIT {
-            visible
-                .iter()
-                .flat_map(|&i| self.request_groups(i))
-                .collect()
-        } else {
+        let listed = self.filtered().len();
+        if listed > SEND_ALL_LIMIT {
             ui.weak(format!(
-                "\"Send all\" sends the events listed in the events panel; {} are listed. Filter \
-                 the list to {SEND_ALL_LIMIT} or fewer first.",
-                visible.len()
+                "\"Send all\" sends the events listed in the events panel; {listed} are listed. \
+                 Filter the list to {SEND_ALL_LIMIT} or fewer first."
             ));
-            Vec::new()
-        };
+        }
         match self.selected_event.and_then(|i| self.doc.events.get(i)) {
             Some(e) => {
                 let n: usize = selected.iter().map(|g| g.requests.len()).sum();
@@ -83,10 +76,25 @@ impl AmpscopeApp {
         let inputs = SendInputs {
             selected: &selected,
             selected_user: user.as_deref(),
-            all: &all,
             api_key: &self.api_key,
         };
         let view = self.send.get_or_insert_with(SendView::new);
         view.ui(ui, &inputs, self.history.as_mut());
+        // Every listed event's requests are built when "Send all" is pressed, not per frame.
+        if view.take_send_all() {
+            let all: Vec<RequestGroup> = if listed <= SEND_ALL_LIMIT {
+                let visible = self.filtered().to_vec();
+                visible
+                    .iter()
+                    .flat_map(|&i| self.request_groups(i))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let key = self.api_key.clone();
+            if let Some(view) = self.send.as_mut() {
+                view.send_all(ui.ctx(), all, &key);
+            }
+        }
     }
 }
