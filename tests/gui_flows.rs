@@ -47,13 +47,18 @@ fn shows(h: &Harness<'_, AmpscopeApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
+/// Types `text` into the events search.
+fn search(h: &mut Harness<'_, AmpscopeApp>, text: &str) {
+    h.get_by_label("Search events").focus();
+    h.run();
+    h.get_by_label("Search events").type_text(text);
+    h.run();
+}
+
 #[test]
 fn selecting_an_event_shows_its_request_body() {
     let mut h = harness(AmpscopeApp::default());
-    h.get_by_label("Search events").focus();
-    h.run();
-    h.get_by_label("Search events").type_text("Product Viewed");
-    h.run();
+    search(&mut h, "Product Viewed");
     click_event(&mut h, "Product Viewed");
     let i = event_index(h.state(), "Product Viewed");
     assert_eq!(h.state().selected_event, Some(i));
@@ -464,10 +469,7 @@ fn step_until(h: &mut Harness<'_, AmpscopeApp>, what: &str, done: impl Fn(&Ampsc
 #[test]
 fn send_all_sends_the_listed_events_to_the_emulator() {
     let mut h = harness(AmpscopeApp::default());
-    h.get_by_label("Search events").focus();
-    h.run();
-    h.get_by_label("Search events").type_text("Order Completed");
-    h.run();
+    search(&mut h, "Order Completed");
     h.get_by_label("Send").click();
     h.run();
     h.get_by_label("Send all").click();
