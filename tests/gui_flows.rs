@@ -447,7 +447,7 @@ fn send_tab_sends_the_selected_event_to_the_built_in_emulator() {
     }
     let view = h.state().send.as_ref().unwrap();
     assert_eq!(view.items().len(), 1);
-    assert_eq!(view.items()[0].label, "Track Calls");
+    assert_eq!(view.items()[0].label, "Track Calls · Product Viewed");
 }
 
 /// Steps the harness until `done` holds (bounded to 20 s).
@@ -485,7 +485,11 @@ fn send_all_sends_the_listed_events_to_the_emulator() {
         "{:?}",
         items.iter().map(|i| &i.label).collect::<Vec<_>>()
     );
-    assert!(items.iter().all(|i| i.label == "Order Completed Calls"));
+    assert!(
+        items
+            .iter()
+            .all(|i| i.label == "Order Completed Calls · Order Completed")
+    );
     assert!(items.iter().all(|i| i.exchange.is_success()));
 }
 
@@ -682,8 +686,12 @@ fn history_lists_opens_resends_compares_and_exports_redacted() {
         !first.request.body.contains(CLASSIC_KEY),
         "recorded unredacted"
     );
-    h.get_by_label(&format!("History entry {}: Track Calls", first.id))
-        .click();
+    // Entries name the subscription and the event.
+    h.get_by_label(&format!(
+        "History entry {}: Track Calls · Product Viewed",
+        first.id
+    ))
+    .click();
     h.run();
     let body = text_of(&h, "History request body");
     assert!(body.contains("Product Viewed"), "{body}");

@@ -183,7 +183,7 @@ impl AmpscopeApp {
                         let text = format!(
                             "{} · {} · {} · {} ms",
                             time_text(e.time_ms, now),
-                            short(&e.label, 26),
+                            short(&e.label, 48),
                             status_text(e),
                             e.latency_ms
                         );

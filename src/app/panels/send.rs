@@ -16,6 +16,9 @@ impl AmpscopeApp {
         let Some(outcome) = self.outcome(index) else {
             return Vec::new();
         };
+        // Named after the subscription and the event, so that the answers and the history
+        // say which event each request was for.
+        let event = self.doc.events.get(index).map_or("", |e| e.label.as_str());
         outcome
             .runs
             .iter()
@@ -23,12 +26,13 @@ impl AmpscopeApp {
             .filter_map(|(si, run)| {
                 let run = run.as_ref()?;
                 (run.matched && !run.requests.is_empty()).then(|| RequestGroup {
-                    label: self
-                        .doc
-                        .subscriptions
-                        .get(si)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default(),
+                    label: format!(
+                        "{} · {event}",
+                        self.doc
+                            .subscriptions
+                            .get(si)
+                            .map_or("", |s| s.name.as_str())
+                    ),
                     requests: run.requests.clone(),
                 })
             })
