@@ -9,7 +9,7 @@ need=()
 for tool in cargo; do command -v "$tool" >/dev/null || { echo "missing $tool: install Rust with rustup" >&2; exit 1; }; done
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy || true
 if [ "${1:-}" = "--gui" ]; then
-  for p in xvfb xauth imagemagick xdotool libgl1 libglx-mesa0 libx11-6 libxcursor1 libxi6 libxkbcommon-x11-0 libgl1-mesa-dri zenity fonts-droid-fallback; do
+  for p in xvfb xauth imagemagick xdotool libgl1 libglx-mesa0 libx11-6 libxcursor1 libxi6 libxkbcommon-x11-0 libgl1-mesa-dri zenity fonts-droid-fallback fonts-symbola; do
     dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
   done
 fi

@@ -25,6 +25,11 @@ const CANDIDATES: &[(&str, u32)] = &[
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
     ("/usr/share/fonts/dejavu/DejaVuSans.ttf", 0),
+    // Symbols and emoji as outlines (the sample events have a 🛒).
+    (
+        "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+        0,
+    ),
     ("/System/Library/Fonts/Hiragino Sans GB.ttc", 0),
     ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),
     ("/Library/Fonts/Arial Unicode.ttf", 0),
@@ -32,6 +37,7 @@ const CANDIDATES: &[(&str, u32)] = &[
     ("C:\\Windows\\Fonts\\YuGothM.ttc", 0),
     ("C:\\Windows\\Fonts\\malgun.ttf", 0),
     ("C:\\Windows\\Fonts\\seguisym.ttf", 0),
+    ("C:\\Windows\\Fonts\\seguiemj.ttf", 0),
 ];
 
 /// A font file's bytes, shared.
