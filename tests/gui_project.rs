@@ -587,3 +587,34 @@ fn edits_are_autosaved_once_when_due() {
     assert!(autosave.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A file no event could be read from is reported, with where and why, and does not become
+/// part of the project (it was kept by path and marked the document changed).
+#[test]
+fn a_file_with_no_readable_event_stays_out_of_the_project() {
+    let dir = temp_dir("unreadable-file");
+    let path = dir.join("broken.ndjson");
+    std::fs::write(&path, b"{\"type\": \"track\", \"event\": \"A\xff\"}\n").unwrap();
+    let mut h = harness(AmpscopeApp::default());
+    let before = h.state().doc.events.len();
+    let ctx = h.ctx.clone();
+    h.state_mut().start_load(path.clone(), &ctx);
+    step_until(&mut h, |app| {
+        app.loader.is_none() && !app.load_errors.is_empty()
+    });
+    h.run();
+    let app = h.state();
+    assert_eq!(app.doc.events.len(), before);
+    assert!(app.doc.files.is_empty(), "{:?}", app.doc.files);
+    assert!(!app.doc.dirty);
+    assert!(
+        app.load_errors[0].contains("line 1, column"),
+        "{:?}",
+        app.load_errors
+    );
+    assert!(shows_notice(
+        &h,
+        "Loaded 0 events from broken.ndjson; 1 could not be read"
+    ));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -838,9 +838,10 @@ impl AmpscopeApp {
                 self.loader = None;
                 let n = events.len();
                 let first = self.doc.events.len();
-                self.doc
-                    .add_file_events(path.to_string_lossy().into_owned(), events);
+                // A file no event was read from does not become part of the project.
                 if n > 0 {
+                    self.doc
+                        .add_file_events(path.to_string_lossy().into_owned(), events);
                     self.selected_event = Some(first);
                 }
                 let name = path
