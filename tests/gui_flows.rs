@@ -493,6 +493,56 @@ fn send_all_sends_the_listed_events_to_the_emulator() {
     assert!(items.iter().all(|i| i.exchange.is_success()));
 }
 
+/// Ctrl+Enter sends the selected event's requests from any tab and shows the answers;
+/// Ctrl+Shift+Enter sends every listed event's; a second send waits for the first.
+#[test]
+fn send_shortcuts_send_from_anywhere() {
+    let mut app = AmpscopeApp::default();
+    app.selected_event = Some(event_index(&app, "Product Viewed"));
+    let mut h = harness(app);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().tab, Tab::Send);
+    step_until(&mut h, "the answer", |a| {
+        a.send
+            .as_ref()
+            .is_some_and(|v| !v.is_busy() && v.items().len() == 1)
+    });
+    assert_eq!(
+        h.state().send.as_ref().unwrap().items()[0].label,
+        "Track Calls · Product Viewed"
+    );
+
+    // Each answer 200 ms late, so that the second press below comes while sending.
+    h.get_by_label("Emulator fault injection").click();
+    h.run();
+    h.get_by_label("Added latency (ms):").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Added latency (ms):").type_text("200");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.state_mut().tab = Tab::Debugger;
+    h.run();
+    search(&mut h, "Order Completed");
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Enter,
+    );
+    // Stepped, not run: the progress bar animates while sending.
+    h.step();
+    assert_eq!(h.state().tab, Tab::Send);
+    // Pressed again while sending: said, not sent twice.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.step();
+    h.step();
+    assert!(shows(&h, "Requests are being sent"));
+    step_until(&mut h, "sending the listed events", |a| {
+        a.send.as_ref().is_some_and(|v| !v.is_busy())
+    });
+    assert_eq!(h.state().send.as_ref().unwrap().items().len(), 6);
+}
+
 const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]

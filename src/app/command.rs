@@ -37,6 +37,10 @@ pub enum Command {
     CommandPalette,
     CopyBody,
     CopyCurl,
+    /// Sends the selected event's requests to the Send tab's target (its "Send test request").
+    SendSelected,
+    /// Sends every listed event's requests (the Send tab's "Send all").
+    SendAll,
     ResetSamples,
     Quit,
 }
@@ -109,6 +113,8 @@ impl Command {
             Command::DeleteSubscription,
             Command::CopyBody,
             Command::CopyCurl,
+            Command::SendSelected,
+            Command::SendAll,
             // In the order of the tab bar, which their shortcuts (Ctrl+1…8) follow.
             Command::ShowDebugger,
             Command::ShowCoverage,
@@ -164,6 +170,8 @@ impl Command {
             Command::CommandPalette => "Command palette…".into(),
             Command::CopyBody => "Copy body".into(),
             Command::CopyCurl => "Copy as curl".into(),
+            Command::SendSelected => "Send test request".into(),
+            Command::SendAll => "Send all listed events".into(),
         }
     }
 
@@ -197,6 +205,8 @@ impl Command {
             Command::CommandPalette => cmd(Key::K),
             Command::CopyBody => cmd_shift(Key::C),
             Command::CopyCurl => cmd_alt(Key::C),
+            Command::SendSelected => cmd(Key::Enter),
+            Command::SendAll => cmd_shift(Key::Enter),
             Command::Quit => cmd(Key::Q),
             Command::AddSubscription(_)
             | Command::ResetSamples

@@ -698,6 +698,8 @@ impl AmpscopeApp {
                 }
             }
             Command::CopyBody | Command::CopyCurl => self.copy_first_request(command, ctx),
+            Command::SendSelected => self.send_from_command(ctx, false),
+            Command::SendAll => self.send_from_command(ctx, true),
         }
     }
 

@@ -202,6 +202,12 @@ impl SendView {
         std::mem::take(&mut self.wants_all)
     }
 
+    /// Sends the selected event's requests (`groups`, as "Send test request" does), after the
+    /// real-Amplitude checks.
+    pub fn send_selected(&mut self, ctx: &egui::Context, groups: Vec<RequestGroup>, api_key: &str) {
+        self.request_send(ctx, groups, false, api_key);
+    }
+
     /// Sends every event's requests (`groups`, as "Send all" asked), after the real-Amplitude
     /// checks.
     pub fn send_all(&mut self, ctx: &egui::Context, groups: Vec<RequestGroup>, api_key: &str) {
@@ -217,6 +223,11 @@ impl SendView {
         api_key: &str,
     ) {
         self.notice = None;
+        // The buttons are disabled meanwhile; a shortcut is not.
+        if self.job.is_some() {
+            self.notice = Some("Requests are being sent: wait for them, or Cancel, first.".into());
+            return;
+        }
         if groups.iter().all(|g| g.requests.is_empty()) {
             self.notice = Some(if send_all {
                 "No loaded event produces a request. Load events and enable a subscription first."

@@ -39,6 +39,40 @@ impl AmpscopeApp {
             .collect()
     }
 
+    /// The requests of every event the events panel lists (none when more than "Send all"
+    /// takes are listed).
+    fn listed_groups(&mut self) -> Vec<RequestGroup> {
+        if self.filtered().len() > SEND_ALL_LIMIT {
+            return Vec::new();
+        }
+        let visible = self.filtered().to_vec();
+        visible
+            .iter()
+            .flat_map(|&i| self.request_groups(i))
+            .collect()
+    }
+
+    /// Sends as the Send tab's buttons do (a shortcut or the palette), and shows that tab,
+    /// where the answers and any question about real Amplitude appear.
+    pub(in crate::app) fn send_from_command(&mut self, ctx: &egui::Context, all: bool) {
+        let groups = if all {
+            self.listed_groups()
+        } else {
+            self.selected_event
+                .filter(|&i| i < self.doc.events.len())
+                .map(|i| self.request_groups(i))
+                .unwrap_or_default()
+        };
+        let key = self.api_key.clone();
+        let view = self.send.get_or_insert_with(SendView::new);
+        if all {
+            view.send_all(ctx, groups, &key);
+        } else {
+            view.send_selected(ctx, groups, &key);
+        }
+        self.tab = super::super::Tab::Send;
+    }
+
     pub(in crate::app) fn send_ui(&mut self, ui: &mut egui::Ui) {
         let selected = self
             .selected_event
@@ -86,15 +120,7 @@ impl AmpscopeApp {
         view.ui(ui, &inputs, self.history.as_mut());
         // Every listed event's requests are built when "Send all" is pressed, not per frame.
         if view.take_send_all() {
-            let all: Vec<RequestGroup> = if listed <= SEND_ALL_LIMIT {
-                let visible = self.filtered().to_vec();
-                visible
-                    .iter()
-                    .flat_map(|&i| self.request_groups(i))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let all = self.listed_groups();
             let key = self.api_key.clone();
             if let Some(view) = self.send.as_mut() {
                 view.send_all(ui.ctx(), all, &key);
