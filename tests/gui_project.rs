@@ -618,3 +618,28 @@ fn a_file_with_no_readable_event_stays_out_of_the_project() {
     ));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Text typed into an editor that does not parse yet cannot be saved: closing says so and
+/// asks even when the document itself has nothing unsaved; Cancel keeps the text.
+#[test]
+fn closing_with_unparsed_editor_text_asks_and_says_it_cannot_be_saved() {
+    let mut h = harness(AmpscopeApp::default());
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    h.get_by_label("Event JSON").type_text(", half-typed");
+    h.run();
+    let typed = h.get_by_label("Event JSON").value().unwrap();
+    assert!(!h.state().doc.dirty);
+    press_close_button(&mut h);
+    assert!(viewport_commands(&h).contains(&egui::ViewportCommand::CancelClose));
+    h.run();
+    asks_before(&h, "closing");
+    assert!(
+        h.query_by_label_contains("1 editor holds text that does not parse yet cannot be saved")
+            .is_some()
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!asks(&h));
+    assert_eq!(h.get_by_label("Event JSON").value().unwrap(), typed);
+}

@@ -1005,9 +1005,7 @@ impl AmpscopeApp {
             return None;
         }
         let doc_pending = self.doc.dirty && self.doc.revisions() != self.autosaved_revs;
-        let unparsed = self.event_buffer.error.is_some()
-            || !self.event_drafts.is_empty()
-            || self.field_buffers.values().any(|b| b.error.is_some());
+        let unparsed = self.unparsed_texts() > 0;
         if !doc_pending && !unparsed && self.autosaved_drafts.is_empty() {
             return None;
         }
@@ -1030,6 +1028,24 @@ impl AmpscopeApp {
             Err(e) => self.notify(format!("Autosave failed: {e}"), true),
         }
         None
+    }
+
+    /// How many editors hold text that does not parse yet (the document has their last text
+    /// that did).
+    pub fn unparsed_texts(&self) -> usize {
+        // A draft over a deleted event is kept for undo, but is not the user's to lose now.
+        let drafts = self
+            .event_drafts
+            .keys()
+            .filter(|&&rev| self.doc.events.iter().any(|e| e.rev == rev))
+            .count();
+        usize::from(self.event_buffer.error.is_some())
+            + drafts
+            + self
+                .field_buffers
+                .values()
+                .filter(|b| b.error.is_some())
+                .count()
     }
 
     /// The editors' texts that do not parse yet, by event and by subscription field.

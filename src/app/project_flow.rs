@@ -47,7 +47,7 @@ impl AmpscopeApp {
     /// Runs `r` now when nothing would be lost, otherwise asks first (save, don't save,
     /// cancel).
     pub fn request(&mut self, r: Replace) {
-        if self.doc.dirty {
+        if self.doc.dirty || self.unparsed_texts() > 0 {
             self.pending_replace = Some(r);
         } else {
             self.replace_now(r);
@@ -222,6 +222,20 @@ impl AmpscopeApp {
                 "Your changes are lost if you don't save them before {}.",
                 pending.verb()
             ));
+            let unparsed = self.unparsed_texts();
+            if unparsed > 0 {
+                ui.colored_label(
+                    super::widgets::warn_color(ui),
+                    format!(
+                        "{} that {} not parse yet cannot be saved: {} lost either way. \
+                         Cancel to finish {}.",
+                        crate::text::count(unparsed, "editor holds text", "editors hold text"),
+                        if unparsed == 1 { "does" } else { "do" },
+                        if unparsed == 1 { "it is" } else { "they are" },
+                        if unparsed == 1 { "it" } else { "them" },
+                    ),
+                );
+            }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
@@ -262,7 +276,10 @@ impl AmpscopeApp {
     /// Holds a close of the window while there are unsaved changes (and asks), closes it
     /// once the user has decided, and keeps the title naming the project.
     pub(super) fn window_ui(&mut self, ctx: &egui::Context) {
-        if ctx.input(|i| i.viewport().close_requested()) && !self.close_now && self.doc.dirty {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.close_now
+            && (self.doc.dirty || self.unparsed_texts() > 0)
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.pending_replace = Some(Replace::Quit);
         }
