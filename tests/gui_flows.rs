@@ -1179,4 +1179,30 @@ fn a_mapping_draft_follows_its_subscription_when_one_before_it_is_deleted() {
     h.state_mut().selected_sub = Some(sub_index(h.state(), "Page Calls"));
     h.run();
     assert_eq!(h.get_by_label("device_id mapping").value().unwrap(), draft);
+
+    // Undoing the delete puts every subscription back in its place, the draft with its own.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(h.state().doc.subscriptions.len() == 5);
+    for (name, text) in [
+        ("Screen Calls", &screen_text),
+        ("Page Calls", &draft),
+        ("Order Completed Calls", &screen_text),
+    ] {
+        h.state_mut().selected_sub = Some(sub_index(h.state(), name));
+        h.run();
+        if name == "Order Completed Calls" {
+            // Its own mapping, whatever it is: not the draft.
+            assert_ne!(
+                &h.get_by_label("device_id mapping").value().unwrap(),
+                &draft
+            );
+        } else {
+            assert_eq!(
+                &h.get_by_label("device_id mapping").value().unwrap(),
+                text,
+                "{name}"
+            );
+        }
+    }
 }

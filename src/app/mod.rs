@@ -600,15 +600,19 @@ impl AmpscopeApp {
             }
             Command::Undo => {
                 self.doc.commit_edits("edit", now);
+                let before = self.doc.subscriptions.clone();
                 match self.doc.undo() {
-                    Some(touched) => self.after_history(touched),
+                    Some(touched) => self.after_history(touched, &before),
                     None => self.notify("Nothing to undo.", false),
                 }
             }
-            Command::Redo => match self.doc.redo() {
-                Some(touched) => self.after_history(touched),
-                None => self.notify("Nothing to redo.", false),
-            },
+            Command::Redo => {
+                let before = self.doc.subscriptions.clone();
+                match self.doc.redo() {
+                    Some(touched) => self.after_history(touched, &before),
+                    None => self.notify("Nothing to redo.", false),
+                }
+            }
             Command::NewEvent => {
                 let at = self.selected_event.map_or(self.doc.events.len(), |i| i + 1);
                 let v = serde_json::json!({
@@ -663,18 +667,10 @@ impl AmpscopeApp {
                 if let Some(i) = self.selected_sub
                     && i < self.doc.subscriptions.len()
                 {
+                    let before = self.doc.subscriptions.clone();
                     self.doc.subscriptions.remove(i);
                     self.doc.commit_edits("sub-delete", now - 10.0);
-                    // The mapping editors' buffers (and their unparsed text) move with their
-                    // subscriptions, which moved up by one.
-                    self.field_buffers = std::mem::take(&mut self.field_buffers)
-                        .into_iter()
-                        .filter_map(|((si, key), b)| match si.cmp(&i) {
-                            std::cmp::Ordering::Less => Some(((si, key), b)),
-                            std::cmp::Ordering::Equal => None,
-                            std::cmp::Ordering::Greater => Some(((si - 1, key), b)),
-                        })
-                        .collect();
+                    self.follow_subscriptions(&before);
                     self.selected_sub = if self.doc.subscriptions.is_empty() {
                         None
                     } else {
@@ -703,7 +699,36 @@ impl AmpscopeApp {
         }
     }
 
-    fn after_history(&mut self, touched: Option<usize>) {
+    /// Moves the mapping editors' buffers (and their unparsed text) along with their
+    /// subscriptions after some were added or removed (`before`: the list before): each goes
+    /// to the subscription equal to its own, and is dropped with a removed one. The buffers are
+    /// kept by position, so a draft would otherwise show on a neighbour with the same mapping.
+    fn follow_subscriptions(&mut self, before: &[crate::engine::project::Subscription]) {
+        let after = &self.doc.subscriptions;
+        if before.len() == after.len() {
+            return;
+        }
+        let mut taken = vec![false; after.len()];
+        let moved: Vec<Option<usize>> = before
+            .iter()
+            .map(|b| {
+                let j = (0..after.len()).find(|&j| !taken[j] && after[j] == *b)?;
+                taken[j] = true;
+                Some(j)
+            })
+            .collect();
+        self.field_buffers = std::mem::take(&mut self.field_buffers)
+            .into_iter()
+            .filter_map(|((si, key), b)| Some(((moved.get(si).copied().flatten()?, key), b)))
+            .collect();
+    }
+
+    fn after_history(
+        &mut self,
+        touched: Option<usize>,
+        before: &[crate::engine::project::Subscription],
+    ) {
+        self.follow_subscriptions(before);
         if let Some(i) = touched {
             self.selected_event = if self.doc.events.is_empty() {
                 None

@@ -256,6 +256,7 @@ impl AmpscopeApp {
             return;
         }
         let n = subs.len();
+        let before = self.doc.subscriptions.clone();
         if replace {
             self.doc.subscriptions = subs;
         } else {
@@ -263,6 +264,7 @@ impl AmpscopeApp {
         }
         let key = format!("migration-{}", self.doc.subs_rev);
         self.doc.commit_edits(&key, 0.0);
+        self.follow_subscriptions(&before);
         self.selected_sub = (!self.doc.subscriptions.is_empty()).then_some(keep);
         self.classic.start_summary(&self.doc);
         self.tab = Tab::Compare;
