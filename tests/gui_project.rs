@@ -635,8 +635,10 @@ fn closing_with_unparsed_editor_text_asks_and_says_it_cannot_be_saved() {
     h.run();
     asks_before(&h, "closing");
     assert!(
-        h.query_by_label_contains("1 editor holds text that does not parse yet cannot be saved")
-            .is_some()
+        h.query_by_label_contains(
+            "1 editor holds text that does not parse yet; it cannot be saved"
+        )
+        .is_some()
     );
     h.get_by_label("Cancel").click();
     h.run();

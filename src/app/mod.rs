@@ -1030,7 +1030,11 @@ impl AmpscopeApp {
             return None;
         }
         let doc_pending = self.doc.dirty && self.doc.revisions() != self.autosaved_revs;
-        let unparsed = self.unparsed_texts() > 0;
+        // Checked every frame, so only roughly here (a draft over a deleted event counts);
+        // `drafts()` below is exact.
+        let unparsed = self.event_buffer.error.is_some()
+            || !self.event_drafts.is_empty()
+            || self.field_buffers.values().any(|b| b.error.is_some());
         if !doc_pending && !unparsed && self.autosaved_drafts.is_empty() {
             return None;
         }

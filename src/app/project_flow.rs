@@ -227,12 +227,9 @@ impl AmpscopeApp {
                 ui.colored_label(
                     super::widgets::warn_color(ui),
                     format!(
-                        "{} that {} not parse yet cannot be saved: {} lost either way. \
-                         Cancel to finish {}.",
+                        "{} that does not parse yet; it cannot be saved and is lost either \
+                         way. Cancel to finish it.",
                         crate::text::count(unparsed, "editor holds text", "editors hold text"),
-                        if unparsed == 1 { "does" } else { "do" },
-                        if unparsed == 1 { "it is" } else { "they are" },
-                        if unparsed == 1 { "it" } else { "them" },
                     ),
                 );
             }
