@@ -543,6 +543,30 @@ fn send_shortcuts_send_from_anywhere() {
     assert_eq!(h.state().send.as_ref().unwrap().items().len(), 6);
 }
 
+/// More events listed than "Send all" takes: it says so, and sends nothing.
+#[test]
+fn send_all_over_its_limit_says_to_filter() {
+    let mut app = AmpscopeApp::default();
+    let many = (0..5_000)
+        .map(|i| serde_json::json!({"type": "track", "event": format!("E{i}"), "userId": "u"}))
+        .collect();
+    app.doc.add_file_events("many.ndjson".into(), many);
+    let mut h = harness(app);
+    for _ in 0..5 {
+        h.run();
+    }
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Enter,
+    );
+    h.run();
+    assert!(shows(
+        &h,
+        "Nothing was sent: 5,047 events are listed, and \"Send all\" sends at most 5,000."
+    ));
+    assert!(h.state().send.as_ref().unwrap().items().is_empty());
+}
+
 const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]

@@ -197,6 +197,11 @@ impl SendView {
         }
     }
 
+    /// Shows `text` where the view says why nothing was sent.
+    pub fn say(&mut self, text: String) {
+        self.notice = Some(text);
+    }
+
     /// Whether "Send all" was pressed since the last call.
     pub fn take_send_all(&mut self) -> bool {
         std::mem::take(&mut self.wants_all)

@@ -39,17 +39,22 @@ impl AmpscopeApp {
             .collect()
     }
 
-    /// The requests of every event the events panel lists (none when more than "Send all"
-    /// takes are listed).
-    fn listed_groups(&mut self) -> Vec<RequestGroup> {
-        if self.filtered().len() > SEND_ALL_LIMIT {
-            return Vec::new();
+    /// The requests of every event the events panel lists, or why they are not sent.
+    fn listed_groups(&mut self) -> Result<Vec<RequestGroup>, String> {
+        let listed = self.filtered().len();
+        if listed > SEND_ALL_LIMIT {
+            return Err(format!(
+                "Nothing was sent: {} events are listed, and \"Send all\" sends at most {}. \
+                 Filter the list in the events panel first.",
+                crate::text::thousands(listed as u64),
+                crate::text::thousands(SEND_ALL_LIMIT as u64)
+            ));
         }
         let visible = self.filtered().to_vec();
-        visible
+        Ok(visible
             .iter()
             .flat_map(|&i| self.request_groups(i))
-            .collect()
+            .collect())
     }
 
     /// Sends as the Send tab's buttons do (a shortcut or the palette), and shows that tab,
@@ -58,17 +63,18 @@ impl AmpscopeApp {
         let groups = if all {
             self.listed_groups()
         } else {
-            self.selected_event
+            Ok(self
+                .selected_event
                 .filter(|&i| i < self.doc.events.len())
                 .map(|i| self.request_groups(i))
-                .unwrap_or_default()
+                .unwrap_or_default())
         };
         let key = self.api_key.clone();
         let view = self.send.get_or_insert_with(SendView::new);
-        if all {
-            view.send_all(ctx, groups, &key);
-        } else {
-            view.send_selected(ctx, groups, &key);
+        match groups {
+            Ok(groups) if all => view.send_all(ctx, groups, &key),
+            Ok(groups) => view.send_selected(ctx, groups, &key),
+            Err(why) => view.say(why),
         }
         self.tab = super::super::Tab::Send;
     }
@@ -123,7 +129,10 @@ impl AmpscopeApp {
             let all = self.listed_groups();
             let key = self.api_key.clone();
             if let Some(view) = self.send.as_mut() {
-                view.send_all(ui.ctx(), all, &key);
+                match all {
+                    Ok(all) => view.send_all(ui.ctx(), all, &key),
+                    Err(why) => view.say(why),
+                }
             }
         }
     }
