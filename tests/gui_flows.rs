@@ -567,6 +567,38 @@ fn send_all_over_its_limit_says_to_filter() {
     assert!(h.state().send.as_ref().unwrap().items().is_empty());
 }
 
+/// Keys that also edit text (Ctrl+Shift+Backspace deletes a word, Ctrl+Down goes to the end)
+/// stay with a text field that has the keyboard; elsewhere they are the window's shortcuts.
+#[test]
+fn text_editing_keys_stay_with_the_text_field() {
+    let mut h = harness(AmpscopeApp::default());
+    let events = h.state().doc.events.len();
+    let selected = h.state().selected_event;
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    let shift_cmd = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    h.key_press_modifiers(shift_cmd, egui::Key::Backspace);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().doc.events.len(), events, "the event was deleted");
+    assert_eq!(
+        h.state().selected_event,
+        selected,
+        "another event was selected"
+    );
+
+    // Out of the field, the same keys move to the next event and delete it.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().selected_event, selected.map(|i| i + 1));
+    h.key_press_modifiers(shift_cmd, egui::Key::Backspace);
+    h.run();
+    assert_eq!(h.state().doc.events.len(), events - 1);
+}
+
 const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]

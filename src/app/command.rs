@@ -216,6 +216,18 @@ impl Command {
         })
     }
 
+    /// Whether its shortcut is also a text-editing key (Ctrl+Up/Down: start/end of the text;
+    /// Ctrl+Shift+Backspace/Delete: delete a word): a text field with the keyboard keeps it.
+    pub fn shares_keys_with_text_editing(self) -> bool {
+        matches!(
+            self,
+            Command::NextEvent
+                | Command::PreviousEvent
+                | Command::DeleteEvent
+                | Command::DeleteSubscription
+        )
+    }
+
     /// The menu the command appears in.
     pub fn menu(self) -> Menu {
         match self {

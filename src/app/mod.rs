@@ -514,8 +514,10 @@ impl AmpscopeApp {
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         // More modifiers first: egui matches Ctrl+Z "logically" also when Shift is held.
+        let typing = ctx.text_edit_focused();
         let mut all: Vec<(egui::KeyboardShortcut, Command)> = Command::all()
             .into_iter()
+            .filter(|c| !(typing && c.shares_keys_with_text_editing()))
             .filter_map(|c| c.shortcut().map(|s| (s, c)))
             .collect();
         all.sort_by_key(|(s, _)| {
