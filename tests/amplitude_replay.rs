@@ -443,3 +443,43 @@ fn replay_counts_the_events_segment_would_not_deliver() {
         "{text}"
     );
 }
+
+/// Events over Segment's 32 KB limit are counted and named in the summary (and still run).
+/// The size is that of compact JSON: a pretty-printed event over the limit only by its
+/// indentation is not counted.
+#[test]
+fn replay_counts_the_events_over_segments_size_limit() {
+    use ampscope::cli::replay::render;
+    let mut list = events();
+    let big = |n: usize| {
+        (0..n)
+            .map(|i| json!({"sku": format!("sku-{i:05}"), "price": i}))
+            .collect::<Vec<_>>()
+    };
+    list[1]["properties"]["products"] = json!(big(1_500));
+    list[3]["properties"]["products"] = json!(big(1_500));
+    // About 24 KB compact, over 32 KB pretty-printed.
+    list[4]["properties"]["products"] = json!(big(900));
+    let mut text = String::new();
+    for (i, e) in list.iter().enumerate() {
+        let line = if i == 4 {
+            serde_json::to_string_pretty(e).unwrap()
+        } else {
+            e.to_string()
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let settings = Settings::new("KEY", "", Region::NorthAmerica);
+    let s = replay(text.as_bytes(), &settings, 0.0, None::<&mut Vec<u8>>).unwrap();
+    assert_eq!(s.oversize, (2, 1));
+    assert_eq!(s.events as usize, list.len(), "not all were run");
+    let out = render(&s, 1.0);
+    assert!(
+        out.contains(
+            "2 events are over Segment's 32 KB limit (first at event 1): Segment's API would \
+             refuse them; they are run below all the same"
+        ),
+        "{out}"
+    );
+}

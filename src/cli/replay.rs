@@ -47,6 +47,9 @@ pub struct Summary {
     /// Events whose `integrations` object keeps Segment from delivering them to this
     /// destination (run all the same), and the index of the first.
     pub not_delivered: (u64, usize),
+    /// Events over Segment's size limit (its API refuses them; run all the same), and the index
+    /// of the first.
+    pub oversize: (u64, usize),
     pub subs: Vec<SubStats>,
 }
 
@@ -434,6 +437,12 @@ pub fn replay_subscriptions<W: Write>(
                             }
                             summary.not_delivered.0 += 1;
                         }
+                        if event.over_segment_limit().is_some() {
+                            if summary.oversize.0 == 0 {
+                                summary.oversize.1 = event.index;
+                            }
+                            summary.oversize.0 += 1;
+                        }
                         for (p, stats) in prepared.iter().zip(summary.subs.iter_mut()) {
                             let o =
                                 p.run(Ok(settings), &event.value, now_ms, &mut DefaultResponder);
@@ -538,6 +547,20 @@ pub fn render(s: &Summary, seconds: f64) -> String {
              Segment would not deliver them; they are run below all the same\n",
             crate::text::count(s.not_delivered.0 as usize, "event", "events"),
             s.not_delivered.1
+        ));
+    }
+    if s.oversize.0 > 0 {
+        t.push_str(&format!(
+            "{} over Segment's 32 KB limit (first at event {}): Segment's API would refuse \
+             {}; {} run below all the same\n",
+            crate::text::count(s.oversize.0 as usize, "event is", "events are"),
+            s.oversize.1,
+            if s.oversize.0 == 1 { "it" } else { "them" },
+            if s.oversize.0 == 1 {
+                "it is"
+            } else {
+                "they are"
+            },
         ));
     }
     // As wide as the longest name (a project's names can be long), at least 24.

@@ -29,6 +29,8 @@ pub struct LoadedEvent {
     pub line: usize,
     /// The event as parsed.
     pub value: Value,
+    /// Bytes of the text it was read from.
+    pub bytes: usize,
 }
 
 impl LoadedEvent {
@@ -36,6 +38,38 @@ impl LoadedEvent {
     pub fn view(&self) -> EventView<'_> {
         EventView::new(&self.value)
     }
+
+    /// The event's size as compact JSON when that is over [`SEGMENT_EVENT_LIMIT`] (Segment
+    /// would refuse it). Text under the limit is taken as under it without writing the event
+    /// out (compact JSON is not longer, short of numbers written with exponents).
+    pub fn over_segment_limit(&self) -> Option<usize> {
+        if self.bytes <= SEGMENT_EVENT_LIMIT {
+            return None;
+        }
+        Some(compact_len(&self.value)).filter(|&n| n > SEGMENT_EVENT_LIMIT)
+    }
+}
+
+/// The largest event Segment's tracking API accepts: its documentation says 32 KB per call,
+/// and per event inside a batch; a larger one gets a 400 and never reaches a destination.
+pub const SEGMENT_EVENT_LIMIT: usize = 32 * 1024;
+
+/// Bytes of `v` written as compact JSON (counted, not kept).
+pub fn compact_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    // Writing to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
 }
 
 /// Why one event (or the whole text) could not be read, or (in [`LoadResult::warnings`]) what
@@ -474,6 +508,7 @@ impl Piece {
             index: self.index,
             line: self.start.line,
             value,
+            bytes: self.bytes.len(),
         };
         match check_event(&event.value) {
             Check::Ok => Loaded::Event {
@@ -505,6 +540,7 @@ impl Piece {
                     index: self.index,
                     line: self.start.line,
                     value,
+                    bytes: self.bytes.len(),
                 };
                 Loaded::Event {
                     event,

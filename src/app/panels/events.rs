@@ -4,6 +4,7 @@ use super::super::AmpscopeApp;
 use super::super::command::Command;
 use super::super::widgets::{self, Lang};
 use super::heading;
+use crate::engine::event::{SEGMENT_EVENT_LIMIT, compact_len};
 
 const KINDS: [&str; 6] = ["track", "page", "screen", "identify", "group", "alias"];
 
@@ -239,26 +240,4 @@ impl AmpscopeApp {
             self.event_buffer_rev = self.doc.events[i].rev;
         }
     }
-}
-
-/// The largest event Segment's tracking API accepts (its documentation: 32 KB per event, also
-/// inside a batch; larger ones get a 400).
-pub const SEGMENT_EVENT_LIMIT: usize = 32 * 1024;
-
-/// Bytes of `v` written as compact JSON (counted, not kept).
-fn compact_len(v: &serde_json::Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut n = Count(0);
-    // Writing to a counter cannot fail.
-    let _ = serde_json::to_writer(&mut n, v);
-    n.0
 }
