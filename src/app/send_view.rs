@@ -1,6 +1,7 @@
-//! The "Send" view: sends the selected event's requests (or every loaded event's) to the
-//! built-in emulator, Amplitude or a custom URL, on the transport's background runtime, and
-//! shows each answer decoded (status, latency, headers, body, what Amplitude's error means).
+//! The "Send" view: sends the selected event's requests (or those of every event listed in the
+//! events panel) to the built-in emulator, Amplitude or a custom URL, on the transport's
+//! background runtime, and shows each answer decoded (status, latency, headers, body, what
+//! Amplitude's error means).
 
 use std::time::Duration;
 
@@ -512,7 +513,7 @@ impl SendView {
             let all = ui
                 .add_enabled(!busy, egui::Button::new("Send all"))
                 .on_hover_text(
-                    "Sends every loaded event's requests, handling 429 as Amplitude's SDKs do.",
+                    "Sends the requests of every event listed in the events panel, handling 429 as Amplitude's SDKs do.",
                 );
             if all.clicked() {
                 self.wants_all = true;
