@@ -30,7 +30,7 @@ pub struct EventItem {
 }
 
 impl EventItem {
-    /// Wraps an event value; `rev` must come from [`Document::next_rev`].
+    /// Wraps an event value; `rev` must come from [`fresh_rev`].
     pub fn new(value: Value, origin: Origin, rev: u64) -> EventItem {
         let (label, kind) = describe(&value);
         EventItem {
@@ -214,7 +214,7 @@ impl Document {
         d.events = events
             .into_iter()
             .map(|v| {
-                let rev = d.next_rev();
+                let rev = fresh_rev();
                 EventItem::new(v, Origin::Inline, rev)
             })
             .collect();
@@ -238,11 +238,6 @@ impl Document {
     /// over the whole document depends on.
     pub fn revisions(&self) -> (u64, u64, u64) {
         (self.events_rev, self.subs_rev, self.settings_rev)
-    }
-
-    /// A fresh revision number (see [`fresh_rev`]).
-    pub fn next_rev(&mut self) -> u64 {
-        fresh_rev()
     }
 
     /// Marks the document as saved in its present state.
@@ -270,7 +265,7 @@ impl Document {
     fn push(&mut self, change: Change, key: &str, now: f64) {
         self.redo.clear();
         self.dirty = true;
-        let id = self.next_rev();
+        let id = fresh_rev();
         if let Some(top) = self.undo.last_mut()
             && top.key == key
             && now - top.at < MERGE_WINDOW
@@ -355,7 +350,7 @@ impl Document {
         let Some(old) = self.events.get(index).cloned() else {
             return;
         };
-        let rev = self.next_rev();
+        let rev = fresh_rev();
         let new = EventItem::new(value, Origin::Inline, rev);
         self.events[index] = new.clone();
         self.events_rev = fresh_rev();
@@ -373,7 +368,7 @@ impl Document {
     /// Inserts an event at `index` (clamped).
     pub fn insert_event(&mut self, index: usize, value: Value, now: f64) -> usize {
         let index = index.min(self.events.len());
-        let rev = self.next_rev();
+        let rev = fresh_rev();
         let item = EventItem::new(value, Origin::Inline, rev);
         self.events.insert(index, item.clone());
         self.events_rev = fresh_rev();
@@ -414,7 +409,7 @@ impl Document {
         self.file_counts.push(values.len());
         self.events.reserve(values.len());
         for v in values {
-            let rev = self.next_rev();
+            let rev = fresh_rev();
             self.events.push(EventItem::new(v, Origin::File(file), rev));
         }
         self.events_rev = fresh_rev();
@@ -544,7 +539,7 @@ impl Document {
             match set {
                 ProjectEvents::Inline { events, .. } => {
                     for v in events {
-                        let rev = doc.next_rev();
+                        let rev = fresh_rev();
                         doc.events.push(EventItem::new(v, Origin::Inline, rev));
                     }
                 }

@@ -57,8 +57,9 @@ impl AmpscopeApp {
             .collect())
     }
 
-    /// Sends as the Send tab's buttons do (a shortcut or the palette), and shows that tab,
-    /// where the answers and any question about real Amplitude appear.
+    /// Sends the selected event's requests, or (`all`) the listed events' (Send all's button,
+    /// a shortcut or the palette), and shows the Send tab, where the answers and any question
+    /// about real Amplitude appear.
     pub(in crate::app) fn send_from_command(&mut self, ctx: &egui::Context, all: bool) {
         let groups = if all {
             self.listed_groups()
@@ -126,14 +127,7 @@ impl AmpscopeApp {
         view.ui(ui, &inputs, self.history.as_mut());
         // Every listed event's requests are built when "Send all" is pressed, not per frame.
         if view.take_send_all() {
-            let all = self.listed_groups();
-            let key = self.api_key.clone();
-            if let Some(view) = self.send.as_mut() {
-                match all {
-                    Ok(all) => view.send_all(ui.ctx(), all, &key),
-                    Err(why) => view.say(why),
-                }
-            }
+            self.send_from_command(ui.ctx(), true);
         }
     }
 }
