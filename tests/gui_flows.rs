@@ -757,6 +757,37 @@ fn broken_classic_settings_are_located_and_change_nothing() {
     assert!(shows(&h, "Settings not applied: line 2"));
 }
 
+/// A character of more than one byte where the settings stop being JSON: the underline of
+/// the text before it (laid out again with the new text) and the new one both cover the whole
+/// character, and the message gives its place once, in characters.
+#[test]
+fn a_non_ascii_character_in_broken_classic_settings_is_underlined_whole() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    let template = h.state().classic.text.clone();
+    let line = "  \"trackAllPages\": false,";
+    assert!(template.contains(&format!("{line}\n")));
+    h.get_by_label("Classic settings JSON").focus();
+    h.run();
+    for typed in ["x", "é", "éé€"] {
+        let text = template.replace(line, &format!("{line}{typed}"));
+        h.get_by_label("Classic settings JSON")
+            .set_text_value_accesskit(&text);
+        h.run();
+        let (range, msg) = h.state().classic.text_error.clone().expect("an error");
+        assert_eq!(
+            &text[range],
+            &typed[..typed.chars().next().unwrap().len_utf8()]
+        );
+        assert_eq!(msg, "line 7, column 26: key must be a string");
+    }
+    assert!(shows(
+        &h,
+        "Settings not applied: line 7, column 26: key must be a string"
+    ));
+}
+
 #[test]
 fn history_lists_opens_resends_compares_and_exports_redacted() {
     let dir = std::env::temp_dir().join(format!("ampscope-history-gui-{}", std::process::id()));

@@ -176,16 +176,12 @@ impl ClassicState {
     /// keystroke into an edit of the mask, so a key typed one character at a time was stored
     /// as its first character.
     pub fn apply_text(&mut self) {
-        let parsed: Value = match serde_json::from_str(&self.text) {
+        let parsed: Value = match crate::engine::js::utf16::parse_json(&self.text) {
             Ok(v) => v,
             Err(e) => {
-                let at = super::widgets::offset_of(&self.text, e.line(), e.column());
-                let end = (at + 1).min(self.text.len());
-                let start = at.min(end);
-                self.text_error = Some((
-                    start..end,
-                    format!("line {}, column {}: {e}", e.line(), e.column().max(1)),
-                ));
+                let (at, column) = super::widgets::json_error_at(&self.text, e.line, e.column);
+                let msg = format!("line {}, column {column}: {}", e.line, e.message);
+                self.text_error = Some((at, msg));
                 return;
             }
         };

@@ -125,12 +125,9 @@ impl JsonBuffer {
                 Some(v)
             }
             Err(e) => {
-                let at = widgets::offset_of(&self.text, e.line, e.column);
-                let end = self.text[at..]
-                    .char_indices()
-                    .nth(1)
-                    .map_or(self.text.len(), |(i, _)| at + i);
-                self.error = Some((at..end, e.to_string()));
+                let (at, column) = widgets::json_error_at(&self.text, e.line, e.column);
+                let msg = format!("{} at line {} column {column}", e.message, e.line);
+                self.error = Some((at, msg));
                 None
             }
         }

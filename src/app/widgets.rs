@@ -173,7 +173,14 @@ fn fql_job(ui: &egui::Ui, text: &str) -> LayoutJob {
 /// (an error "at the end") underlines the character before it, or adds a marker.
 pub fn underline(job: &mut LayoutJob, range: Range<usize>, color: Color32) {
     let len = job.text.len();
-    let mut range = range.start.min(len)..range.end.min(len);
+    let (mut start, mut end) = (range.start.min(len), range.end.min(len));
+    while !job.text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !job.text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut range = start..end;
     if range.is_empty() {
         if range.start > 0 {
             let prev = job.text[..range.start]
@@ -299,20 +306,24 @@ pub fn request_line(ui: &mut egui::Ui, method: &str, url: &str) {
     });
 }
 
-/// Byte offset of a 1-based line and column in `text` (columns count characters).
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
+/// Where a JSON parse error points in `text`, from serde_json's 1-based line and column (the
+/// column counts bytes): the byte range of the character there (empty at the very end), for
+/// the underline, and its 1-based column in characters, for the message.
+pub fn json_error_at(text: &str, line: usize, byte_column: usize) -> (Range<usize>, usize) {
+    let mut start = 0;
     for (n, l) in text.split_inclusive('\n').enumerate() {
         if n + 1 == line {
-            let col = column.saturating_sub(1);
-            return offset
-                + l.char_indices()
-                    .nth(col)
-                    .map_or(l.trim_end_matches('\n').len(), |(i, _)| i);
+            let l = l.strip_suffix('\n').unwrap_or(l);
+            let mut at = byte_column.saturating_sub(1).min(l.len());
+            while !l.is_char_boundary(at) {
+                at -= 1;
+            }
+            let end = l[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            return (start + at..start + end, l[..at].chars().count() + 1);
         }
-        offset += l.len();
+        start += l.len();
     }
-    text.len()
+    (text.len()..text.len(), 1)
 }
 
 #[cfg(test)]
@@ -320,17 +331,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn offsets_of_lines_and_columns() {
+    fn json_errors_are_located_by_serde_jsons_byte_columns() {
         let text = "ab\ncdé\nf";
-        for (line, col, want) in [
-            (1, 1, 0),
-            (1, 2, 1),
-            (2, 1, 3),
-            (2, 3, 5),
-            (3, 1, 8),
-            (9, 1, 9),
+        for (line, col, range, chars) in [
+            (1, 1, 0..1, 1),
+            (1, 2, 1..2, 2),
+            (2, 1, 3..4, 1),
+            (2, 3, 5..7, 3),
+            // Inside the é (its second byte): the é.
+            (2, 4, 5..7, 3),
+            (2, 9, 7..7, 4),
+            (3, 1, 8..9, 1),
+            (9, 1, 9..9, 1),
         ] {
-            assert_eq!(offset_of(text, line, col), want, "{line}:{col}");
+            assert_eq!(
+                json_error_at(text, line, col),
+                (range, chars),
+                "{line}:{col}"
+            );
+        }
+        // What serde_json reports for a line with non-ASCII text before the error.
+        let text = "{\"é\": x}";
+        let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        let (range, column) = json_error_at(text, e.line(), e.column());
+        assert_eq!((&text[range], column), ("x", 7));
+    }
+
+    /// An underline from an older text (the editor lays out the new text before the error is
+    /// recomputed) may end inside a character: it grows to whole characters.
+    #[test]
+    fn underlines_cover_whole_characters() {
+        let mut job = LayoutJob::default();
+        job.append("aé€b", 0.0, TextFormat::default());
+        for (range, want) in [
+            (2..3, (1, 3)),
+            (2..4, (1, 6)),
+            (4..4, (3, 6)),
+            (5..9, (3, 7)),
+        ] {
+            let mut j = job.clone();
+            underline(&mut j, range.clone(), Color32::RED);
+            let marked: Vec<(usize, usize)> = j
+                .sections
+                .iter()
+                .filter(|s| s.format.underline.width > 0.0)
+                .map(|s| (s.byte_range.start.0, s.byte_range.end.0))
+                .collect();
+            assert_eq!(marked, vec![want], "{range:?}");
         }
     }
 
