@@ -424,6 +424,27 @@ fn a_broken_event_json_is_underlined_and_not_applied() {
     assert!(shows(&h, "JSON error: expected value at line 3"));
 }
 
+/// A character typed into the event and deleted again leaves the project as it was: not
+/// changed, nothing to undo.
+#[test]
+fn an_event_typed_back_to_its_text_is_not_a_change() {
+    let mut h = harness(AmpscopeApp::default());
+    assert!(!h.state().doc.dirty);
+    let text = h.state().event_buffer.text.clone();
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    let typed = text.replacen("\"track\"", "\"trackx\"", 1);
+    // Within the second that merges typing into one undo step (`run` lets a second pass).
+    h.get_by_label("Event JSON")
+        .set_text_value_accesskit(&typed);
+    h.step();
+    assert!(h.state().doc.dirty);
+    h.get_by_label("Event JSON").set_text_value_accesskit(&text);
+    h.run();
+    assert!(!h.state().doc.dirty);
+    assert!(!h.state().doc.can_undo());
+}
+
 #[test]
 fn send_tab_sends_the_selected_event_to_the_built_in_emulator() {
     let mut app = AmpscopeApp::default();

@@ -291,6 +291,7 @@ impl Document {
             if let Some(top) = self.undo.last_mut() {
                 top.at = now;
             }
+            self.drop_undone_top();
             return;
         }
         self.undo.push(Entry {
@@ -309,6 +310,32 @@ impl Document {
                 c => c,
             };
         }
+    }
+
+    /// Typing that merged into the top undo step and took it back to where it started (a
+    /// character typed, then deleted): the step goes, the event gets back its own item (its
+    /// origin with it) and the document is as clean as it was before the step.
+    fn drop_undone_top(&mut self) {
+        let Some(top) = self.undo.last() else {
+            return;
+        };
+        match &top.change {
+            Change::Subs { before, after } if before == after => {}
+            Change::Settings { before, after } if before == after => {}
+            Change::Event {
+                index,
+                before: Some(before),
+                after: Some(after),
+            } if crate::engine::js::identical(&before.value, &after.value) => {
+                if let Some(slot) = self.events.get_mut(*index) {
+                    *slot = before.clone();
+                    self.events_rev = fresh_rev();
+                }
+            }
+            _ => return,
+        }
+        self.undo.pop();
+        self.recheck_clean();
     }
 
     /// Records edits the UI made in place to `subscriptions` / `settings` since the last call.
@@ -350,6 +377,11 @@ impl Document {
         let Some(old) = self.events.get(index).cloned() else {
             return;
         };
+        // Text edited back to what it was (spacing aside) changes nothing: the event keeps
+        // its origin and the document stays as saved.
+        if crate::engine::js::identical(&old.value, &value) {
+            return;
+        }
         let rev = fresh_rev();
         let new = EventItem::new(value, Origin::Inline, rev);
         self.events[index] = new.clone();
@@ -880,6 +912,74 @@ mod tests {
         d.redo();
         d.redo();
         assert_eq!(d.events[0].label, "B");
+    }
+
+    /// An event edited back to its text (spacing aside) is not changed: it keeps its file, the
+    /// document stays clean and no undo step is left; members put in another order are a
+    /// change (the request follows their order).
+    #[test]
+    fn an_event_edited_back_to_what_it_was_is_unchanged() {
+        let event = json!({"type": "track", "event": "X", "properties": {"a": 1, "b": 2}});
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        d.add_file_events("a.ndjson".into(), vec![event.clone()]);
+        d.mark_saved();
+        let rev = d.events[0].rev;
+        d.set_event(0, event.clone(), 0.0);
+        assert!(!d.dirty);
+        assert!(!d.can_undo());
+        assert_eq!(
+            (d.events[0].rev, &d.events[0].origin),
+            (rev, &Origin::File(0))
+        );
+
+        // One character typed and deleted again: one merged step, taken back.
+        d.set_event(
+            0,
+            json!({"type": "track", "event": "XY", "properties": {"a": 1, "b": 2}}),
+            1.0,
+        );
+        assert!(d.dirty);
+        d.set_event(0, event.clone(), 1.2);
+        assert!(!d.dirty);
+        assert!(!d.can_undo());
+        assert_eq!(
+            (d.events[0].rev, &d.events[0].origin),
+            (rev, &Origin::File(0))
+        );
+        assert!(matches!(
+            d.to_project().events[0],
+            ProjectEvents::File { .. }
+        ));
+
+        let reordered = json!({"type": "track", "event": "X", "properties": {"b": 2, "a": 1}});
+        d.set_event(0, reordered.clone(), 5.0);
+        assert!(d.dirty);
+        assert!(crate::engine::js::identical(&d.events[0].value, &reordered));
+        d.undo();
+        assert!(!d.dirty);
+    }
+
+    /// A name typed and deleted again within one undo step leaves nothing to undo.
+    #[test]
+    fn typing_taken_back_leaves_no_step() {
+        let mut d = Document::new(vec![], vec![sub("A")], Settings::default());
+        for (i, c) in ["AB", "A"].iter().enumerate() {
+            d.subscriptions[0].name = (*c).into();
+            d.commit_edits("name:0", i as f64 * 0.2);
+        }
+        assert!(!d.dirty);
+        assert!(!d.can_undo());
+        // Earlier steps stay.
+        d.subscriptions[0].name = "B".into();
+        d.commit_edits("name:0", 5.0);
+        for (i, c) in ["BC", "B"].iter().enumerate() {
+            d.subscriptions[0].name = (*c).into();
+            d.commit_edits("name:0", 10.0 + i as f64 * 0.2);
+        }
+        assert!(d.dirty);
+        d.undo();
+        assert_eq!(d.subscriptions[0].name, "A");
+        assert!(!d.can_undo());
     }
 
     #[test]

@@ -193,6 +193,24 @@ pub fn ordered_keys(map: &serde_json::Map<String, Value>) -> Vec<&String> {
     keys
 }
 
+/// Whether two values are the same JSON text apart from spacing: like `==`, but members
+/// must also be in the same order (serde_json's maps compare as sets, and the order of an
+/// event's members is the order of the request's).
+pub fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| identical(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, a), (kb, b))| ka == kb && identical(a, b))
+        }
+        _ => a == b,
+    }
+}
+
 /// `JSON.stringify(value)` with no indentation.
 pub fn stringify(value: &Value) -> String {
     let mut out = String::new();
@@ -592,6 +610,20 @@ pub fn string_to_number(s: &str) -> f64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn identical_values_have_their_members_in_the_same_order() {
+        let a = json!({"a": 1, "b": [1, {"c": 2, "d": 3}]});
+        assert!(identical(&a, &a.clone()));
+        let swapped = json!({"b": [1, {"c": 2, "d": 3}], "a": 1});
+        let inner = json!({"a": 1, "b": [1, {"d": 3, "c": 2}]});
+        for other in [&swapped, &inner] {
+            assert_eq!(&a, other, "serde_json's == ignores the order");
+            assert!(!identical(&a, other));
+        }
+        assert!(!identical(&json!(1), &json!(1.0)));
+        assert!(!identical(&json!([1]), &json!([1, 2])));
+    }
 
     /// `write_escaping_once` gives the text of escaping string by string, whatever the strings
     /// hold (a quote inside one, two of them balancing out, a backslash, a control character,
