@@ -118,13 +118,12 @@ impl AmpscopeApp {
         }
         if scan < self.doc.events.len() {
             ui.weak(format!(
-                "Warnings cover the first {scan} events; the matrix below covers all."
+                "Warnings cover the first {} events; the matrix below covers all.",
+                crate::text::thousands(scan as u64)
             ));
         }
         if unmatched > 0 {
-            ui.weak(format!(
-                "{unmatched} events match no subscription (nothing is sent for them)."
-            ));
+            ui.weak(unmatched_text(unmatched, scan, self.doc.events.len()));
         }
         ui.separator();
         self.baseline_ui(ui);
@@ -193,5 +192,42 @@ impl AmpscopeApp {
                         }
                     });
             });
+    }
+}
+
+/// The count of events no subscription matches, among the `scanned` first of `total`.
+fn unmatched_text(unmatched: usize, scanned: usize, total: usize) -> String {
+    use crate::text::{count, thousands};
+    let who = if scanned < total {
+        format!(
+            "{} of the first {} events",
+            thousands(unmatched as u64),
+            thousands(scanned as u64)
+        )
+    } else {
+        count(unmatched, "event", "events")
+    };
+    let verb = if unmatched == 1 { "matches" } else { "match" };
+    format!("{who} {verb} no subscription (nothing is sent for them).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unmatched_text;
+
+    #[test]
+    fn the_unmatched_count_says_what_it_counts() {
+        assert_eq!(
+            unmatched_text(1, 47, 47),
+            "1 event matches no subscription (nothing is sent for them)."
+        );
+        assert_eq!(
+            unmatched_text(202, 2000, 46_847),
+            "202 of the first 2,000 events match no subscription (nothing is sent for them)."
+        );
+        assert_eq!(
+            unmatched_text(1, 2000, 2001),
+            "1 of the first 2,000 events matches no subscription (nothing is sent for them)."
+        );
     }
 }
