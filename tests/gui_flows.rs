@@ -620,6 +620,35 @@ fn text_editing_keys_stay_with_the_text_field() {
     assert_eq!(h.state().doc.events.len(), events - 1);
 }
 
+/// An event neither side sends (an alias: classic has Send Alias off, no preset takes it) is
+/// not called the same on both sides.
+#[test]
+fn compare_says_when_neither_side_sends_the_event() {
+    let mut app = AmpscopeApp::default();
+    let alias = app
+        .doc
+        .events
+        .iter()
+        .position(|e| e.value["type"] == "alias");
+    app.selected_event = alias;
+    app.tab = Tab::Compare;
+    let mut h = harness(app);
+    assert!(shows(&h, "Classic (0 requests)"));
+    assert!(shows(&h, "Actions (0 requests)"));
+    assert!(shows(&h, "Neither side sends anything for this event"));
+    assert!(!shows(&h, "No differences"));
+    // The all-events summary counts such events apart from the identical ones.
+    let n = h.state().doc.events.len();
+    h.get_by_label(&format!("Compare all {n} events")).click();
+    step_until(&mut h, "the all-events summary", |a| {
+        a.classic.summary.as_ref().is_some_and(|s| s.is_done())
+    });
+    let s = h.state().classic.summary.as_ref().unwrap();
+    assert!(s.unsent >= 1);
+    let unsent = s.unsent;
+    assert!(shows(&h, &format!(", {unsent} sent by neither side;")));
+}
+
 const CLASSIC_KEY: &str = "0123456789abcdef0123456789abcdef";
 
 #[test]

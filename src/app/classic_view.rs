@@ -35,8 +35,10 @@ pub struct Summary {
     pub aggregate: Aggregate,
     /// Events whose Actions side could not be computed.
     pub unavailable: usize,
-    /// Events with no difference at all.
+    /// Events both sides send with no difference at all.
     pub identical: usize,
+    /// Events neither side sends.
+    pub unsent: usize,
 }
 
 impl Summary {
@@ -296,6 +298,7 @@ impl ClassicState {
             aggregate: Aggregate::new(),
             unavailable: 0,
             identical: 0,
+            unsent: 0,
         });
     }
 
@@ -322,7 +325,9 @@ impl ClassicState {
             let sbs = side_by_side(&classic, &actions, &doc.subscriptions, event, now);
             match &sbs.comparison {
                 Some(c) => {
-                    if c.is_identical() {
+                    if c.pairs.is_empty() {
+                        s.unsent += 1;
+                    } else if c.is_identical() {
                         s.identical += 1;
                     }
                     s.aggregate.add(s.next, c);

@@ -178,10 +178,15 @@ impl AmpscopeApp {
         }
         let rows = summary.aggregate.rows();
         ui.label(format!(
-            "{} compared: {} identical, {} with differences{}; {}.",
+            "{} compared: {} identical, {} with differences{}{}; {}.",
             crate::text::count(summary.total, "event", "events"),
             summary.identical,
-            summary.total - summary.identical - summary.unavailable,
+            summary.total - summary.identical - summary.unsent - summary.unavailable,
+            if summary.unsent > 0 {
+                format!(", {} sent by neither side", summary.unsent)
+            } else {
+                String::new()
+            },
             if summary.unavailable > 0 {
                 format!(
                     ", {} not computable on the Actions side",
@@ -290,6 +295,10 @@ impl AmpscopeApp {
 
 /// The differences of one event, the path picked in the summary (`focus`) emphasised.
 fn differences_ui(ui: &mut egui::Ui, c: &Comparison, focus: Option<&str>) {
+    if c.pairs.is_empty() {
+        ui.weak("Neither side sends anything for this event: there is nothing to compare.");
+        return;
+    }
     let n = c.differences().count();
     if n == 0 {
         ui.colored_label(
