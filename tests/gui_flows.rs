@@ -424,6 +424,31 @@ fn a_broken_event_json_is_underlined_and_not_applied() {
     assert!(shows(&h, "JSON error: expected value at line 3"));
 }
 
+/// The events list follows a selection made with the keyboard (or anywhere but the list):
+/// the selected row is scrolled into view, past the rows the list shows.
+#[test]
+fn the_events_list_scrolls_to_an_event_selected_by_keyboard() {
+    let mut h = harness(AmpscopeApp::default());
+    let n = h.state().doc.events.len();
+    let row = |h: &Harness<'_, AmpscopeApp>, i: usize| {
+        let e = &h.state().doc.events[i];
+        format!("{:<8} {}", e.kind, e.label)
+    };
+    let last = row(&h, n - 1);
+    assert!(!shows(&h, &last), "the list starts at the top");
+    for _ in 1..n {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::ArrowDown);
+        h.run();
+    }
+    assert_eq!(h.state().selected_event, Some(n - 1));
+    assert!(shows(&h, &last));
+    assert!(!shows(&h, &row(&h, 0)), "scrolled");
+    // Back to the top in one step, as another view would select it.
+    h.state_mut().selected_event = Some(0);
+    h.run();
+    assert!(shows(&h, &row(&h, 0)));
+}
+
 /// A character typed into the event and deleted again leaves the project as it was: not
 /// changed, nothing to undo.
 #[test]

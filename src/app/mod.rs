@@ -161,6 +161,9 @@ pub struct AmpscopeApp {
     filter_key: (u64, Option<String>, String),
     /// Next event the search looks at (the scan resumes there next frame).
     filter_next: usize,
+    /// The selection the events list showed last: a selection changed elsewhere (keyboard,
+    /// another view, a load) is scrolled into view once.
+    list_selection: Option<usize>,
     pub event_buffer: JsonBuffer,
     event_buffer_rev: u64,
     /// The selected event's size as compact JSON, by event revision.
@@ -248,6 +251,7 @@ impl Default for AmpscopeApp {
             filtered: Vec::new(),
             filter_key: (u64::MAX, None, String::new()),
             filter_next: 0,
+            list_selection: None,
             event_buffer: JsonBuffer::default(),
             event_buffer_rev: 0,
             event_size: (u64::MAX, 0),

@@ -128,6 +128,23 @@ impl AmpscopeApp {
                 .id_salt("event-list")
                 .auto_shrink([false, false])
                 .show_rows(ui, row_h, filtered.len(), |ui, rows| {
+                    if self.list_selection != self.selected_event {
+                        self.list_selection = self.selected_event;
+                        let pos = filtered
+                            .iter()
+                            .position(|&i| Some(i) == self.selected_event);
+                        if let Some(pos) = pos {
+                            // The rows above the first shown one are not laid out: the
+                            // selected row's place comes from its position.
+                            let step = row_h + ui.spacing().item_spacing.y;
+                            let top = ui.max_rect().top() + (pos as f32 - rows.start as f32) * step;
+                            let rect = egui::Rect::from_x_y_ranges(
+                                ui.max_rect().x_range(),
+                                top..=top + row_h,
+                            );
+                            ui.scroll_to_rect(rect, None);
+                        }
+                    }
                     for &i in &filtered[rows] {
                         let Some(e) = self.doc.events.get(i) else {
                             continue;
@@ -148,6 +165,7 @@ impl AmpscopeApp {
                             .inner;
                         if resp.clicked() {
                             self.selected_event = Some(i);
+                            self.list_selection = Some(i);
                         }
                     }
                 });
