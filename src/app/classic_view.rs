@@ -181,9 +181,8 @@ impl ClassicState {
         let parsed: Value = match crate::engine::js::utf16::parse_json(&self.text) {
             Ok(v) => v,
             Err(e) => {
-                let (at, column) = super::widgets::json_error_at(&self.text, e.line, e.column);
-                let msg = format!("line {}, column {column}: {}", e.line, e.message);
-                self.text_error = Some((at, msg));
+                let at = super::widgets::json_error_at(&self.text, &e);
+                self.text_error = Some((at, e.located(&self.text)));
                 return;
             }
         };

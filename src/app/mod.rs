@@ -125,7 +125,8 @@ impl JsonBuffer {
                 Some(v)
             }
             Err(e) => {
-                let (at, column) = widgets::json_error_at(&self.text, e.line, e.column);
+                let at = widgets::json_error_at(&self.text, &e);
+                let column = e.char_column(&self.text);
                 let msg = format!("{} at line {} column {column}", e.message, e.line);
                 self.error = Some((at, msg));
                 None

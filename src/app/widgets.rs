@@ -306,24 +306,23 @@ pub fn request_line(ui: &mut egui::Ui, method: &str, url: &str) {
     });
 }
 
-/// Where a JSON parse error points in `text`, from serde_json's 1-based line and column (the
-/// column counts bytes): the byte range of the character there (empty at the very end), for
-/// the underline, and its 1-based column in characters, for the message.
-pub fn json_error_at(text: &str, line: usize, byte_column: usize) -> (Range<usize>, usize) {
+/// The byte range of the character a JSON parse error points at in `text` (empty at the very
+/// end), for the underline. serde_json's column counts bytes.
+pub fn json_error_at(text: &str, e: &crate::engine::js::utf16::JsonError) -> Range<usize> {
     let mut start = 0;
     for (n, l) in text.split_inclusive('\n').enumerate() {
-        if n + 1 == line {
+        if n + 1 == e.line {
             let l = l.strip_suffix('\n').unwrap_or(l);
-            let mut at = byte_column.saturating_sub(1).min(l.len());
+            let mut at = e.column.saturating_sub(1).min(l.len());
             while !l.is_char_boundary(at) {
                 at -= 1;
             }
             let end = l[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            return (start + at..start + end, l[..at].chars().count() + 1);
+            return start + at..start + end;
         }
         start += l.len();
     }
-    (text.len()..text.len(), 1)
+    text.len()..text.len()
 }
 
 #[cfg(test)]
@@ -332,8 +331,9 @@ mod tests {
 
     #[test]
     fn json_errors_are_located_by_serde_jsons_byte_columns() {
+        use crate::engine::js::utf16::JsonError;
         let text = "ab\ncdé\nf";
-        for (line, col, range, chars) in [
+        for (line, column, range, chars) in [
             (1, 1, 0..1, 1),
             (1, 2, 1..2, 2),
             (2, 1, 3..4, 1),
@@ -344,17 +344,19 @@ mod tests {
             (3, 1, 8..9, 1),
             (9, 1, 9..9, 1),
         ] {
-            assert_eq!(
-                json_error_at(text, line, col),
-                (range, chars),
-                "{line}:{col}"
-            );
+            let e = JsonError {
+                message: String::new(),
+                line,
+                column,
+            };
+            assert_eq!(json_error_at(text, &e), range, "{line}:{column}");
+            assert_eq!(e.char_column(text), chars, "{line}:{column}");
         }
         // What serde_json reports for a line with non-ASCII text before the error.
         let text = "{\"é\": x}";
-        let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
-        let (range, column) = json_error_at(text, e.line(), e.column());
-        assert_eq!((&text[range], column), ("x", 7));
+        let e = crate::engine::js::utf16::parse_json(text).unwrap_err();
+        assert_eq!(&text[json_error_at(text, &e)], "x");
+        assert_eq!(e.located(text), "line 1, column 7: expected value");
     }
 
     /// An underline from an older text (the editor lays out the new text before the error is

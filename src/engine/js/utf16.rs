@@ -247,6 +247,26 @@ impl std::fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 impl JsonError {
+    /// The 1-based column in characters (what an editor shows) of this error in `text`, the
+    /// text it was found in.
+    pub fn char_column(&self, text: &str) -> usize {
+        let line = text
+            .split('\n')
+            .nth(self.line.saturating_sub(1))
+            .unwrap_or("");
+        let mut at = self.column.saturating_sub(1).min(line.len());
+        while !line.is_char_boundary(at) {
+            at -= 1;
+        }
+        line[..at].chars().count() + 1
+    }
+
+    /// "line 2, column 7: expected value", the column in characters of `text`.
+    pub fn located(&self, text: &str) -> String {
+        let column = self.char_column(text);
+        format!("line {}, column {column}: {}", self.line, self.message)
+    }
+
     fn of(e: &serde_json::Error) -> JsonError {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());

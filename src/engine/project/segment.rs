@@ -1,6 +1,8 @@
 //! Subscriptions in the shape Segment's Public API gives them (`name`, `actionSlug`, `enabled`,
 //! `trigger` in FQL, `settings` = the field mapping), so a configuration can be reviewed in
-//! git, re-applied, or brought in from a workspace.
+//! git, re-applied, or brought in from a workspace. The shape Segment's actions framework takes
+//! in a destination's `subscriptions` setting (`subscribe`, `partnerAction`, `mapping`: its
+//! presets, tests and the conformance cases use it) reads too.
 
 use serde_json::{Map, Value};
 
@@ -44,8 +46,8 @@ pub fn to_segment_json(subs: &[Subscription]) -> String {
 /// (`{"data": {"subscriptions": [...]}}`, or one `subscription`), from what
 /// [`to_segment_json`] writes, or from a bare list or a single subscription object.
 pub fn from_segment_json(text: &str) -> Result<Imported, String> {
-    let value = utf16::parse_json(text)
-        .map_err(|e| format!("not valid JSON (line {}, column {}): {e}", e.line, e.column))?;
+    let value =
+        utf16::parse_json(text).map_err(|e| format!("not valid JSON ({})", e.located(text)))?;
     let items = find_list(&value, 0).ok_or(
         "no subscriptions found: expected a list of subscriptions, an object with \
          \"subscriptions\" (as the Segment Public API returns them) or one subscription",
@@ -77,7 +79,7 @@ fn find_list(v: &Value, depth: usize) -> Option<Vec<&Value>> {
                 Some(vec![one])
             } else if let Some(data) = o.get("data") {
                 find_list(data, depth + 1)
-            } else if o.contains_key("trigger") {
+            } else if o.contains_key("trigger") || o.contains_key("subscribe") {
                 Some(vec![v])
             } else {
                 None
@@ -109,11 +111,11 @@ fn read_one(item: &Value, i: usize) -> Result<(Subscription, Option<String>), St
             known.join(", ")
         ));
     }
-    let trigger = match o.get("trigger") {
+    let trigger = match o.get("trigger").or_else(|| o.get("subscribe")) {
         Some(Value::String(t)) => t.clone(),
         _ => return Err(format!("{at}: no \"trigger\" (FQL text); skipped")),
     };
-    let (mapping, note) = match o.get("settings") {
+    let (mapping, note) = match o.get("settings").or_else(|| o.get("mapping")) {
         Some(Value::Object(m)) => (m.clone(), None),
         None | Some(Value::Null) => (
             Map::new(),
@@ -196,6 +198,35 @@ mod tests {
             );
             assert_eq!(s.mapping["user_id"], json!({"@path": "$.userId"}));
         }
+    }
+
+    /// The actions framework's shape (a destination's `subscriptions` setting, its presets).
+    #[test]
+    fn the_frameworks_shape_reads() {
+        let doc = json!([{
+            "name": "Track Calls", "subscribe": "type = \"track\"", "partnerAction": "logEventV2",
+            "mapping": {"user_id": {"@path": "$.userId"}}, "enabled": true
+        }]);
+        let got = from_segment_json(&doc.to_string()).unwrap();
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        let s = &got.subscriptions[0];
+        assert_eq!(
+            (s.action.as_str(), s.trigger.as_str()),
+            ("logEventV2", "type = \"track\"")
+        );
+        assert_eq!(s.mapping["user_id"], json!({"@path": "$.userId"}));
+        let one = from_segment_json(&doc[0].to_string()).unwrap();
+        assert_eq!(one.subscriptions, got.subscriptions);
+    }
+
+    /// A JSON error is placed by line and character column, once.
+    #[test]
+    fn broken_json_is_located_once() {
+        let err = from_segment_json("[{\"name\": \"Zürich\", x}]").unwrap_err();
+        assert_eq!(
+            err,
+            "not valid JSON (line 1, column 21: key must be a string)"
+        );
     }
 
     /// Each subscription that cannot be taken is named with why; the others still come.
