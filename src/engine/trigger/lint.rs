@@ -115,12 +115,37 @@ pub fn lint(text: &str) -> Vec<LintWarning> {
             ),
         }
     }
+    dangling_conditionals(text, &mut out);
     if let Ok(root) = &parsed.root {
         group(root, text, &mut out);
     }
     out.sort_by_key(|w| (w.span.start, w.span.end));
     out.dedup();
     out
+}
+
+/// An `and`/`or` with no condition after it (at the end, before a `)` or another `and`/`or`):
+/// the reference parses the trigger all the same, so a condition left half-typed goes unseen.
+fn dangling_conditionals(text: &str, out: &mut Vec<LintWarning>) {
+    let tokens = super::lexer::lex(text).tokens;
+    for pair in tokens.windows(2) {
+        let [t, next] = pair else { continue };
+        if t.kind == TokenKind::Conditional
+            && matches!(
+                next.kind,
+                TokenKind::Eos | TokenKind::ParenRight | TokenKind::Conditional
+            )
+        {
+            out.push(LintWarning {
+                span: t.span.clone(),
+                message: format!(
+                    "no condition follows this '{}': the reference ignores it (a condition \
+                     left unfinished?)",
+                    t.text
+                ),
+            });
+        }
+    }
 }
 
 fn group(g: &Group, text: &str, out: &mut Vec<LintWarning>) {
@@ -363,6 +388,18 @@ mod tests {
             (
                 "properties.a.0 = \"x\"",
                 Some((".", "not a comparison operator")),
+            ),
+            (
+                "type = \"track\" and",
+                Some(("and", "no condition follows this 'and'")),
+            ),
+            (
+                "(type = \"track\" or) and event = \"A\"",
+                Some(("or", "no condition follows this 'or'")),
+            ),
+            (
+                "type = \"track\" and and event = \"A\"",
+                Some(("and", "no condition follows")),
             ),
         ];
         for (fql, want) in cases {
