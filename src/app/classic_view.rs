@@ -181,7 +181,7 @@ impl ClassicState {
         let parsed: Value = match crate::engine::js::utf16::parse_json(&self.text) {
             Ok(v) => v,
             Err(e) => {
-                let at = super::widgets::json_error_at(&self.text, &e);
+                let at = e.span(&self.text);
                 self.text_error = Some((at, e.located(&self.text)));
                 return;
             }

@@ -125,7 +125,7 @@ impl JsonBuffer {
                 Some(v)
             }
             Err(e) => {
-                let at = widgets::json_error_at(&self.text, &e);
+                let at = e.span(&self.text);
                 let column = e.char_column(&self.text);
                 let msg = format!("{} at line {} column {column}", e.message, e.line);
                 self.error = Some((at, msg));

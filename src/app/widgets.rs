@@ -306,58 +306,9 @@ pub fn request_line(ui: &mut egui::Ui, method: &str, url: &str) {
     });
 }
 
-/// The byte range of the character a JSON parse error points at in `text` (empty at the very
-/// end), for the underline. serde_json's column counts bytes.
-pub fn json_error_at(text: &str, e: &crate::engine::js::utf16::JsonError) -> Range<usize> {
-    let mut start = 0;
-    for (n, l) in text.split_inclusive('\n').enumerate() {
-        if n + 1 == e.line {
-            let l = l.strip_suffix('\n').unwrap_or(l);
-            let mut at = e.column.saturating_sub(1).min(l.len());
-            while !l.is_char_boundary(at) {
-                at -= 1;
-            }
-            let end = l[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            return start + at..start + end;
-        }
-        start += l.len();
-    }
-    text.len()..text.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_errors_are_located_by_serde_jsons_byte_columns() {
-        use crate::engine::js::utf16::JsonError;
-        let text = "ab\ncdé\nf";
-        for (line, column, range, chars) in [
-            (1, 1, 0..1, 1),
-            (1, 2, 1..2, 2),
-            (2, 1, 3..4, 1),
-            (2, 3, 5..7, 3),
-            // Inside the é (its second byte): the é.
-            (2, 4, 5..7, 3),
-            (2, 9, 7..7, 4),
-            (3, 1, 8..9, 1),
-            (9, 1, 9..9, 1),
-        ] {
-            let e = JsonError {
-                message: String::new(),
-                line,
-                column,
-            };
-            assert_eq!(json_error_at(text, &e), range, "{line}:{column}");
-            assert_eq!(e.char_column(text), chars, "{line}:{column}");
-        }
-        // What serde_json reports for a line with non-ASCII text before the error.
-        let text = "{\"é\": x}";
-        let e = crate::engine::js::utf16::parse_json(text).unwrap_err();
-        assert_eq!(&text[json_error_at(text, &e)], "x");
-        assert_eq!(e.located(text), "line 1, column 7: expected value");
-    }
 
     /// An underline from an older text (the editor lays out the new text before the error is
     /// recomputed) may end inside a character: it grows to whole characters.

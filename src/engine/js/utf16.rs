@@ -247,18 +247,36 @@ impl std::fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 impl JsonError {
-    /// The 1-based column in characters (what an editor shows) of this error in `text`, the
-    /// text it was found in.
-    pub fn char_column(&self, text: &str) -> usize {
-        let line = text
-            .split('\n')
-            .nth(self.line.saturating_sub(1))
-            .unwrap_or("");
+    /// The byte range in `text` (the text it was found in) of the character this error points
+    /// at, empty at the very end. serde_json's column counts bytes; one inside a character
+    /// stands for that character.
+    pub fn span(&self, text: &str) -> std::ops::Range<usize> {
+        let (start, line) = self.line_in(text);
         let mut at = self.column.saturating_sub(1).min(line.len());
         while !line.is_char_boundary(at) {
             at -= 1;
         }
-        line[..at].chars().count() + 1
+        let end = line[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        start + at..start + end
+    }
+
+    /// The 1-based column in characters (what an editor shows) of this error in `text`.
+    pub fn char_column(&self, text: &str) -> usize {
+        let (start, _) = self.line_in(text);
+        text[start..self.span(text).start].chars().count() + 1
+    }
+
+    /// Where this error's line starts in `text`, and the line (without its `\n`); the end of
+    /// the text when it has fewer lines.
+    fn line_in<'t>(&self, text: &'t str) -> (usize, &'t str) {
+        let mut start = 0;
+        for (n, l) in text.split_inclusive('\n').enumerate() {
+            if n + 1 == self.line {
+                return (start, l.strip_suffix('\n').unwrap_or(l));
+            }
+            start += l.len();
+        }
+        (text.len(), "")
     }
 
     /// "line 2, column 7: expected value", the column in characters of `text`.
@@ -329,6 +347,35 @@ pub fn parse_json_slice(bytes: &[u8]) -> Result<Value, JsonError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_errors_are_located_by_serde_jsons_byte_columns() {
+        let text = "ab\ncdé\nf";
+        for (line, column, range, chars) in [
+            (1, 1, 0..1, 1),
+            (1, 2, 1..2, 2),
+            (2, 1, 3..4, 1),
+            (2, 3, 5..7, 3),
+            // Inside the é (its second byte): the é.
+            (2, 4, 5..7, 3),
+            (2, 9, 7..7, 4),
+            (3, 1, 8..9, 1),
+            (9, 1, 9..9, 1),
+        ] {
+            let e = JsonError {
+                message: String::new(),
+                line,
+                column,
+            };
+            assert_eq!(e.span(text), range, "{line}:{column}");
+            assert_eq!(e.char_column(text), chars, "{line}:{column}");
+        }
+        // What serde_json reports for a line with non-ASCII text before the error.
+        let text = "{\"é\": x}";
+        let e = parse_json(text).unwrap_err();
+        assert_eq!(&text[e.span(text)], "x");
+        assert_eq!(e.located(text), "line 1, column 7: expected value");
+    }
 
     #[test]
     fn stand_ins_count_and_compare_as_their_units() {
