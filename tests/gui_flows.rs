@@ -449,6 +449,37 @@ fn the_events_list_scrolls_to_an_event_selected_by_keyboard() {
     assert!(shows(&h, &row(&h, 0)));
 }
 
+/// JSON that is not an event (what loading a file refuses) is not applied from the editor
+/// either: the event stays, the text stays with the reason.
+#[test]
+fn json_that_is_not_an_event_is_not_applied() {
+    let mut h = harness(AmpscopeApp::default());
+    let before = h.state().doc.events[0].value.clone();
+    h.get_by_label("Event JSON").focus();
+    h.run();
+    for (text, why) in [
+        (
+            "[1, 2]",
+            "Not applied: the event is an array, not an object",
+        ),
+        (
+            "{\"event\": \"A\"}",
+            "Not applied: the event has no \"type\"",
+        ),
+        (
+            "{\"type\": 7}",
+            "Not applied: the event \"type\" is a number",
+        ),
+    ] {
+        h.get_by_label("Event JSON").set_text_value_accesskit(text);
+        h.run();
+        assert!(shows(&h, why), "{text}");
+        assert_eq!(h.state().doc.events[0].value, before);
+        assert_eq!(h.state().event_buffer.text, text);
+    }
+    assert!(!h.state().doc.dirty);
+}
+
 /// A character typed into the event and deleted again leaves the project as it was: not
 /// changed, nothing to undo.
 #[test]

@@ -118,8 +118,24 @@ impl JsonBuffer {
 
     /// Parses the text after an edit: `Some(value)` to store, or records the located error.
     pub fn parse(&mut self) -> Option<Value> {
+        self.parse_checked(|_| None)
+    }
+
+    /// [`JsonBuffer::parse`] for an event's text: JSON that is not an event (not an object,
+    /// no `type`: what loading a file refuses) is not stored either, and says why.
+    pub fn parse_event(&mut self) -> Option<Value> {
+        self.parse_checked(|v| {
+            crate::engine::event::refusal(v).map(|why| format!("Not applied: the event {why}"))
+        })
+    }
+
+    fn parse_checked(&mut self, refuse: impl Fn(&Value) -> Option<String>) -> Option<Value> {
         match crate::engine::js::utf16::parse_json(&self.text) {
             Ok(v) => {
+                if let Some(why) = refuse(&v) {
+                    self.error = Some((0..0, why));
+                    return None;
+                }
                 self.error = None;
                 self.synced = Some(v.clone());
                 Some(v)
@@ -127,7 +143,10 @@ impl JsonBuffer {
             Err(e) => {
                 let at = e.span(&self.text);
                 let column = e.char_column(&self.text);
-                let msg = format!("{} at line {} column {column}", e.message, e.line);
+                let msg = format!(
+                    "JSON error: {} at line {} column {column}",
+                    e.message, e.line
+                );
                 self.error = Some((at, msg));
                 None
             }
@@ -1117,7 +1136,7 @@ impl AmpscopeApp {
                 synced: Some(e.value.clone()),
                 error: None,
             };
-            if buf.parse().is_none() {
+            if buf.parse_event().is_none() {
                 self.event_drafts.insert(e.rev, buf);
             }
         }

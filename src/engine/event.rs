@@ -590,6 +590,16 @@ enum Check {
 
 const TYPES_HINT: &str = "Segment events need one of track, page, screen, identify, group, alias";
 
+/// Why `value` is not a Segment event as loading a file sees it ("is an array, not an object
+/// — …", "has no \"type\" — …"), to follow "the event"; `None` when it is one (perhaps with a
+/// warning, such as an unknown type).
+pub fn refusal(value: &Value) -> Option<String> {
+    match check_event(value) {
+        Check::Reject(why) => Some(why),
+        Check::Ok | Check::Warn(_) => None,
+    }
+}
+
 fn check_event(value: &Value) -> Check {
     let Some(obj) = value.as_object() else {
         return Check::Reject(format!(

@@ -234,7 +234,7 @@ impl AmpscopeApp {
             );
         }
         if let Some((_, msg)) = &self.event_buffer.error {
-            ui.colored_label(widgets::error_color(ui), format!("JSON error: {msg}"));
+            ui.colored_label(widgets::error_color(ui), msg);
         }
         let error = self.event_buffer.error.as_ref().map(|(r, _)| r.clone());
         let mut changed = false;
@@ -252,7 +252,7 @@ impl AmpscopeApp {
                 );
                 changed = resp.changed();
             });
-        if changed && let Some(v) = self.event_buffer.parse() {
+        if changed && let Some(v) = self.event_buffer.parse_event() {
             let now = ui.ctx().input(|i| i.time);
             self.doc.set_event(i, v, now);
             self.event_buffer_rev = self.doc.events[i].rev;

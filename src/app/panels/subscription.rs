@@ -692,7 +692,7 @@ impl AmpscopeApp {
             new_value = buf.parse();
         }
         if let Some((_, msg)) = &buf.error {
-            ui.colored_label(widgets::error_color(ui), format!("JSON error: {msg}"));
+            ui.colored_label(widgets::error_color(ui), msg);
         }
         let mut template = None;
         ui.menu_button("Insert template…", |ui| {
