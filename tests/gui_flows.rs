@@ -449,6 +449,32 @@ fn the_events_list_scrolls_to_an_event_selected_by_keyboard() {
     assert!(shows(&h, &row(&h, 0)));
 }
 
+/// The subscription header's name field leaves room for a long action name and the delete
+/// button: nothing runs into anything.
+#[test]
+fn a_long_action_name_does_not_run_into_the_delete_button() {
+    let mut app = AmpscopeApp::default();
+    let si = app
+        .doc
+        .subscriptions
+        .iter()
+        .position(|s| s.action == "identifyUser")
+        .unwrap();
+    app.doc.subscriptions[si].action = "groupIdentifyUser".into();
+    app.selected_sub = Some(si);
+    let h = harness(app);
+    let delete = h.get_by_label("Delete subscription").rect();
+    let name = h.get_by_label("Name").rect();
+    // The action's name in the header row (the list names it too).
+    let action = h
+        .query_all_by_label("Group Identify User")
+        .map(|n| n.rect())
+        .find(|r| r.center().y > delete.top() && r.center().y < delete.bottom())
+        .expect("the action's name beside the delete button");
+    assert!(action.right() <= delete.left(), "{action:?} {delete:?}");
+    assert!(name.right() <= action.left(), "{name:?} {action:?}");
+}
+
 /// JSON that is not an event (what loading a file refuses) is not applied from the editor
 /// either: the event stays, the text stays with the reason.
 #[test]

@@ -166,22 +166,37 @@ impl AmpscopeApp {
 
     fn subscription_header_ui(&mut self, ui: &mut egui::Ui, si: usize) {
         let action = engine_glue::action(&self.doc.subscriptions[si].action);
+        let action_name = action.map_or_else(
+            || self.doc.subscriptions[si].action.clone(),
+            |a| a.label.clone(),
+        );
+        // The name field gives way to the action's name and the delete button, which a long
+        // action name ("Group Identify User") otherwise runs into.
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let action_width = ui
+            .painter()
+            .layout_no_wrap(
+                format!("Name Action: {action_name} Delete subscription"),
+                font,
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x;
+        let name_width =
+            (ui.available_width() - action_width - 8.0 * ui.spacing().item_spacing.x - 24.0)
+                .clamp(80.0, 220.0);
         ui.horizontal(|ui| {
             let label = ui.label("Name");
             let resp = ui.add(
                 egui::TextEdit::singleline(&mut self.doc.subscriptions[si].name)
-                    .desired_width(220.0),
+                    .desired_width(name_width),
             );
             let resp = resp.labelled_by(label.id);
             if resp.changed() {
                 self.edit_key = format!("name:{si}");
             }
             ui.label("Action:");
-            ui.strong(
-                action.map_or(self.doc.subscriptions[si].action.as_str(), |a| {
-                    a.label.as_str()
-                }),
-            );
+            ui.strong(&action_name);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Delete subscription").clicked() {
                     self.queued.push(Command::DeleteSubscription);
