@@ -338,6 +338,21 @@ fn an_api_key_typed_in_the_settings_goes_into_the_requests_already_previewed() {
     assert!(body(&mut h).contains(r#""api_key":"typed-key-0123""#));
 }
 
+/// The key is masked where a request holds it, not wherever its letters occur: a test key
+/// such as "Signed" leaves the event type "Signed Up" alone.
+#[test]
+fn a_short_key_is_masked_only_where_the_request_holds_it() {
+    let mut app = AmpscopeApp::default();
+    app.api_key = "Signed".into();
+    let mut h = harness(app);
+    click_event(&mut h, "Signed Up");
+    let body = text_of(&h, "Request body 1 of Track Calls");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["events"][0]["event_type"], "Signed Up");
+    assert_eq!(v["api_key"], "••••");
+    assert!(!shows(&h, "•••• Up"));
+}
+
 #[test]
 fn event_text_that_does_not_parse_yet_survives_selecting_another_event() {
     let mut h = harness(AmpscopeApp::default());

@@ -492,13 +492,13 @@ pub fn event_paths<'a>(events: impl Iterator<Item = &'a Value>) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// `curl` command line for a request; the API key is masked unless `reveal`.
+/// `curl` command line for a request; the API key is `<API_KEY>` unless `reveal`.
 pub fn curl_command(req: &HttpRequest, api_key: &str, reveal: bool) -> String {
     let mask = |s: &str| -> String {
         if reveal || api_key.is_empty() {
             s.to_string()
         } else {
-            s.replace(api_key, "<API_KEY>")
+            crate::transport::redact::redact_text_with(s, &|_| "<API_KEY>".to_string())
         }
     };
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
@@ -558,4 +558,34 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copied curl command names the key `<API_KEY>` where the request holds it, and
+    /// nowhere else (the letters of a test key occur in other words too).
+    #[test]
+    fn curl_commands_hide_the_key_only_where_it_is() {
+        let req = HttpRequest {
+            method: "POST".into(),
+            url: "https://api2.amplitude.com/identify".to_string().into(),
+            headers: vec![].into(),
+            body: "api_key=test&identification=%5B%7B%22user_id%22%3A%22test-user%22%7D%5D".into(),
+        };
+        let curl = curl_command(&req, "test", false);
+        assert!(curl.contains("api_key=<API_KEY>&identification="), "{curl}");
+        assert!(curl.contains("test-user"), "{curl}");
+        let json = HttpRequest {
+            body: r#"{"api_key":"test","events":[{"event_type":"test"}]}"#.into(),
+            ..req.clone()
+        };
+        let curl = curl_command(&json, "test", false);
+        assert!(
+            curl.contains(r#"{"api_key":"<API_KEY>","events":[{"event_type":"test"}]}"#),
+            "{curl}"
+        );
+        assert!(curl_command(&json, "test", true).contains(r#""api_key":"test""#));
+    }
 }

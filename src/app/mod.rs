@@ -372,12 +372,14 @@ impl AmpscopeApp {
         }
     }
 
-    /// Hides the API key in text shown on screen unless the user chose to reveal it.
+    /// Hides the keys in a request shown on screen (where a request carries them: its
+    /// `api_key`, `secret_key`) unless the user chose to reveal them. Without a key the
+    /// preview shows the placeholder, which is no secret.
     pub fn mask(&self, text: &str) -> String {
-        if self.reveal_key || self.api_key.len() < 4 {
+        if self.reveal_key || (self.api_key.is_empty() && self.secret_key.is_empty()) {
             text.to_string()
         } else {
-            text.replace(&self.api_key, "••••••••")
+            crate::transport::redact::redact_text(text)
         }
     }
 

@@ -34,12 +34,19 @@ pub fn mask_key(key: &str) -> String {
 /// Masks secrets inside free text: `api_key=…` in URLs and form bodies, `"api_key":"…"` in
 /// JSON, and `Invalid API key: …` in Amplitude's answers. Text without secrets is unchanged.
 pub fn redact_text(text: &str) -> String {
+    redact_text_with(text, &mask_key)
+}
+
+/// [`redact_text`] with each secret replaced by `mask(secret)`: `<API_KEY>` in a copied curl
+/// command, for one. Only the places that hold a secret change, never the same characters
+/// elsewhere in the text (a short test key like `test` also spells other words).
+pub fn redact_text_with(text: &str, mask: &dyn Fn(&str) -> String) -> String {
     let mut out = text.to_string();
     for name in SECRET_NAMES {
-        out = redact_form_param(&out, name);
-        out = redact_json_string(&out, name);
+        out = redact_form_param(&out, name, mask);
+        out = redact_json_string(&out, name, mask);
     }
-    redact_after(&out, "Invalid API key: ")
+    redact_after(&out, "Invalid API key: ", mask)
 }
 
 /// A copy of `req` with secrets masked in the URL, the headers and the body.
@@ -124,7 +131,7 @@ pub fn redact_headers(headers: &[(Text, Text)]) -> Vec<(Text, Text)> {
 }
 
 /// Masks the value of `name=` where it starts a parameter (after `?`, `&`, or at the start).
-fn redact_form_param(text: &str, name: &str) -> String {
+fn redact_form_param(text: &str, name: &str, mask: &dyn Fn(&str) -> String) -> String {
     let needle = format!("{name}=");
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -146,7 +153,7 @@ fn redact_form_param(text: &str, name: &str) -> String {
         let value = &rest[..end];
         if !value.is_empty() && !value.starts_with(MASK) {
             let decoded = percent_decode(value);
-            out.push_str(&mask_key(&decoded));
+            out.push_str(&mask(&decoded));
         } else {
             out.push_str(value);
         }
@@ -157,7 +164,7 @@ fn redact_form_param(text: &str, name: &str) -> String {
 }
 
 /// Masks `"name": "value"` (any whitespace around the colon).
-fn redact_json_string(text: &str, name: &str) -> String {
+fn redact_json_string(text: &str, name: &str, mask: &dyn Fn(&str) -> String) -> String {
     let needle = format!("\"{name}\"");
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -193,7 +200,7 @@ fn redact_json_string(text: &str, name: &str) -> String {
         if value.starts_with(MASK) || value.is_empty() {
             out.push_str(value);
         } else {
-            out.push_str(&mask_key(value));
+            out.push_str(&mask(value));
         }
         rest = &inner[end..];
     }
@@ -202,7 +209,7 @@ fn redact_json_string(text: &str, name: &str) -> String {
 }
 
 /// Masks the rest of the word after `marker` (up to a quote, whitespace or end).
-fn redact_after(text: &str, marker: &str) -> String {
+fn redact_after(text: &str, marker: &str, mask: &dyn Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(pos) = find_ignore_case(rest, marker) {
@@ -216,7 +223,7 @@ fn redact_after(text: &str, marker: &str) -> String {
         if value.is_empty() || value.starts_with(MASK) {
             out.push_str(value);
         } else {
-            out.push_str(&mask_key(value));
+            out.push_str(&mask(value));
         }
         rest = &rest[end..];
     }

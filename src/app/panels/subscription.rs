@@ -519,7 +519,7 @@ impl AmpscopeApp {
             if let (Some(m), Some(ev)) = (&mapping, event) {
                 match engine_glue::resolve_field(m, ev) {
                     Ok(Some(v)) => {
-                        let text = self.mask(&v.to_string());
+                        let text = v.to_string();
                         ui.monospace(format!("= {}", short(&text, 48)))
                             .on_hover_text(crate::engine::js::stringify_pretty(&v));
                     }
