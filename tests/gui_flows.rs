@@ -300,7 +300,14 @@ fn the_subscription_limit_is_enforced_with_a_message() {
     while app.doc.subscriptions.len() < 48 {
         app.add_subscription(0, 0.0);
     }
-    let six: Vec<_> = app.doc.subscriptions[..6].to_vec();
+    // Six the editor does not have yet (it leaves out those it has).
+    let six: Vec<_> = (0..6)
+        .map(|i| {
+            let mut s = app.doc.subscriptions[i].clone();
+            s.trigger = format!("event = \"Migrated {i}\"");
+            s
+        })
+        .collect();
     app.load_migrated(six.clone(), false);
     assert_eq!(app.doc.subscriptions.len(), 48);
     let h = harness(app);
@@ -312,6 +319,35 @@ fn the_subscription_limit_is_enforced_with_a_message() {
     let mut app = h.into_state();
     app.load_migrated(six, true);
     assert_eq!(app.doc.subscriptions.len(), 6);
+}
+
+/// "Add to editor" leaves out the migrated subscriptions the editor already has (they would
+/// send every event they take twice) and says so.
+#[test]
+fn adding_migrated_subscriptions_leaves_out_those_already_there() {
+    let mut app = AmpscopeApp::default();
+    let presets = app.doc.subscriptions.clone();
+    let mut group = presets[0].clone();
+    group.name = "Group Calls".into();
+    group.trigger = "type = \"group\"".into();
+    let mut offered = presets.clone();
+    offered.push(group.clone());
+    app.load_migrated(offered.clone(), false);
+    assert_eq!(app.doc.subscriptions.len(), presets.len() + 1);
+    assert_eq!(app.doc.subscriptions.last(), Some(&group));
+    let h = harness(app);
+    assert!(shows(
+        &h,
+        "1 migrated subscription added to the editor (5 already there, left out)"
+    ));
+    let mut app = h.into_state();
+    app.load_migrated(offered, false);
+    assert_eq!(app.doc.subscriptions.len(), presets.len() + 1);
+    let h = harness(app);
+    assert!(shows(
+        &h,
+        "Nothing added: the editor already has all 6 migrated subscriptions."
+    ));
 }
 
 #[test]

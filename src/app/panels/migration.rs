@@ -243,6 +243,35 @@ impl AmpscopeApp {
     /// Puts migrated subscriptions into the editor (one undo step) and starts the comparison
     /// of every loaded event.
     pub fn load_migrated(&mut self, subs: Vec<Subscription>, replace: bool) {
+        let offered = subs.len();
+        // Adding: a subscription the editor already has (same action, trigger and mapping,
+        // whatever its name) would send every event it takes twice.
+        let subs: Vec<Subscription> = if replace {
+            subs
+        } else {
+            subs.into_iter()
+                .filter(|s| {
+                    !self.doc.subscriptions.iter().any(|e| {
+                        e.action == s.action && e.trigger == s.trigger && e.mapping == s.mapping
+                    })
+                })
+                .collect()
+        };
+        let there = offered - subs.len();
+        if subs.is_empty() && !replace {
+            self.notify(
+                format!(
+                    "Nothing added: the editor already has {}.",
+                    if offered == 1 {
+                        "the migrated subscription".to_string()
+                    } else {
+                        format!("all {offered} migrated subscriptions")
+                    }
+                ),
+                false,
+            );
+            return;
+        }
         let keep = if replace {
             0
         } else {
@@ -270,12 +299,17 @@ impl AmpscopeApp {
         self.tab = Tab::Compare;
         self.notify(
             format!(
-                "{n} migrated subscription{} {} the editor; comparing every loaded event.",
+                "{n} migrated subscription{} {} the editor{}; comparing every loaded event.",
                 if n == 1 { "" } else { "s" },
                 if replace {
                     "replaced those in"
                 } else {
                     "added to"
+                },
+                if there > 0 {
+                    format!(" ({there} already there, left out)")
+                } else {
+                    String::new()
                 }
             ),
             false,
