@@ -182,7 +182,7 @@ impl ClassicState {
             Ok(v) => v,
             Err(e) => {
                 let at = e.span(&self.text);
-                self.text_error = Some((at, e.located(&self.text)));
+                self.text_error = Some((at, e.located()));
                 return;
             }
         };

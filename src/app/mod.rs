@@ -141,13 +141,7 @@ impl JsonBuffer {
                 Some(v)
             }
             Err(e) => {
-                let at = e.span(&self.text);
-                let column = e.char_column(&self.text);
-                let msg = format!(
-                    "JSON error: {} at line {} column {column}",
-                    e.message, e.line
-                );
-                self.error = Some((at, msg));
+                self.error = Some((e.span(&self.text), format!("JSON error: {e}")));
                 None
             }
         }

@@ -109,7 +109,7 @@ impl Project {
     /// Reads a document; rejects texts that are not a project or come from a newer version.
     pub fn from_json(text: &str) -> Result<Project, String> {
         let value: Value =
-            utf16::parse_json(text).map_err(|e| format!("not valid JSON ({})", e.located(text)))?;
+            utf16::parse_json(text).map_err(|e| format!("not valid JSON ({})", e.located()))?;
         let Some(obj) = value.as_object() else {
             return Err("a project file holds one JSON object".to_string());
         };

@@ -232,6 +232,8 @@ pub struct JsonError {
     pub line: usize,
     /// 1-based byte column (serde_json's count).
     pub column: usize,
+    /// 1-based column in characters (what an editor shows; in messages).
+    pub char_column: usize,
 }
 
 impl std::fmt::Display for JsonError {
@@ -239,7 +241,7 @@ impl std::fmt::Display for JsonError {
         write!(
             f,
             "{} at line {} column {}",
-            self.message, self.line, self.column
+            self.message, self.line, self.char_column
         )
     }
 }
@@ -260,12 +262,6 @@ impl JsonError {
         start + at..start + end
     }
 
-    /// The 1-based column in characters (what an editor shows) of this error in `text`.
-    pub fn char_column(&self, text: &str) -> usize {
-        let (start, _) = self.line_in(text);
-        text[start..self.span(text).start].chars().count() + 1
-    }
-
     /// Where this error's line starts in `text`, and the line (without its `\n`); the end of
     /// the text when it has fewer lines.
     fn line_in<'t>(&self, text: &'t str) -> (usize, &'t str) {
@@ -279,20 +275,48 @@ impl JsonError {
         (text.len(), "")
     }
 
-    /// "line 2, column 7: expected value", the column in characters of `text`.
-    pub fn located(&self, text: &str) -> String {
-        let column = self.char_column(text);
-        format!("line {}, column {column}: {}", self.line, self.message)
+    /// "line 2, column 7: expected value".
+    pub fn located(&self) -> String {
+        format!(
+            "line {}, column {}: {}",
+            self.line, self.char_column, self.message
+        )
     }
 
-    fn of(e: &serde_json::Error) -> JsonError {
+    /// `e` found in `text`.
+    fn of(e: &serde_json::Error, text: &[u8]) -> JsonError {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
-        JsonError {
+        let mut err = JsonError {
             message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
             line: e.line(),
             column: e.column(),
+            char_column: 1,
+        };
+        err.count_chars(text);
+        err
+    }
+
+    /// Sets the character column from the byte column; a byte inside a character stands for
+    /// that character.
+    fn count_chars(&mut self, text: &[u8]) {
+        let mut start = 0;
+        for _ in 1..self.line {
+            match text[start..].iter().position(|&b| b == b'\n') {
+                Some(p) => start += p + 1,
+                None => {
+                    start = text.len();
+                    break;
+                }
+            }
         }
+        let line = &text[start..];
+        let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
+        let mut at = self.column.saturating_sub(1).min(line.len());
+        while at > 0 && line.get(at).is_some_and(|&b| b & 0xC0 == 0x80) {
+            at -= 1;
+        }
+        self.char_column = line[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
     }
 }
 
@@ -318,18 +342,19 @@ pub fn parse_json_as<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Js
         Err(e) if is_surrogate_error(&e) => {
             let mut shifts = Vec::new();
             let Some(rewritten) = rewrite_lone_escapes(text, &mut shifts) else {
-                return Err(JsonError::of(&e));
+                return Err(JsonError::of(&e, text.as_bytes()));
             };
             serde_json::from_str(&rewritten).map_err(|e| {
-                let mut err = JsonError::of(&e);
+                let mut err = JsonError::of(&e, rewritten.as_bytes());
                 err.column += 2 * shifts
                     .iter()
                     .filter(|&&(l, c)| l == err.line && c < err.column)
                     .count();
+                err.count_chars(text.as_bytes());
                 err
             })
         }
-        Err(e) => Err(JsonError::of(&e)),
+        Err(e) => Err(JsonError::of(&e, text.as_bytes())),
     }
 }
 
@@ -339,7 +364,7 @@ pub fn parse_json_slice(bytes: &[u8]) -> Result<Value, JsonError> {
         Ok(v) => Ok(v),
         Err(e) => match std::str::from_utf8(bytes) {
             Ok(text) if is_surrogate_error(&e) => parse_json(text),
-            _ => Err(JsonError::of(&e)),
+            _ => Err(JsonError::of(&e, bytes)),
         },
     }
 }
@@ -362,19 +387,23 @@ mod tests {
             (3, 1, 8..9, 1),
             (9, 1, 9..9, 1),
         ] {
-            let e = JsonError {
+            let mut e = JsonError {
                 message: String::new(),
                 line,
                 column,
+                char_column: 0,
             };
+            e.count_chars(text.as_bytes());
             assert_eq!(e.span(text), range, "{line}:{column}");
-            assert_eq!(e.char_column(text), chars, "{line}:{column}");
+            assert_eq!(e.char_column, chars, "{line}:{column}");
         }
         // What serde_json reports for a line with non-ASCII text before the error.
         let text = "{\"é\": x}";
         let e = parse_json(text).unwrap_err();
         assert_eq!(&text[e.span(text)], "x");
-        assert_eq!(e.located(text), "line 1, column 7: expected value");
+        assert_eq!(e.located(), "line 1, column 7: expected value");
+        assert_eq!(e.to_string(), "expected value at line 1 column 7");
+        assert_eq!(e.column, 8, "serde_json's column counts bytes");
     }
 
     #[test]

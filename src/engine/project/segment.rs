@@ -46,8 +46,7 @@ pub fn to_segment_json(subs: &[Subscription]) -> String {
 /// (`{"data": {"subscriptions": [...]}}`, or one `subscription`), from what
 /// [`to_segment_json`] writes, or from a bare list or a single subscription object.
 pub fn from_segment_json(text: &str) -> Result<Imported, String> {
-    let value =
-        utf16::parse_json(text).map_err(|e| format!("not valid JSON ({})", e.located(text)))?;
+    let value = utf16::parse_json(text).map_err(|e| format!("not valid JSON ({})", e.located()))?;
     let items = find_list(&value, 0).ok_or(
         "no subscriptions found: expected a list of subscriptions, an object with \
          \"subscriptions\" (as the Segment Public API returns them) or one subscription",
