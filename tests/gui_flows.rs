@@ -526,6 +526,21 @@ fn a_long_action_name_does_not_run_into_the_delete_button() {
     assert!(name.right() <= action.left(), "{name:?} {action:?}");
 }
 
+/// With no event to run them on, the subscriptions list says "off" only for those turned off
+/// (and still flags a trigger that does not parse), not for every one.
+#[test]
+fn without_an_event_only_disabled_subscriptions_read_off() {
+    let mut app = AmpscopeApp::default();
+    app.doc.events.clear();
+    app.selected_event = None;
+    app.doc.subscriptions[1].enabled = false;
+    app.doc.subscriptions[2].trigger = "event = \"A".into();
+    let h = harness(app);
+    assert!(shows(&h, "0 events loaded"));
+    assert_eq!(h.query_all_by_label("off").count(), 1);
+    assert_eq!(h.query_all_by_label("bad trigger").count(), 1);
+}
+
 /// JSON that is not an event (what loading a file refuses) is not applied from the editor
 /// either: the event stays, the text stays with the reason.
 #[test]

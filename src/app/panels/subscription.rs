@@ -122,7 +122,17 @@ impl AmpscopeApp {
                         }
                         let run = outcome.as_ref().and_then(|o| o.runs.get(i).cloned().flatten());
                         let (badge, color) = match &run {
-                            None => ("off", ui.visuals().weak_text_color()),
+                            // Not run: turned off, or no event to run it on (its trigger is
+                            // still checked).
+                            None if !self.doc.subscriptions[i].enabled => {
+                                ("off", ui.visuals().weak_text_color())
+                            }
+                            None if engine_glue::check_trigger(&self.doc.subscriptions[i].trigger)
+                                .is_err() =>
+                            {
+                                ("bad trigger", widgets::error_color(ui))
+                            }
+                            None => ("", ui.visuals().weak_text_color()),
                             Some(r) if r.trigger_error.is_some() => ("bad trigger", widgets::error_color(ui)),
                             Some(r) if !r.matched => ("no match", ui.visuals().weak_text_color()),
                             Some(r) if r.error.is_some() => ("error", widgets::error_color(ui)),
