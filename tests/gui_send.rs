@@ -158,6 +158,10 @@ fn real_amplitude_without_key_says_how_to_set_one() {
     h.run();
     assert!(h.query_by_label_contains("AMPLITUDE_API_KEY").is_some());
     assert!(h.state().view.items().is_empty());
+    // Said of that target: another one takes it away.
+    h.get_by_label("Built-in emulator").click();
+    h.run();
+    assert!(h.query_by_label_contains("AMPLITUDE_API_KEY").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -425,7 +425,11 @@ impl SendView {
                 (TargetChoice::Custom, "Custom URL"),
             ] {
                 // A radio button's own text is its accessible name.
-                ui.radio_value(&mut self.target, choice, text);
+                if ui.radio_value(&mut self.target, choice, text).changed() {
+                    // What was said or asked about sending concerned the other target.
+                    self.notice = None;
+                    self.pending = None;
+                }
             }
         });
         match self.target {
