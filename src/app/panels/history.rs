@@ -275,22 +275,28 @@ impl AmpscopeApp {
             ui.colored_label(widgets::ok_color(ui), "Identical requests and answers.");
             return;
         }
-        egui::Grid::new("history-compare")
-            .striped(true)
-            .num_columns(3)
+        // Long paths push the entries' columns past the panel: they scroll sideways.
+        egui::ScrollArea::horizontal()
+            .id_salt("history-compare-scroll")
             .show(ui, |ui| {
-                ui.strong("Path");
-                ui.strong(format!("Entry {a}"));
-                ui.strong(format!("Entry {b}"));
-                ui.end_row();
-                for d in &diffs {
-                    ui.monospace(&d.path);
-                    for side in [&d.left, &d.right] {
-                        let text = side.as_ref().map_or("—".to_string(), |v| v.to_string());
-                        ui.monospace(short(&text, 50)).on_hover_text(text);
-                    }
-                    ui.end_row();
-                }
+                egui::Grid::new("history-compare")
+                    .striped(true)
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        ui.strong("Path");
+                        ui.strong(format!("Entry {a}"));
+                        ui.strong(format!("Entry {b}"));
+                        ui.end_row();
+                        for d in &diffs {
+                            ui.monospace(&d.path);
+                            for side in [&d.left, &d.right] {
+                                let text =
+                                    side.as_ref().map_or("—".to_string(), |v| v.to_string());
+                                ui.monospace(short(&text, 50)).on_hover_text(text);
+                            }
+                            ui.end_row();
+                        }
+                    });
             });
     }
 
