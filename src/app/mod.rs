@@ -762,6 +762,26 @@ impl AmpscopeApp {
         }
     }
 
+    /// `subs` without those the editor already has (the same action, trigger and mapping,
+    /// whatever their names: added again they would send every event they take twice), and
+    /// how many were left out. Every way of adding subscriptions in bulk goes through here.
+    pub fn not_yet_in_editor(
+        &self,
+        subs: Vec<crate::engine::project::Subscription>,
+    ) -> (Vec<crate::engine::project::Subscription>, usize) {
+        let offered = subs.len();
+        let new: Vec<_> = subs
+            .into_iter()
+            .filter(|s| {
+                !self.doc.subscriptions.iter().any(|e| {
+                    e.action == s.action && e.trigger == s.trigger && e.mapping == s.mapping
+                })
+            })
+            .collect();
+        let left_out = offered - new.len();
+        (new, left_out)
+    }
+
     /// Whether `adding` more subscriptions fit in the destination (after the first `keep`
     /// of the present ones), else why not: the one check of the limit for every way in.
     pub fn room_for(&self, adding: usize, keep: usize) -> Result<(), String> {

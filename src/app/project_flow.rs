@@ -99,13 +99,14 @@ impl AmpscopeApp {
             Ok(i) => i,
             Err(e) => return self.notify(format!("Could not import {name}: {e}"), true),
         };
-        let n = imported.subscriptions.len();
+        let (subs, there) = self.not_yet_in_editor(imported.subscriptions);
+        let n = subs.len();
         let have = self.doc.subscriptions.len();
         if let Err(e) = self.room_for(n, have) {
             return self.notify(format!("Could not import {name}: {e}."), true);
         }
         if n > 0 {
-            self.doc.subscriptions.extend(imported.subscriptions);
+            self.doc.subscriptions.extend(subs);
             self.doc.commit_edits("segment-import", now - 10.0);
             self.selected_sub = Some(have);
             self.tab = super::Tab::Debugger;
@@ -114,6 +115,9 @@ impl AmpscopeApp {
             "Imported {} from {name}",
             crate::text::count(n, "subscription", "subscriptions")
         );
+        if there > 0 {
+            text.push_str(&format!(" ({there} already in the editor, left out)"));
+        }
         if !imported.problems.is_empty() {
             text.push_str(": ");
             text.push_str(&imported.problems.join("; "));

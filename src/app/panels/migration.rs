@@ -244,20 +244,11 @@ impl AmpscopeApp {
     /// of every loaded event.
     pub fn load_migrated(&mut self, subs: Vec<Subscription>, replace: bool) {
         let offered = subs.len();
-        // Adding: a subscription the editor already has (same action, trigger and mapping,
-        // whatever its name) would send every event it takes twice.
-        let subs: Vec<Subscription> = if replace {
-            subs
+        let (subs, there) = if replace {
+            (subs, 0)
         } else {
-            subs.into_iter()
-                .filter(|s| {
-                    !self.doc.subscriptions.iter().any(|e| {
-                        e.action == s.action && e.trigger == s.trigger && e.mapping == s.mapping
-                    })
-                })
-                .collect()
+            self.not_yet_in_editor(subs)
         };
-        let there = offered - subs.len();
         if subs.is_empty() && !replace {
             self.notify(
                 format!(
