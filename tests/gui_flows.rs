@@ -462,6 +462,22 @@ fn command_palette_runs_a_command() {
     assert!(h.state().palette.is_none());
 }
 
+/// The palette's shortcuts stay clear of its scroll bar, which is drawn over the list's right
+/// edge: "Ctrl+O" read "Ctrl+C" with its last letter under the bar.
+#[test]
+fn palette_shortcuts_stay_clear_of_the_scroll_bar() {
+    let mut h = harness(AmpscopeApp::default());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    let field = h.get_by_label("Command").rect();
+    let bar = egui::style::ScrollStyle::default();
+    let shortcut = h.get_by_label("Ctrl+O").rect();
+    assert!(
+        shortcut.right() <= field.right() - bar.bar_width - bar.bar_outer_margin,
+        "{shortcut:?} under the bar of {field:?}"
+    );
+}
+
 #[test]
 fn a_broken_event_json_is_underlined_and_not_applied() {
     let mut h = harness(AmpscopeApp::default());
