@@ -478,6 +478,26 @@ fn palette_shortcuts_stay_clear_of_the_scroll_bar() {
     );
 }
 
+/// The same for the subscriptions list's badges once the list scrolls.
+#[test]
+fn subscription_badges_stay_clear_of_the_scroll_bar() {
+    let mut app = AmpscopeApp::default();
+    for _ in 0..8 {
+        app.add_subscription(0, 0.0);
+    }
+    let h = harness(app);
+    let right = h.get_by_label("+ Add subscription").rect().right();
+    let bar = egui::style::ScrollStyle::default();
+    let badges: Vec<egui::Rect> = h.query_all_by_label("no match").map(|n| n.rect()).collect();
+    assert!(!badges.is_empty());
+    for b in badges {
+        assert!(
+            b.right() <= right - bar.bar_width - bar.bar_outer_margin,
+            "{b:?} under the bar (panel ends at {right})"
+        );
+    }
+}
+
 #[test]
 fn a_broken_event_json_is_underlined_and_not_applied() {
     let mut h = harness(AmpscopeApp::default());

@@ -1382,14 +1382,7 @@ impl AmpscopeApp {
                                 ui.with_layout(
                                     egui::Layout::right_to_left(egui::Align::Center),
                                     |ui| {
-                                        // Clear of the scroll bar, which is drawn over the
-                                        // list's right edge (it hid the "O" of "Ctrl+O").
-                                        let bar = ui.spacing().scroll;
-                                        ui.add_space(
-                                            bar.bar_width
-                                                + bar.bar_inner_margin
-                                                + bar.bar_outer_margin,
-                                        );
+                                        widgets::clear_of_scroll_bar(ui);
                                         ui.weak(ui.ctx().format_shortcut(&s))
                                     },
                                 );

@@ -250,6 +250,14 @@ pub fn code_editor(
     resp
 }
 
+/// Space at the right end of a row inside a scroll area, in a right-to-left layout, so text
+/// aligned there stays clear of the scroll bar egui draws over the content (it hid the last
+/// letter of "Ctrl+O" and of "no match").
+pub fn clear_of_scroll_bar(ui: &mut egui::Ui) {
+    let bar = ui.spacing().scroll;
+    ui.add_space(bar.bar_width + bar.bar_inner_margin + bar.bar_outer_margin);
+}
+
 /// A single-line code field (triggers, paths) with highlighting and an error underline.
 pub fn code_line(
     ui: &mut egui::Ui,

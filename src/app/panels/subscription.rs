@@ -149,6 +149,7 @@ impl AmpscopeApp {
                         }
                         ui.weak(action);
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            widgets::clear_of_scroll_bar(ui);
                             ui.colored_label(color, badge);
                         });
                     });
