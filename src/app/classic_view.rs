@@ -324,7 +324,7 @@ impl ClassicState {
             let sbs = side_by_side(&classic, &actions, &doc.subscriptions, event, now);
             match &sbs.comparison {
                 Some(c) => {
-                    if c.pairs.is_empty() {
+                    if c.sends_nothing() {
                         s.unsent += 1;
                     } else if c.is_identical() {
                         s.identical += 1;

@@ -288,6 +288,11 @@ impl Comparison {
             .flat_map(|p| p.differences.iter().map(move |d| (p, d)))
     }
 
+    /// True when neither side sends anything (no object on either side to compare).
+    pub fn sends_nothing(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
     /// True when both sides send the same objects with the same values (request-level
     /// differences such as the URL still count).
     pub fn is_identical(&self) -> bool {

@@ -295,7 +295,7 @@ impl AmpscopeApp {
 
 /// The differences of one event, the path picked in the summary (`focus`) emphasised.
 fn differences_ui(ui: &mut egui::Ui, c: &Comparison, focus: Option<&str>) {
-    if c.pairs.is_empty() {
+    if c.sends_nothing() {
         ui.weak("Neither side sends anything for this event: there is nothing to compare.");
         return;
     }
