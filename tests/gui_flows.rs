@@ -536,6 +536,67 @@ fn the_events_list_scrolls_to_an_event_selected_by_keyboard() {
     assert!(shows(&h, &row(&h, 0)));
 }
 
+/// A filter that hides the selected event moves the selection to the first listed one, and
+/// Delete then goes on to the next listed event: Delete never acts on an event the list does
+/// not show.
+#[test]
+fn the_selection_stays_among_the_listed_events() {
+    let mut h = harness(AmpscopeApp::default());
+    let aliases: Vec<usize> = (0..h.state().doc.events.len())
+        .filter(|&i| h.state().doc.events[i].kind == "alias")
+        .collect();
+    assert_eq!(aliases.len(), 2);
+    assert_ne!(h.state().doc.events[0].kind, "alias");
+    let total = h.state().doc.events.len();
+    h.get_by_label("Type").click();
+    h.run();
+    h.get_by(|n| {
+        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("alias")
+    })
+    .click();
+    h.run();
+    assert_eq!(h.state().kind_filter.as_deref(), Some("alias"));
+    assert_eq!(h.state().selected_event, Some(aliases[0]));
+
+    let second = h.state().doc.events[aliases[1]].value.clone();
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(h.state().doc.events.len(), total - 1);
+    let sel = h.state().selected_event.unwrap();
+    assert_eq!(
+        h.state().doc.events[sel].value,
+        second,
+        "the next listed event"
+    );
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(h.state().selected_event, None);
+    assert!(shows(&h, "No event matches the filter."));
+    assert_eq!(h.state().doc.events.len(), total - 2);
+    assert!(
+        h.state().doc.events.iter().all(|e| e.kind != "alias"),
+        "only the listed events were deleted"
+    );
+
+    // A search that hides the selection moves it too; one that keeps it leaves it.
+    h.get_by_label("Type").click();
+    h.run();
+    h.get_by(|n| n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("all"))
+        .click();
+    h.run();
+    assert_eq!(h.state().selected_event, Some(0));
+    let viewed = event_index(h.state(), "Product Viewed");
+    let searched = event_index(h.state(), "Products Searched");
+    assert!(searched < viewed);
+    search(&mut h, "Product Viewed");
+    assert_eq!(h.state().selected_event, Some(viewed));
+    h.get_by_label("Search events")
+        .set_text_value_accesskit("product");
+    h.run();
+    assert!(shows(&h, "Products Searched"));
+    assert_eq!(h.state().selected_event, Some(viewed), "still listed");
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

@@ -162,6 +162,16 @@ pub struct Palette {
     pub selected: usize,
 }
 
+/// The event to select after deleting event `deleted` from a list that showed `listed` (event
+/// indices, ascending): the next listed one (its index one lower now), else the last listed
+/// one before it; none when it was the only one.
+fn listed_after_delete(listed: &[usize], deleted: usize) -> Option<usize> {
+    match listed.iter().find(|&&j| j > deleted) {
+        Some(&j) => Some(j - 1),
+        None => listed.iter().rev().find(|&&j| j < deleted).copied(),
+    }
+}
+
 /// The application state.
 pub struct AmpscopeApp {
     pub doc: Document,
@@ -178,6 +188,10 @@ pub struct AmpscopeApp {
     /// The selection the events list showed last: a selection changed elsewhere (keyboard,
     /// another view, a load) is scrolled into view once.
     list_selection: Option<usize>,
+    /// The filter (call type, search) the selection was last checked against: when the user
+    /// changes it, a selection it hides moves to the first listed event
+    /// ([`AmpscopeApp::keep_selection_listed`]). `None`: check again.
+    filter_seen: Option<(Option<String>, String)>,
     pub event_buffer: JsonBuffer,
     event_buffer_rev: u64,
     /// The selected event's size as compact JSON, by event revision.
@@ -266,6 +280,7 @@ impl Default for AmpscopeApp {
             filter_key: (u64::MAX, None, String::new()),
             filter_next: 0,
             list_selection: None,
+            filter_seen: None,
             event_buffer: JsonBuffer::default(),
             event_buffer_rev: 0,
             event_size: (u64::MAX, 0),
@@ -431,6 +446,29 @@ impl AmpscopeApp {
             }
         }
         &self.filtered
+    }
+
+    /// Once the list has been filtered anew after the user changed the filter: a selection the
+    /// filter hides moves to the first listed event (none when nothing is listed). Delete,
+    /// Duplicate and the event editor act on the selection, so it must not stay on an event
+    /// the list no longer shows.
+    pub fn keep_selection_listed(&mut self) {
+        let filter = (self.kind_filter.clone(), self.search.clone());
+        if self.filter_seen.as_ref() == Some(&filter) {
+            return;
+        }
+        self.filtered();
+        if self.filter_progress().is_some() {
+            return;
+        }
+        let listed = &self.filtered;
+        let hidden = self
+            .selected_event
+            .is_none_or(|s| listed.binary_search(&s).is_err());
+        if hidden {
+            self.selected_event = listed.first().copied();
+        }
+        self.filter_seen = Some(filter);
     }
 
     /// (events scanned, events in all) while the search is still scanning.
@@ -654,12 +692,9 @@ impl AmpscopeApp {
             }
             Command::DeleteEvent => {
                 if let Some(i) = self.selected_event {
+                    let listed = self.filtered().to_vec();
                     self.doc.delete_event(i, now);
-                    self.selected_event = if self.doc.events.is_empty() {
-                        None
-                    } else {
-                        Some(i.min(self.doc.events.len() - 1))
-                    };
+                    self.selected_event = listed_after_delete(&listed, i);
                 }
             }
             Command::NextEvent | Command::PreviousEvent => {
@@ -1058,6 +1093,7 @@ impl AmpscopeApp {
         self.event_drafts.clear();
         self.preview = PreviewCache::default();
         self.filter_key.0 = u64::MAX;
+        self.filter_seen = None;
     }
 
     /// Autosaves at most every 30 s (`now` in seconds, the window's clock): the document when

@@ -62,6 +62,7 @@ impl AmpscopeApp {
             );
         }
         let list_height = (ui.available_height() * 0.42).max(140.0);
+        self.keep_selection_listed();
         let filtered = self.filtered().to_vec();
         let total = self.doc.events.len();
         let scanning = self.filter_progress();
