@@ -162,6 +162,31 @@ fn changing_a_field_mapping_changes_the_body() {
     );
 }
 
+/// Switching a directive to an event path starts from the path the directive read first,
+/// not from the event's root (which sent the whole event as the device id).
+#[test]
+fn a_directive_switched_to_an_event_path_keeps_its_first_path() {
+    let mut app = AmpscopeApp::default();
+    app.selected_sub = Some(sub_index(&app, "Track Calls"));
+    let mut h = harness(app);
+    h.get_by_label("device_id mapping kind").click();
+    h.run();
+    h.get_by(|n| {
+        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("event path")
+    })
+    .click();
+    h.run();
+    let sub = &h.state().doc.subscriptions[h.state().selected_sub.unwrap()];
+    assert_eq!(
+        sub.mapping["device_id"],
+        serde_json::json!({"@path": "$.context.device.id"})
+    );
+    assert_eq!(
+        h.get_by_label("device_id path").value().as_deref(),
+        Some("$.context.device.id")
+    );
+}
+
 #[test]
 fn coverage_flags_the_order_completed_double_send_and_fixes_it() {
     let mut app = AmpscopeApp::default();

@@ -82,6 +82,24 @@ impl Mode {
     }
 }
 
+/// The first event path a mapping reads, depth first: an `@path`, or the array an
+/// `@arrayPath` walks (the paths of its shape are relative to the array's items).
+fn first_path(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(p)) = o.get("@path") {
+                return Some(p.clone());
+            }
+            if let Some(Value::Array(a)) = o.get("@arrayPath") {
+                return a.first().and_then(Value::as_str).map(str::to_string);
+            }
+            o.values().find_map(first_path)
+        }
+        Value::Array(items) => items.iter().find_map(first_path),
+        _ => None,
+    }
+}
+
 impl AmpscopeApp {
     pub(in crate::app) fn subscriptions_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
@@ -562,8 +580,11 @@ impl AmpscopeApp {
                 m.shift_remove(&key);
             }
             Mode::Path => {
-                let p = match &field.default {
-                    Some(d @ Value::Object(o)) if o.contains_key("@path") => d.clone(),
+                // The path the directive read first (the `@if` of an id, a `@template`'s
+                // value…) is where the user most likely wants to start.
+                let p = match (m.get(&key).and_then(first_path), &field.default) {
+                    (Some(p), _) => json!({ "@path": p }),
+                    (None, Some(d @ Value::Object(o))) if o.contains_key("@path") => d.clone(),
                     _ => json!({"@path": "$."}),
                 };
                 m.insert(key.clone(), p);
