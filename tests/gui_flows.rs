@@ -187,6 +187,30 @@ fn a_directive_switched_to_an_event_path_keeps_its_first_path() {
     );
 }
 
+/// A static value shows as itself beside its field, as the request has it (resolved alone, a
+/// string mapping is spread into an object of its characters).
+#[test]
+fn a_static_value_shows_as_itself() {
+    let mut app = AmpscopeApp::default();
+    app.selected_sub = Some(sub_index(&app, "Track Calls"));
+    let mut h = harness(app);
+    h.get_by_label("user_id mapping kind").click();
+    h.run();
+    h.get_by(|n| {
+        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("static value")
+    })
+    .click();
+    h.run();
+    h.get_by_label("user_id value").focus();
+    h.run();
+    h.get_by_label("user_id value").type_text("someone");
+    h.run();
+    let body = text_of(&h, "Request body 1 of Track Calls");
+    assert!(body.contains("\"user_id\": \"someone\""), "{body}");
+    assert!(shows(&h, "= \"someone\""));
+    assert!(!shows(&h, "\"0\":\"s\""));
+}
+
 #[test]
 fn coverage_flags_the_order_completed_double_send_and_fixes_it() {
     let mut app = AmpscopeApp::default();

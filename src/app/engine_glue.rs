@@ -345,13 +345,20 @@ pub fn from_builder(model: &BuilderModel) -> String {
     })
 }
 
-/// Resolves one field's mapping against an event: the value, `None` for undefined, or the
-/// mapping's error.
-pub fn resolve_field(mapping: &Value, event: &Value) -> Result<Option<Value>, String> {
+/// Resolves field `key`'s mapping against an event: the value, `None` for undefined, or the
+/// mapping's error. Resolved as the member it is of the whole mapping: resolved alone, a
+/// literal is a whole mapping, which the reference spreads into an object (`"company"`
+/// became `{"0":"c",…}`, `""` became `{}`), and errors are located as in the whole mapping.
+pub fn resolve_field(key: &str, mapping: &Value, event: &Value) -> Result<Option<Value>, String> {
+    let mut whole = serde_json::Map::new();
+    whole.insert(key.to_string(), mapping.clone());
     crate::engine::mapping::with_clock(crate::clock::now_ms(), || {
-        crate::engine::mapping::resolve(mapping, event)
+        crate::engine::mapping::resolve(&Value::Object(whole), event)
     })
-    .map(|v| v.to_json())
+    .map(|v| match v.to_json() {
+        Some(Value::Object(mut members)) => members.remove(key),
+        _ => None,
+    })
     .map_err(|e| e.to_string().trim().to_string())
 }
 

@@ -546,7 +546,7 @@ impl AmpscopeApp {
             }
             let mapping = self.doc.subscriptions[si].mapping.get(&key).cloned();
             if let (Some(m), Some(ev)) = (&mapping, event) {
-                match engine_glue::resolve_field(m, ev) {
+                match engine_glue::resolve_field(&key, m, ev) {
                     Ok(Some(v)) => {
                         let text = v.to_string();
                         ui.monospace(format!("= {}", short(&text, 48)))
