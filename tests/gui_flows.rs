@@ -765,6 +765,42 @@ fn send_tab_sends_the_selected_event_to_the_built_in_emulator() {
     assert_eq!(view.items()[0].label, "Track Calls · Product Viewed");
 }
 
+/// After a group identify is sent to the emulator, the profile shown includes the group the
+/// user joined with the group properties the second request set.
+#[test]
+fn the_emulator_profile_shows_the_groups_of_the_user() {
+    let mut app = AmpscopeApp::default();
+    let group = ampscope::app::engine_glue::actions()
+        .iter()
+        .position(|a| a.key == "groupIdentifyUser")
+        .unwrap();
+    app.add_subscription(group, 0.0);
+    let sub = app.doc.subscriptions.last_mut().unwrap();
+    sub.mapping
+        .insert("group_type".into(), serde_json::json!("company"));
+    sub.mapping.insert(
+        "group_value".into(),
+        serde_json::json!({"@path": "$.groupId"}),
+    );
+    app.doc.commit_edits("test", 0.0);
+    app.selected_event = Some(event_index(&app, "Group grp_acme_corp"));
+    let mut h = harness(app);
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    step_until(&mut h, "both requests answered", |app| {
+        app.send.as_ref().is_some_and(|v| v.items().len() == 2)
+    });
+    let start = std::time::Instant::now();
+    while !shows(&h, "Emulator profile after the send") {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(shows(&h, "group company \"grp_acme_corp\":"));
+    assert!(shows(&h, "  employees: 420"));
+}
+
 /// Steps the harness until `done` holds (bounded to 20 s).
 fn step_until(h: &mut Harness<'_, AmpscopeApp>, what: &str, done: impl Fn(&AmpscopeApp) -> bool) {
     let start = std::time::Instant::now();

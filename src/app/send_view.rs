@@ -9,7 +9,9 @@ use crate::text::count;
 use crate::transport::client::{
     Exchange, Job, JobHandle, JobSummary, Next, RequestGroup, SendUpdate,
 };
-use crate::transport::emulator::{Emulator, EmulatorConfig, EmulatorHandle, Faults, Profile};
+use crate::transport::emulator::{
+    Emulator, EmulatorConfig, EmulatorHandle, Faults, Group, Profile,
+};
 use crate::transport::history::History;
 use crate::transport::redact::{mask_key, redact_request, redact_response};
 use crate::transport::{Sender, SenderConfig, Target};
@@ -68,7 +70,8 @@ pub struct SendView {
     summary: Option<JobSummary>,
     items: Vec<SentItem>,
     shown: Option<usize>,
-    profile: Option<Profile>,
+    /// The emulator's profile of the sent user, and the groups it belongs to.
+    profile: Option<(Profile, Vec<Group>)>,
     confirmed_real: bool,
     pending: Option<PendingConfirm>,
     notice: Option<String>,
@@ -369,9 +372,10 @@ impl SendView {
 
     fn refresh_profile(&mut self, user: Option<&str>) {
         self.profile = match (&self.emulator, user, self.target) {
-            (Some(emu), Some(u), TargetChoice::Emulator) => {
-                emu.with_state(|s| s.profile(u).cloned())
-            }
+            (Some(emu), Some(u), TargetChoice::Emulator) => emu.with_state(|s| {
+                let p = s.profile(u)?;
+                Some((p.clone(), s.groups_of(p).into_iter().cloned().collect()))
+            }),
             _ => None,
         };
     }
@@ -637,17 +641,21 @@ impl SendView {
             return;
         };
         exchange_ui(ui, &item.exchange);
-        if let Some(p) = &self.profile {
+        if let Some((p, groups)) = &self.profile {
             ui.separator();
             ui.strong("Emulator profile after the send");
-            let text = profile_text(p);
+            let text = profile_text(p, groups);
             ui.monospace(text);
         }
     }
 }
 
-/// The user properties of an emulator profile, one `name: value` line each.
-pub fn profile_text(p: &Profile) -> String {
+/// The user properties of an emulator profile, one `name: value` line each, then the
+/// properties of the groups it belongs to (`groups`, as [`EmulatorState::groups_of`] gives
+/// them), indented under a line naming each group.
+///
+/// [`EmulatorState::groups_of`]: crate::transport::emulator::EmulatorState::groups_of
+pub fn profile_text(p: &Profile, groups: &[Group]) -> String {
     let mut out = format!(
         "user_id: {}\namplitude_id: {}\nevents: {}\n",
         p.user_id.as_deref().unwrap_or("(none)"),
@@ -656,6 +664,19 @@ pub fn profile_text(p: &Profile) -> String {
     );
     for (k, v) in &p.user_properties {
         out.push_str(&format!("{k}: {v}\n"));
+    }
+    for g in groups {
+        out.push_str(&format!(
+            "group {} {}:\n",
+            g.group_type,
+            serde_json::Value::String(g.group_value.clone())
+        ));
+        if g.group_properties.is_empty() {
+            out.push_str("  (no group properties)\n");
+        }
+        for (k, v) in &g.group_properties {
+            out.push_str(&format!("  {k}: {v}\n"));
+        }
     }
     // A lone surrogate shows as its escape.
     crate::engine::js::utf16::shown(&out).into_owned()

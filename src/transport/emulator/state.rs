@@ -140,6 +140,24 @@ impl EmulatorState {
         self.groups.get(group_type)?.get(group_value)
     }
 
+    /// The groups a user belongs to that have been group-identified, in the order of the
+    /// profile's group types (a type can hold several values).
+    pub fn groups_of(&self, profile: &Profile) -> Vec<&Group> {
+        let mut out = Vec::new();
+        for (group_type, values) in &profile.groups {
+            let values = match values {
+                Value::Array(items) => items.iter().collect(),
+                one => vec![one],
+            };
+            for v in values {
+                if let Some(g) = scalar_string(Some(v)).and_then(|v| self.group(group_type, &v)) {
+                    out.push(g);
+                }
+            }
+        }
+        out
+    }
+
     /// All groups.
     pub fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values().flat_map(|m| m.values())
@@ -635,6 +653,36 @@ mod tests {
         let update = json!({"$postInsert": {"l": [1]}, "$set": {"a": 1}});
         apply_user_properties(&mut props, update.as_object().unwrap(), &GROUP_OPERATIONS);
         assert_eq!(Value::Object(props), json!({"a": 1}));
+    }
+
+    #[test]
+    fn groups_of_a_user_are_those_identified_in_the_order_of_its_groups() {
+        let mut s = EmulatorState::default();
+        s.ingest_event(
+            "/2/httpapi",
+            &json!({"user_id": "u", "event_type": "a",
+                    "groups": {"team": ["t1", "t2", "t3"], "org": 7}}),
+            0,
+        );
+        for (ty, v, n) in [("team", "t3", 3), ("org", "7", 7), ("team", "t1", 1)] {
+            s.apply_group_identify(&json!({"group_type": ty, "group_value": v,
+                                           "group_properties": {"n": n}}));
+        }
+        let p = s.profile("u").unwrap();
+        let got: Vec<(&str, &str, &Value)> = s
+            .groups_of(p)
+            .iter()
+            .map(|g| (&*g.group_type, &*g.group_value, &g.group_properties["n"]))
+            .collect();
+        // `t2` was never group-identified; types in the profile's order, values in theirs.
+        assert_eq!(
+            got,
+            [
+                ("team", "t1", &json!(1)),
+                ("team", "t3", &json!(3)),
+                ("org", "7", &json!(7))
+            ]
+        );
     }
 
     #[test]
