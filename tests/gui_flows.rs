@@ -646,6 +646,47 @@ fn the_selection_stays_among_the_listed_events() {
     assert_eq!(h.state().selected_event, Some(viewed), "still listed");
 }
 
+/// "New" adds an event the list shows: of the call type the list is filtered to, and with
+/// the search cleared (and said so) when the search would hide it.
+#[test]
+fn a_new_event_is_listed() {
+    let mut h = harness(AmpscopeApp::default());
+    let total = h.state().doc.events.len();
+    h.get_by_label("Type").click();
+    h.run();
+    h.get_by(|n| {
+        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("identify")
+    })
+    .click();
+    h.run();
+    h.get_by_label("New").click();
+    h.run();
+    let i = h.state().selected_event.unwrap();
+    assert_eq!(h.state().doc.events.len(), total + 1);
+    assert_eq!(h.state().doc.events[i].kind, "identify");
+    assert!(h.state().listed(i));
+    let identifies = h
+        .state()
+        .doc
+        .events
+        .iter()
+        .filter(|e| e.kind == "identify")
+        .count();
+    assert!(shows(&h, &format!("{identifies} of {} events", total + 1)));
+
+    search(&mut h, "usr_8f3k2m9q");
+    h.get_by_label("New").click();
+    h.run();
+    let i = h.state().selected_event.unwrap();
+    assert_eq!(h.state().doc.events[i].kind, "identify");
+    assert_eq!(h.state().search, "");
+    assert!(h.state().listed(i));
+    assert!(shows(
+        &h,
+        "Cleared the search so that the new event is listed."
+    ));
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

@@ -88,6 +88,29 @@ fn text_contains(hay: &str, needle: &str) -> bool {
     }
 }
 
+/// The event "New" adds: a minimal event of call type `kind` (`None` or unknown: track).
+pub fn new_event(kind: Option<&str>) -> Value {
+    use serde_json::json;
+    match kind {
+        Some("page") => {
+            json!({"type": "page", "name": "New Page", "userId": "user-1234", "properties": {}})
+        }
+        Some("screen") => {
+            json!({"type": "screen", "name": "New Screen", "userId": "user-1234", "properties": {}})
+        }
+        Some("identify") => json!({"type": "identify", "userId": "user-1234", "traits": {}}),
+        Some("group") => {
+            json!({"type": "group", "groupId": "group-1", "userId": "user-1234", "traits": {}})
+        }
+        Some("alias") => {
+            json!({"type": "alias", "previousId": "anonymous-1", "userId": "user-1234"})
+        }
+        _ => {
+            json!({"type": "track", "event": "New Event", "userId": "user-1234", "properties": {}})
+        }
+    }
+}
+
 /// A short label and the call type of an event.
 pub fn describe(v: &Value) -> (String, String) {
     let kind = v
@@ -740,6 +763,25 @@ pub fn autosave(doc: &Document, path: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// "New" makes an event of each call type the list filters by, and a track event
+    /// without a filter; each one is an event the loader accepts.
+    #[test]
+    fn new_events_have_their_call_type_and_are_events() {
+        for kind in [
+            None,
+            Some("track"),
+            Some("page"),
+            Some("screen"),
+            Some("identify"),
+            Some("group"),
+            Some("alias"),
+        ] {
+            let v = new_event(kind);
+            assert_eq!(describe(&v).1, kind.unwrap_or("track"));
+            assert_eq!(crate::engine::event::refusal(&v), None, "{v}");
+        }
+    }
 
     /// Saved events read back as they were: key order, unicode, a lone surrogate, numbers.
     #[test]

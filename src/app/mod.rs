@@ -431,12 +431,7 @@ impl AmpscopeApp {
             let q = self.search.to_lowercase();
             while self.filter_next < total {
                 let i = self.filter_next;
-                let e = &self.doc.events[i];
-                if self.kind_filter.as_ref().is_none_or(|k| &e.kind == k)
-                    && (q.is_empty()
-                        || e.label.to_lowercase().contains(&q)
-                        || document::value_contains(&e.value, &q))
-                {
+                if self.passes_filter(i, &q) {
                     self.filtered.push(i);
                 }
                 self.filter_next += 1;
@@ -446,6 +441,22 @@ impl AmpscopeApp {
             }
         }
         &self.filtered
+    }
+
+    /// Whether event `i` passes the call type filter and the search (`q`: the search in lower
+    /// case).
+    fn passes_filter(&self, i: usize, q: &str) -> bool {
+        self.doc.events.get(i).is_some_and(|e| {
+            self.kind_filter.as_ref().is_none_or(|k| &e.kind == k)
+                && (q.is_empty()
+                    || e.label.to_lowercase().contains(q)
+                    || document::value_contains(&e.value, q))
+        })
+    }
+
+    /// Whether the events list shows event `i` (with its filter and search).
+    pub fn listed(&self, i: usize) -> bool {
+        self.passes_filter(i, &self.search.to_lowercase())
     }
 
     /// Once the list has been filtered anew after the user changed the filter: a selection the
@@ -672,14 +683,15 @@ impl AmpscopeApp {
             }
             Command::NewEvent => {
                 let at = self.selected_event.map_or(self.doc.events.len(), |i| i + 1);
-                let v = serde_json::json!({
-                    "type": "track",
-                    "event": "New Event",
-                    "userId": "user-1234",
-                    "properties": {}
-                });
+                // Of the call type the list shows, so that the new event is listed.
+                let v = document::new_event(self.kind_filter.as_deref());
                 let i = self.doc.insert_event(at, v, now);
                 self.selected_event = Some(i);
+                if !self.listed(i) {
+                    self.search.clear();
+                    self.filter_seen = None;
+                    self.notify("Cleared the search so that the new event is listed.", false);
+                }
             }
             Command::DuplicateEvent => {
                 if let Some(i) = self.selected_event

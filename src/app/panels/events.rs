@@ -100,7 +100,9 @@ impl AmpscopeApp {
                 }
                 if ui
                     .button("New")
-                    .on_hover_text("Add a new track event")
+                    .on_hover_text(
+                        "Add an event of the type the list shows (track when it shows all)",
+                    )
                     .clicked()
                 {
                     self.queued.push(Command::NewEvent);
