@@ -47,6 +47,15 @@ fn shows(h: &Harness<'_, AmpscopeApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
+/// Opens the combo box labelled `combo` and picks its option `option`.
+fn choose(h: &mut Harness<'_, AmpscopeApp>, combo: &str, option: &str) {
+    h.get_by_label(combo).click();
+    h.run();
+    h.get_by(|n| n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some(option))
+        .click();
+    h.run();
+}
+
 /// Types `text` into the events search.
 fn search(h: &mut Harness<'_, AmpscopeApp>, text: &str) {
     h.get_by_label("Search events").focus();
@@ -169,13 +178,7 @@ fn a_directive_switched_to_an_event_path_keeps_its_first_path() {
     let mut app = AmpscopeApp::default();
     app.selected_sub = Some(sub_index(&app, "Track Calls"));
     let mut h = harness(app);
-    h.get_by_label("device_id mapping kind").click();
-    h.run();
-    h.get_by(|n| {
-        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("event path")
-    })
-    .click();
-    h.run();
+    choose(&mut h, "device_id mapping kind", "event path");
     let sub = &h.state().doc.subscriptions[h.state().selected_sub.unwrap()];
     assert_eq!(
         sub.mapping["device_id"],
@@ -194,13 +197,7 @@ fn a_static_value_shows_as_itself() {
     let mut app = AmpscopeApp::default();
     app.selected_sub = Some(sub_index(&app, "Track Calls"));
     let mut h = harness(app);
-    h.get_by_label("user_id mapping kind").click();
-    h.run();
-    h.get_by(|n| {
-        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("static value")
-    })
-    .click();
-    h.run();
+    choose(&mut h, "user_id mapping kind", "static value");
     h.get_by_label("user_id value").focus();
     h.run();
     h.get_by_label("user_id value").type_text("someone");
@@ -597,13 +594,7 @@ fn the_selection_stays_among_the_listed_events() {
     assert_eq!(aliases.len(), 2);
     assert_ne!(h.state().doc.events[0].kind, "alias");
     let total = h.state().doc.events.len();
-    h.get_by_label("Type").click();
-    h.run();
-    h.get_by(|n| {
-        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("alias")
-    })
-    .click();
-    h.run();
+    choose(&mut h, "Type", "alias");
     assert_eq!(h.state().kind_filter.as_deref(), Some("alias"));
     assert_eq!(h.state().selected_event, Some(aliases[0]));
 
@@ -628,11 +619,7 @@ fn the_selection_stays_among_the_listed_events() {
     );
 
     // A search that hides the selection moves it too; one that keeps it leaves it.
-    h.get_by_label("Type").click();
-    h.run();
-    h.get_by(|n| n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("all"))
-        .click();
-    h.run();
+    choose(&mut h, "Type", "all");
     assert_eq!(h.state().selected_event, Some(0));
     let viewed = event_index(h.state(), "Product Viewed");
     let searched = event_index(h.state(), "Products Searched");
@@ -652,13 +639,7 @@ fn the_selection_stays_among_the_listed_events() {
 fn a_new_event_is_listed() {
     let mut h = harness(AmpscopeApp::default());
     let total = h.state().doc.events.len();
-    h.get_by_label("Type").click();
-    h.run();
-    h.get_by(|n| {
-        n.role() == egui::accesskit::Role::Button && n.label().as_deref() == Some("identify")
-    })
-    .click();
-    h.run();
+    choose(&mut h, "Type", "identify");
     h.get_by_label("New").click();
     h.run();
     let i = h.state().selected_event.unwrap();
