@@ -482,6 +482,55 @@ fn the_trigger_builder_shows_fields_and_values_whole() {
     assert!(value.rect().width() >= 200.0, "{:?}", value.rect());
 }
 
+/// Editing a builder row goes through states that are not a condition yet (a field half
+/// typed, a number not typed yet): the rows stay as typed, with why they are not applied, and
+/// the trigger keeps its last complete text instead of becoming FQL the reference misreads.
+#[test]
+fn the_trigger_builder_keeps_half_typed_rows_without_breaking_the_trigger() {
+    let mut h = harness(AmpscopeApp::default());
+    let si = h.state().selected_sub.unwrap();
+    let trigger = |h: &Harness<'_, AmpscopeApp>| h.state().doc.subscriptions[si].trigger.clone();
+    let original = trigger(&h);
+    assert_eq!(original, r#"type = "track" and event != "Order Completed""#);
+    h.get_by_label("Builder").click();
+    h.run();
+    // Backspace by backspace, "event" becomes "properties.total".
+    let field = "Condition 2 field";
+    h.get_by_label(field).focus();
+    h.run();
+    for text in ["even", "", "properties.", "properties.total"] {
+        h.get_by_label(field).set_text_value_accesskit(text);
+        h.run();
+        assert_eq!(h.get_by_label(field).value().as_deref(), Some(text));
+        if text != "properties.total" {
+            assert_eq!(trigger(&h), original, "after {text:?}");
+            assert!(shows(&h, "Not applied: condition 2"), "after {text:?}");
+        }
+    }
+    assert_eq!(
+        trigger(&h),
+        r#"type = "track" and properties.total != "Order Completed""#
+    );
+    assert!(!shows(&h, "Not applied"));
+    // The operators offered are those of an event property (the event type offers two).
+    choose(&mut h, "Condition 2 operator", "is greater than");
+    assert_eq!(
+        trigger(&h),
+        r#"type = "track" and properties.total != "Order Completed""#
+    );
+    assert!(shows(&h, "'is greater than' needs a number"));
+    h.get_by_label("Condition 2 value").focus();
+    h.run();
+    h.get_by_label("Condition 2 value")
+        .set_text_value_accesskit("100");
+    h.run();
+    assert_eq!(trigger(&h), r#"type = "track" and properties.total > 100"#);
+    h.get_by_label("Condition 1 operator").click();
+    h.run();
+    assert!(h.query_by_label("is greater than").is_none());
+    assert!(h.query_by_label("is not").is_some());
+}
+
 #[test]
 fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
     let mut h = harness(AmpscopeApp::default());

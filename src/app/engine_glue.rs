@@ -291,58 +291,78 @@ fn builder_op(label: &str) -> Option<BuilderOp> {
         .copied()
 }
 
-/// The FQL text of a builder model; a row the builder cannot express yet (a half-typed field)
-/// is written as plain `field op "value"` so no keystroke is lost.
-pub fn from_builder(model: &BuilderModel) -> String {
-    let conditions: Option<Vec<trigger::builder::BuilderCondition>> = model
-        .conditions
-        .iter()
-        .map(|c| {
-            let (family, path) = match c.field.as_str() {
-                "type" => (Family::EventType, ""),
-                "event" => (Family::EventName, ""),
-                "userId" => (Family::UserId, ""),
-                f => {
-                    if let Some(p) = f.strip_prefix("properties.") {
-                        (Family::EventProperty, p)
-                    } else if let Some(p) = f.strip_prefix("traits.") {
-                        (Family::UserTrait, p)
-                    } else if let Some(p) = f.strip_prefix("context.") {
-                        (Family::ContextField, p)
-                    } else {
-                        return None;
-                    }
-                }
-            };
-            Some(trigger::builder::BuilderCondition {
-                family,
-                path: path.to_string(),
-                operator: builder_op(&c.operator)?,
-                value: c.value.clone(),
-            })
-        })
-        .collect();
-    let built = conditions.and_then(|conditions| {
-        Builder {
-            combinator: if model.all {
-                Combinator::All
+/// The builder family of a condition's field as typed (`properties.plan` → event property
+/// `plan`), with its path; `None` for a field the builder does not offer.
+pub fn builder_family(field: &str) -> Option<(Family, &str)> {
+    Some(match field {
+        "type" => (Family::EventType, ""),
+        "event" => (Family::EventName, ""),
+        "userId" => (Family::UserId, ""),
+        f => {
+            if let Some(p) = f.strip_prefix("properties.") {
+                (Family::EventProperty, p)
+            } else if let Some(p) = f.strip_prefix("traits.") {
+                (Family::UserTrait, p)
+            } else if let Some(p) = f.strip_prefix("context.") {
+                (Family::ContextField, p)
             } else {
-                Combinator::Any
-            },
-            conditions,
+                return None;
+            }
         }
-        .to_fql()
-        .ok()
-    });
-    built.unwrap_or_else(|| {
-        let joiner = if model.all { " and " } else { " or " };
-        model
-            .conditions
-            .iter()
-            .map(|c| format!("{} {} \"{}\"", c.field, c.operator, c.value))
-            .collect::<Vec<_>>()
-            .join(joiner)
     })
+}
+
+/// The operators the builder offers for a field as typed, in menu order: the family's, or
+/// all of them while the field is not one the builder knows yet.
+pub fn builder_operators(field: &str) -> Vec<BuilderOp> {
+    match builder_family(field) {
+        Some((family, _)) => BUILDER_OPERATORS
+            .into_iter()
+            .filter(|op| family.operators().contains(op))
+            .collect(),
+        None => BUILDER_OPERATORS.to_vec(),
+    }
+}
+
+/// The FQL text of a builder model, or the first row that cannot be written (a half-typed
+/// field, a missing number…) with why: the trigger is then left as it was, rather than given
+/// text the reference would read differently.
+pub fn from_builder(model: &BuilderModel) -> Result<String, (usize, String)> {
+    let mut conditions = Vec::with_capacity(model.conditions.len());
+    for (n, c) in model.conditions.iter().enumerate() {
+        let Some((family, path)) = builder_family(c.field.trim()) else {
+            return Err((
+                n,
+                format!(
+                    "'{}' is not a field the builder offers: type, event, userId, \
+                     properties.<path>, traits.<path> or context.<path>",
+                    c.field
+                ),
+            ));
+        };
+        let Some(operator) = builder_op(&c.operator) else {
+            return Err((
+                n,
+                format!("'{}' is not an operator of the builder", c.operator),
+            ));
+        };
+        conditions.push(trigger::builder::BuilderCondition {
+            family,
+            path: path.to_string(),
+            operator,
+            value: c.value.clone(),
+        });
+    }
+    Builder {
+        combinator: if model.all {
+            Combinator::All
+        } else {
+            Combinator::Any
+        },
+        conditions,
+    }
+    .to_fql()
+    .map_err(|e| (e.index, e.message))
 }
 
 /// Resolves field `key`'s mapping against an event: the value, `None` for undefined, or the
@@ -570,6 +590,55 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A builder model becomes FQL that reads back as the same model; a row that is not a
+    /// condition yet names itself and why, and writes nothing.
+    #[test]
+    fn builder_rows_become_fql_or_say_why_not() {
+        let row = |field: &str, operator: &str, value: &str| BuilderCondition {
+            field: field.into(),
+            operator: operator.into(),
+            value: value.into(),
+        };
+        let model = BuilderModel {
+            all: false,
+            conditions: vec![
+                row("type", "is", "track"),
+                row("properties.total", "is greater than", "10"),
+                row("context.app.version", "exists", ""),
+            ],
+        };
+        let fql = from_builder(&model).unwrap();
+        assert_eq!(
+            fql,
+            r#"type = "track" or properties.total > 10 or context.app.version != null"#
+        );
+        assert_eq!(to_builder(&fql), Some(model.clone()));
+
+        for (n, bad, why) in [
+            (
+                1,
+                row("propert", "is", "x"),
+                "'propert' is not a field the builder offers",
+            ),
+            (1, row("properties.", "is", "x"), "choose a property path"),
+            (
+                1,
+                row("properties.total", "is less than", ""),
+                "needs a number",
+            ),
+            (1, row("event", "exists", ""), "'exists' is not offered"),
+            (1, row("type", "contains", "x"), "'contains' is not offered"),
+        ] {
+            let mut m = model.clone();
+            m.conditions[n] = bad;
+            let (at, message) = from_builder(&m).unwrap_err();
+            assert_eq!(at, n);
+            assert!(message.contains(why), "{message}");
+        }
+        assert_eq!(builder_operators("type"), [BuilderOp::Is, BuilderOp::IsNot]);
+        assert_eq!(builder_operators("prop").len(), BUILDER_OPERATORS.len());
+    }
 
     /// A copied curl command names the key `<API_KEY>` where the request holds it, and
     /// nowhere else (the letters of a test key occur in other words too).

@@ -93,6 +93,19 @@ pub enum TriggerView {
     Builder,
 }
 
+/// The trigger builder's rows as the user has them: kept while the trigger is what they last
+/// wrote (or were read from), so a row that cannot be FQL yet (a field half typed, a number
+/// not typed yet) stays on screen, with why, and the trigger keeps its last complete text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuilderDraft {
+    /// The subscription, and its trigger text the rows belong to.
+    pub sub: usize,
+    pub trigger: String,
+    pub model: engine_glue::BuilderModel,
+    /// The row that cannot be written, and why.
+    pub error: Option<(usize, String)>,
+}
+
 /// A text buffer bound to a JSON value in the document: rebuilt when the value changes
 /// elsewhere (undo, another editor), written back when the text parses.
 #[derive(Debug, Clone, Default)]
@@ -200,6 +213,7 @@ pub struct AmpscopeApp {
     /// event it was typed over: shown again when that event is selected.
     event_drafts: HashMap<u64, JsonBuffer>,
     pub trigger_view: TriggerView,
+    pub builder_draft: Option<BuilderDraft>,
     /// Buffers of directive/static mapping editors, by (subscription index, field key).
     pub field_buffers: HashMap<(usize, String), JsonBuffer>,
     pub preview: PreviewCache,
@@ -286,6 +300,7 @@ impl Default for AmpscopeApp {
             event_size: (u64::MAX, 0),
             event_drafts: HashMap::new(),
             trigger_view: TriggerView::Raw,
+            builder_draft: None,
             field_buffers: HashMap::new(),
             preview: PreviewCache::default(),
             api_key: String::new(),

@@ -4,11 +4,9 @@
 use serde_json::{Value, json};
 
 use super::super::command::Command;
-use super::super::engine_glue::{
-    self, BUILDER_OPERATORS, BuilderCondition, BuilderModel, FieldInfo,
-};
+use super::super::engine_glue::{self, BUILDER_OPERATORS, BuilderCondition, FieldInfo};
 use super::super::widgets::{self, Lang};
-use super::super::{AmpscopeApp, MAX_SUBSCRIPTIONS, TriggerView};
+use super::super::{AmpscopeApp, BuilderDraft, MAX_SUBSCRIPTIONS, TriggerView};
 use super::{heading, short};
 
 /// Directive templates offered by the mapping editor.
@@ -284,11 +282,22 @@ impl AmpscopeApp {
     }
 
     fn builder_ui(&mut self, ui: &mut egui::Ui, si: usize, text: &str) {
-        let Some(mut model) = engine_glue::to_builder(text) else {
-            ui.weak(
-                "This trigger is raw only: the Segment app's builder cannot show it (nested groups, operators it lacks, or a reading the lint warns about). Edit it as FQL.",
-            );
-            return;
+        // The rows as the user left them, while the trigger is still the text they belong to.
+        let draft = self
+            .builder_draft
+            .take()
+            .filter(|d| d.sub == si && d.trigger == text);
+        let (mut model, mut error) = match draft {
+            Some(d) => (d.model, d.error),
+            None => match engine_glue::to_builder(text) {
+                Some(model) => (model, None),
+                None => {
+                    ui.weak(
+                        "This trigger is raw only: the Segment app's builder cannot show it (nested groups, operators it lacks, or a reading the lint warns about). Edit it as FQL.",
+                    );
+                    return;
+                }
+            },
         };
         let before = model.clone();
         ui.horizontal(|ui| {
@@ -313,7 +322,8 @@ impl AmpscopeApp {
                         .selected_text(c.operator.as_str())
                         .width(110.0)
                         .show_ui(ui, |ui| {
-                            for op in BUILDER_OPERATORS {
+                            // The operators the builder offers for this field.
+                            for op in engine_glue::builder_operators(c.field.trim()) {
                                 ui.selectable_value(
                                     &mut c.operator,
                                     op.label().to_string(),
@@ -350,11 +360,32 @@ impl AmpscopeApp {
                 value: String::new(),
             });
         }
+        let mut trigger = text.to_string();
         if model != before {
-            self.doc.subscriptions[si].trigger = engine_glue::from_builder(&model);
-            self.edit_key = format!("builder:{si}");
+            match engine_glue::from_builder(&model) {
+                Ok(fql) => {
+                    error = None;
+                    if fql != text {
+                        self.doc.subscriptions[si].trigger = fql.clone();
+                        self.edit_key = format!("builder:{si}");
+                        trigger = fql;
+                    }
+                }
+                Err(e) => error = Some(e),
+            }
         }
-        let _ = BuilderModel::clone;
+        if let Some((n, why)) = &error {
+            ui.colored_label(
+                widgets::error_color(ui),
+                format!("Not applied: condition {}: {why}. The trigger stays as it was until the row is complete.", n + 1),
+            );
+        }
+        self.builder_draft = Some(BuilderDraft {
+            sub: si,
+            trigger,
+            model,
+            error,
+        });
     }
 
     fn explanation_ui(&mut self, ui: &mut egui::Ui, text: &str) {
