@@ -717,6 +717,26 @@ fn a_new_event_is_listed() {
     ));
 }
 
+/// Escape in the events search clears it, as does its clear button.
+#[test]
+fn escape_or_the_clear_button_clears_the_search() {
+    let mut h = harness(AmpscopeApp::default());
+    let total = h.state().doc.events.len();
+    assert!(h.query_by_label("Clear search").is_none());
+    search(&mut h, "order");
+    let all = format!("{total} events");
+    assert!(h.query_by_label(&all).is_none());
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().search, "");
+    assert!(h.query_by_label(&all).is_some());
+    search(&mut h, "order");
+    h.get_by_label("Clear search").click();
+    h.run();
+    assert_eq!(h.state().search, "");
+    assert!(h.query_by_label("Clear search").is_none());
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

@@ -36,12 +36,27 @@ impl AmpscopeApp {
                 })
                 .response
                 .labelled_by(label.id);
+            // Room for the clear button while there is something to clear.
+            let clear_w = if self.search.is_empty() { 0.0 } else { 24.0 };
             let search = ui.add(
                 egui::TextEdit::singleline(&mut self.search)
                     .hint_text("Search name or text")
-                    .desired_width(f32::INFINITY),
+                    .desired_width(ui.available_width() - clear_w),
             );
             widgets::name(ui, &search, "Search events");
+            // Escape in the search clears it (the field gives up the keyboard on Escape).
+            if search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                self.search.clear();
+            }
+            if !self.search.is_empty() {
+                let clear = ui
+                    .small_button("×")
+                    .on_hover_text("Clear the search (Escape in the search does too)");
+                widgets::name(ui, &clear, "Clear search");
+                if clear.clicked() {
+                    self.search.clear();
+                }
+            }
             if std::mem::take(&mut self.focus_search) {
                 search.request_focus();
             }
