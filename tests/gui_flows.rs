@@ -232,6 +232,27 @@ fn coverage_flags_the_order_completed_double_send_and_fixes_it() {
     assert!(shows(&h, "No event is sent to Amplitude more than once"));
 }
 
+/// An event shown from Coverage is selected in the events list too: a search that hides it
+/// is cleared, and the notice says so.
+#[test]
+fn an_event_shown_from_coverage_is_listed() {
+    let mut h = harness(AmpscopeApp::default());
+    search(&mut h, "order");
+    h.get_by_label("Coverage").click();
+    h.run();
+    h.get_by_label("Identify usr_8f3k2m9q").click();
+    h.run();
+    let i = event_index(h.state(), "Identify usr_8f3k2m9q");
+    assert_eq!(h.state().tab, Tab::Debugger);
+    assert_eq!(h.state().selected_event, Some(i));
+    assert_eq!(h.state().search, "");
+    assert!(h.state().listed(i));
+    assert!(shows(
+        &h,
+        "Cleared the events list's filter to show Identify usr_8f3k2m9q."
+    ));
+}
+
 #[test]
 fn undo_restores_and_redo_reapplies() {
     let mut app = AmpscopeApp::default();

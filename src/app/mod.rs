@@ -469,6 +469,25 @@ impl AmpscopeApp {
         })
     }
 
+    /// Selects event `i` from another view (Coverage, Identities, the baseline) or a load,
+    /// and opens the debugger on it when `open`. The events list must show what is selected
+    /// (Delete and Duplicate act on it): a filter or search that hides it is cleared, and
+    /// the notice says so.
+    pub fn reveal_event(&mut self, i: usize, open: bool) {
+        self.selected_event = Some(i);
+        if open {
+            self.tab = Tab::Debugger;
+        }
+        if !self.listed(i) {
+            self.kind_filter = None;
+            self.search.clear();
+            self.filter_seen = None;
+            let label = self.doc.events.get(i).map_or("", |e| e.label.as_str());
+            let text = format!("Cleared the events list's filter to show {label}.");
+            self.notify(text, false);
+        }
+    }
+
     /// Whether the events list shows event `i` (with its filter and search).
     pub fn listed(&self, i: usize) -> bool {
         self.passes_filter(i, &self.search.to_lowercase())
@@ -970,7 +989,7 @@ impl AmpscopeApp {
                 if n > 0 {
                     self.doc
                         .add_file_events(path.to_string_lossy().into_owned(), events);
-                    self.selected_event = Some(first);
+                    self.reveal_event(first, false);
                 }
                 let name = path
                     .file_name()

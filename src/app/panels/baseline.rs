@@ -221,8 +221,7 @@ impl AmpscopeApp {
                 }
             });
         if let Some(i) = open {
-            self.selected_event = Some(i);
-            self.tab = super::super::Tab::Debugger;
+            self.reveal_event(i, true);
         }
         if limit < self.doc.events.len() {
             ui.weak(format!(

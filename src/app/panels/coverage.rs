@@ -158,8 +158,7 @@ impl AmpscopeApp {
                                 .on_hover_text("Show this event in the debugger")
                                 .clicked()
                             {
-                                self.selected_event = Some(i);
-                                self.tab = super::super::Tab::Debugger;
+                                self.reveal_event(i, true);
                             }
                             for run in &o.runs {
                                 match run {

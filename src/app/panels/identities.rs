@@ -202,8 +202,7 @@ impl AmpscopeApp {
                     });
             });
         if let Some(i) = open {
-            self.selected_event = Some(i);
-            self.tab = super::super::Tab::Debugger;
+            self.reveal_event(i, true);
         }
     }
 }
