@@ -241,7 +241,7 @@ impl AmpscopeApp {
                 }
             });
         if let Some((i, path)) = pick {
-            self.selected_event = Some(i);
+            self.reveal_event(i, false);
             self.classic.focus_path = Some(path);
             self.classic.scroll_top = true;
             ui.ctx().request_repaint();
