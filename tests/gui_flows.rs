@@ -758,6 +758,24 @@ fn escape_or_the_clear_button_clears_the_search() {
     assert!(h.query_by_label("Clear search").is_none());
 }
 
+/// Started wide, then narrowed to 1024 px: the side panels give way so the subscriptions in
+/// the middle stay readable (they kept their widths and squeezed the middle to a sliver).
+#[test]
+fn the_subscriptions_keep_their_room_when_the_window_narrows() {
+    let mut h = harness(AmpscopeApp::default());
+    h.set_size(egui::vec2(1024.0, 700.0));
+    h.run();
+    let trigger = h.get_by_label("Trigger FQL").rect();
+    assert!(trigger.width() >= 380.0, "{trigger:?}");
+    let events = h.get_by_label("Search events").rect();
+    assert!(events.right() < trigger.left(), "{events:?} {trigger:?}");
+    let body = h
+        .get_by(|n| n.label().is_some_and(|l| l.starts_with("Request body 1")))
+        .rect();
+    assert!(trigger.right() < body.left(), "{trigger:?} {body:?}");
+    assert!(body.right() <= 1024.0, "{body:?}");
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

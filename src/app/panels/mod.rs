@@ -23,16 +23,25 @@ use super::AmpscopeApp;
 impl AmpscopeApp {
     /// The debugger view: events (left), subscriptions (centre), preview (right).
     pub(super) fn debugger_ui(&mut self, ui: &mut egui::Ui) {
+        // The side panels keep their sizes when the window shrinks: capped so that the
+        // subscriptions in the middle keep room to be read (else they were squeezed to a
+        // sliver at 1024 px after starting wider).
+        const CENTRE_MIN: f32 = 420.0;
+        const LEFT_MIN: f32 = 240.0;
+        const RIGHT_MIN: f32 = 300.0;
         let width = ui.available_width();
         egui::Panel::left("events")
             .resizable(true)
             .default_size((width * 0.24).clamp(280.0, 420.0))
-            .min_size(240.0)
+            .min_size(LEFT_MIN)
+            .max_size((width - RIGHT_MIN - CENTRE_MIN).max(LEFT_MIN))
             .show(ui, |ui| self.events_ui(ui));
+        let rest = ui.available_width();
         egui::Panel::right("preview")
             .resizable(true)
             .default_size((width * 0.36).clamp(360.0, 640.0))
-            .min_size(300.0)
+            .min_size(RIGHT_MIN)
+            .max_size((rest - CENTRE_MIN).max(RIGHT_MIN))
             .show(ui, |ui| self.output_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.subscriptions_ui(ui));
     }
