@@ -112,9 +112,12 @@ impl AmpscopeApp {
         let Some(sbs) = self.classic.compare_event(&self.doc, index) else {
             return;
         };
+        // Columns lay out justified, which stretches the spaces of wrapped lines (notes, long
+        // URLs): left-aligned inside.
+        let left = egui::Layout::top_down(egui::Align::LEFT);
         ui.columns(2, |cols| {
-            classic_column(&mut cols[0], sbs);
-            actions_column(&mut cols[1], sbs);
+            cols[0].with_layout(left, |ui| classic_column(ui, sbs));
+            cols[1].with_layout(left, |ui| actions_column(ui, sbs));
         });
         ui.add_space(6.0);
         match &sbs.comparison {

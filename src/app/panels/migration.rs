@@ -65,9 +65,12 @@ impl AmpscopeApp {
                 ui.label(format!("Settings from {}.", self.classic.source));
                 ui.separator();
                 let plan = self.classic.plan().clone();
+                // Columns lay out justified, which stretched the spaces of every wrapped
+                // trigger and note: left-aligned inside.
+                let left = egui::Layout::top_down(egui::Align::LEFT);
                 ui.columns(2, |cols| {
-                    self.classic_settings_input_ui(&mut cols[0]);
-                    self.generated_subscriptions_ui(&mut cols[1], &plan);
+                    cols[0].with_layout(left, |ui| self.classic_settings_input_ui(ui));
+                    cols[1].with_layout(left, |ui| self.generated_subscriptions_ui(ui, &plan));
                 });
                 ui.separator();
                 self.fates_ui(ui, &plan);
