@@ -776,6 +776,23 @@ fn the_subscriptions_keep_their_room_when_the_window_narrows() {
     assert!(body.right() <= 1024.0, "{body:?}");
 }
 
+/// With the only matching subscription turned off, the preview says so rather than that no
+/// subscription matches.
+#[test]
+fn the_preview_names_a_turned_off_subscription_that_matches() {
+    let mut h = harness(AmpscopeApp::default());
+    assert!(!shows(&h, "Turned off"));
+    h.get_by_label("Enable Track Calls").click();
+    h.run();
+    assert!(!h.state().doc.subscriptions[0].enabled);
+    assert!(shows(&h, "No enabled subscription matches this event"));
+    assert!(shows(
+        &h,
+        "Turned off, but the trigger matches this event: Track Calls"
+    ));
+    assert!(!shows(&h, "No subscription matches this event"));
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

@@ -70,14 +70,33 @@ impl AmpscopeApp {
             }
         }
         let matched: Vec<usize> = outcome.matched().collect();
+        // Turned-off subscriptions are not run; those whose trigger takes the event are named,
+        // as "no subscription matches" would be untrue of them.
+        let off_but_matching: Vec<String> = self
+            .doc
+            .subscriptions
+            .iter()
+            .zip(&outcome.runs)
+            .filter(|(s, run)| {
+                run.is_none()
+                    && !s.enabled
+                    && engine_glue::explain_trigger(&s.trigger, &self.doc.events[ei].value)
+                        .is_ok_and(|o| o.matched)
+            })
+            .map(|(s, _)| s.name.clone())
+            .collect();
         egui::ScrollArea::vertical()
             .id_salt("preview-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 if matched.is_empty() {
                     ui.add_space(8.0);
-                    ui.label("No subscription matches this event, so nothing is sent.");
-                    ui.weak("Select a subscription in the centre to see why its trigger fails, or add one for this event type.");
+                    if off_but_matching.is_empty() {
+                        ui.label("No subscription matches this event, so nothing is sent.");
+                        ui.weak("Select a subscription in the centre to see why its trigger fails, or add one for this event type.");
+                    } else {
+                        ui.label("No enabled subscription matches this event, so nothing is sent.");
+                    }
                 }
                 for &si in &matched {
                     let Some(run) = outcome.runs.get(si).cloned().flatten() else {
@@ -105,6 +124,16 @@ impl AmpscopeApp {
                 if !unmatched.is_empty() {
                     ui.add_space(6.0);
                     ui.weak(format!("Not matched: {}", unmatched.join(", ")));
+                }
+                if !off_but_matching.is_empty() {
+                    ui.add_space(6.0);
+                    ui.colored_label(
+                        widgets::warn_color(ui),
+                        format!(
+                            "Turned off, but the trigger matches this event: {} (tick it in the list to send it).",
+                            off_but_matching.join(", ")
+                        ),
+                    );
                 }
             });
     }
