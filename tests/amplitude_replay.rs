@@ -102,7 +102,7 @@ fn replay_reads_arrays_and_prints_a_summary() {
     assert!(text.contains("Track Calls"));
     assert!(
         text.contains(
-            "1 × \"The root value is missing the required field 'event_type'.\" (first at event 6)"
+            "1 × \"The root value is missing the required field 'event_type'.\" (first at event 7)"
         ),
         "{text}"
     );
@@ -386,7 +386,7 @@ fn replay_checks_the_requests_against_a_golden_file() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("event 0, Track Calls: user_id removed (was \"user-12345\")"),
+        stdout.contains("event 1, Track Calls: user_id removed (was \"user-12345\")"),
         "{stdout}"
     );
     let (code, _, stderr) = run(&["--now".as_ref(), "soon".as_ref(), input.as_os_str()]);
@@ -438,7 +438,7 @@ fn replay_counts_the_events_segment_would_not_deliver() {
     let text = render(&s, 1.0);
     assert!(
         text.contains(
-            "2 events turn Amplitude (Actions) off in their integrations object (first at event 2)"
+            "2 events turn Amplitude (Actions) off in their integrations object (first at event 3)"
         ),
         "{text}"
     );
@@ -477,7 +477,7 @@ fn replay_counts_the_events_over_segments_size_limit() {
     let out = render(&s, 1.0);
     assert!(
         out.contains(
-            "2 events are over Segment's 32 KB limit (first at event 1): Segment's API would \
+            "2 events are over Segment's 32 KB limit (first at event 2): Segment's API would \
              refuse them; they are run below all the same"
         ),
         "{out}"

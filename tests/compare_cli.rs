@@ -136,7 +136,7 @@ fn text_output_lists_requests_and_writes_summaries() {
         &data("events.ndjson"),
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("== event 0 (line 1): page"), "{stdout}");
+    assert!(stdout.contains("== event 1 (line 1): page"), "{stdout}");
     assert!(
         stdout.contains("\"event_type\":\"Viewed Home Page\""),
         "{stdout}"

@@ -39,12 +39,12 @@ fn text_output_explains_each_event() {
     assert_eq!(code, 0);
     let blocks: Vec<&str> = out.split("event ").filter(|s| !s.is_empty()).collect();
     assert_eq!(blocks.len(), 2, "{out}");
-    assert!(blocks[0].starts_with("0 (line 1): matched"), "{out}");
+    assert!(blocks[0].starts_with("1 (line 1): matched"), "{out}");
     assert!(
         blocks[0].contains("[pass] properties.price > 100: actual 150"),
         "{out}"
     );
-    assert!(blocks[1].starts_with("1 (line 2): not matched"), "{out}");
+    assert!(blocks[1].starts_with("2 (line 2): not matched"), "{out}");
     assert!(
         blocks[1].contains("[fail] type = \"track\": actual \"identify\""),
         "{out}"

@@ -164,7 +164,9 @@ fn event_json(index: usize, line: usize, sbs: &SideBySide) -> Value {
 fn text_event(out: &mut String, index: usize, line: usize, sbs: &SideBySide) {
     let c = &sbs.classic;
     out.push_str(&format!(
-        "== event {index} (line {line}): {}\n",
+        // Numbered from 1 for people, as the loader does (`--json` keeps the 0-based index).
+        "== event {} (line {line}): {}\n",
+        index + 1,
         if c.call.is_empty() { "?" } else { &c.call }
     ));
     out.push_str("classic:\n");

@@ -546,7 +546,7 @@ pub fn render(s: &Summary, seconds: f64) -> String {
             "{} turn Amplitude (Actions) off in their integrations object (first at event {}): \
              Segment would not deliver them; they are run below all the same\n",
             crate::text::count(s.not_delivered.0 as usize, "event", "events"),
-            s.not_delivered.1
+            s.not_delivered.1 + 1
         ));
     }
     if s.oversize.0 > 0 {
@@ -554,7 +554,7 @@ pub fn render(s: &Summary, seconds: f64) -> String {
             "{} over Segment's 32 KB limit (first at event {}): Segment's API would refuse \
              {}; {} run below all the same\n",
             crate::text::count(s.oversize.0 as usize, "event is", "events are"),
-            s.oversize.1,
+            s.oversize.1 + 1,
             if s.oversize.0 == 1 { "it" } else { "them" },
             if s.oversize.0 == 1 {
                 "it is"
@@ -584,8 +584,9 @@ pub fn render(s: &Summary, seconds: f64) -> String {
     for sub in &s.subs {
         for (message, (n, first)) in &sub.by_message {
             t.push_str(&format!(
-                "  {}: {n} × \"{message}\" (first at event {first})\n",
-                sub.name
+                "  {}: {n} × \"{message}\" (first at event {})\n",
+                sub.name,
+                first + 1
             ));
         }
     }

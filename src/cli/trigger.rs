@@ -75,7 +75,14 @@ pub fn run(args: &[String]) -> i32 {
         }
         for ev in &loaded.events {
             let x = fql.explain(&ev.value);
-            print!("event {} (line {}): {}", ev.index, ev.line, x.render_text());
+            // Numbered from 1, as the loader's messages and the app number them (the JSON
+            // output keeps the 0-based `index`).
+            print!(
+                "event {} (line {}): {}",
+                ev.index + 1,
+                ev.line,
+                x.render_text()
+            );
         }
     }
     if loaded.errors.is_empty() { 0 } else { 2 }

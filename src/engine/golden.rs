@@ -26,11 +26,15 @@ pub struct Mismatch {
 }
 
 impl std::fmt::Display for Mismatch {
+    /// The event is numbered from 1 here because this text is for people (the golden file's
+    /// `event` is its 0-based index).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "event {}, {}: {}",
-            self.event, self.subscription, self.what
+            self.event + 1,
+            self.subscription,
+            self.what
         )
     }
 }
@@ -229,10 +233,11 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "event 1, Track Calls: user_id: \"u1\" → \"u2\"",
-                "event 2, Track Calls: the body has the same values in another order or number format",
-                "event 3, Track Calls: expected 1 request, got 0 requests",
-                "event 4, Page Calls: expected 0 requests, got 1 request",
+                // Indices 1…4 in the files, numbered from 1 for people.
+                "event 2, Track Calls: user_id: \"u1\" → \"u2\"",
+                "event 3, Track Calls: the body has the same values in another order or number format",
+                "event 4, Track Calls: expected 1 request, got 0 requests",
+                "event 5, Page Calls: expected 0 requests, got 1 request",
             ]
         );
         assert!(
