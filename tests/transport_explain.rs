@@ -63,24 +63,24 @@ fn each_documented_answer() {
          vec!["Amplitude rejected the API key ••••cdef"]),
         (400, r#"{"code":400,"error":"Invalid id length for user_id or device_id","events_with_invalid_id_lengths":{"user_id":[0]}}"#.into(),
          SdkAction::DropEventsRetryRest { drop: vec![0] },
-         vec!["event 0: user_id 'abc' is shorter than min_id_length 5 — map Min ID Length or use longer ids"]),
+         vec!["event 1 of the request: user_id 'abc' is shorter than min_id_length 5 — map Min ID Length or use longer ids"]),
         (400, r#"{"code":400,"error":"Invalid field values on some events","events_with_invalid_fields":{"time":[1],"user_id":[2]}}"#.into(),
          SdkAction::DropEventsRetryRest { drop: vec![1, 2] },
-         vec!["event 1: time '2024-01-01' is not a number of milliseconds since 1970 — map Timestamp",
-              "event 2: user_id 'null' is a value Amplitude refuses as an id"]),
+         vec!["event 2 of the request: time '2024-01-01' is not a number of milliseconds since 1970 — map Timestamp",
+              "event 3 of the request: user_id 'null' is a value Amplitude refuses as an id"]),
         (400, r#"{"code":400,"error":"Request missing required field","events_with_missing_fields":{"device_id":[3],"event_type":[4]}}"#.into(),
          SdkAction::DropEventsRetryRest { drop: vec![3, 4] },
-         vec!["event 3: neither user_id nor device_id is set — map User ID or Device ID",
-              "event 4: event_type is missing — map Event Type"]),
+         vec!["event 4 of the request: neither user_id nor device_id is set — map User ID or Device ID",
+              "event 5 of the request: event_type is missing — map Event Type"]),
         (400, r#"{"code":400,"error":"Events silenced for device_id","silenced_devices":["device-1"],"silenced_events":[0]}"#.into(),
-         SdkAction::DropEventsRetryRest { drop: vec![0] }, vec!["event 0: device 'device-1' is silenced"]),
+         SdkAction::DropEventsRetryRest { drop: vec![0] }, vec!["event 1 of the request: device 'device-1' is silenced"]),
         (400, "<html><title>400 Bad Request</title></html>".into(),
          SdkAction::DropEventsRetryRest { drop: vec![] }, vec!["an HTML page, not Amplitude's answer"]),
         (413, r#"{"code":413,"error":"Payload too large"}"#.into(), SdkAction::Split,
          vec!["the request has 5 events and"]),
         (429, r#"{"code":429,"error":"Too many requests for some devices and users","eps_threshold":30,"throttled_devices":{"device-1":31},"throttled_users":{"user-2":32},"throttled_events":[0,1]}"#.into(),
          SdkAction::WaitAndRetry { wait: THROTTLE_WAIT, drop: vec![] },
-         vec!["user 'user-2' sends 32 events/s, over the limit of 30", "device 'device-1' sends 31 events/s", "throttled: events 0, 1"]),
+         vec!["user 'user-2' sends 32 events/s, over the limit of 30", "device 'device-1' sends 31 events/s", "throttled: events 1, 2 of the request"]),
         (429, r#"{"code":429,"error":"Too many requests for some devices and users","eps_threshold":1000,"throttled_devices":{},"throttled_users":{},"exceeded_daily_quota_users":{"user-2":500200},"exceeded_daily_quota_devices":{"device-1":500900},"throttled_events":[0,1]}"#.into(),
          SdkAction::WaitAndRetry { wait: THROTTLE_WAIT, drop: vec![0, 1] },
          vec!["user 'user-2' exceeded the daily quota (500200 events in 24 h)", "device 'device-1' exceeded the daily quota"]),
@@ -178,7 +178,7 @@ fn form_endpoint_answers() {
             "missing_event",
             SdkAction::DropAll,
             "Bad request: missing_event",
-            Some("identification 1: neither user_id nor device_id is set"),
+            Some("identification 2 of the request: neither user_id nor device_id is set"),
         ),
         (
             "/identify",
@@ -190,7 +190,7 @@ fn form_endpoint_answers() {
             "invalid_event_field. Invalid fields [user_id].",
             SdkAction::DropAll,
             "Bad request",
-            Some("identification 0: user_id 'abc' is shorter than min_id_length 5"),
+            Some("identification 1 of the request: user_id 'abc' is shorter than min_id_length 5"),
         ),
         (
             "/groupidentify",
@@ -202,7 +202,7 @@ fn form_endpoint_answers() {
             "invalid_event_field. Invalid fields [group_value].",
             SdkAction::DropAll,
             "Bad request",
-            Some("identification 0: group_value is missing"),
+            Some("identification 1 of the request: group_value is missing"),
         ),
         (
             "/usermap",
@@ -211,7 +211,7 @@ fn form_endpoint_answers() {
             "invalid mapping",
             SdkAction::DropAll,
             "Bad request",
-            Some("mapping 0: a mapping needs user_id and global_user_id"),
+            Some("mapping 1 of the request: a mapping needs user_id and global_user_id"),
         ),
         (
             "/httpapi",
@@ -220,7 +220,7 @@ fn form_endpoint_answers() {
             "invalid_event_field. Invalid fields [event_type].",
             SdkAction::DropAll,
             "Bad request",
-            Some("event 0: event_type is missing — map Event Type"),
+            Some("event 1 of the request: event_type is missing — map Event Type"),
         ),
         (
             "/httpapi",
@@ -264,6 +264,6 @@ fn dropping_events_rewrites_the_body_in_order() {
             drop: vec![1, 2]
         }
         .describe(),
-        "Amplitude's SDKs drop events 1, 2 (daily quota exceeded), wait 30 s and retry the rest."
+        "Amplitude's SDKs drop events 2, 3 of the request (daily quota exceeded), wait 30 s and retry the rest."
     );
 }

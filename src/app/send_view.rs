@@ -714,22 +714,9 @@ pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
             if let Some(ex) = exchange.explain() {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.strong(format!("{} {}", ex.status, ex.title));
+                    // Each message names its event and field itself.
                     for f in &ex.findings {
-                        let mut where_ = String::new();
-                        if let Some(i) = f.event_index {
-                            where_.push_str(&format!("event {i}"));
-                        }
-                        if let Some(field) = &f.field {
-                            if !where_.is_empty() {
-                                where_.push_str(", ");
-                            }
-                            where_.push_str(&format!("field {field}"));
-                        }
-                        if where_.is_empty() {
-                            ui.label(format!("• {}", f.message));
-                        } else {
-                            ui.label(format!("• {where_}: {}", f.message));
-                        }
+                        ui.label(format!("• {}", f.message));
                     }
                     ui.label(ex.action.describe());
                 });

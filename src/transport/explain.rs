@@ -65,13 +65,21 @@ impl SdkAction {
     }
 }
 
+/// Events of the request by their indices in Amplitude's answer, for people: numbered from
+/// 1 and said to be the request's ("events 2, 3 of the request" for indices 1 and 2).
 fn event_list(idx: &[usize]) -> String {
-    let list: Vec<String> = idx.iter().map(usize::to_string).collect();
+    let list: Vec<String> = idx.iter().map(|i| (i + 1).to_string()).collect();
     if idx.len() == 1 {
-        format!("event {}", list[0])
+        format!("event {} of the request", list[0])
     } else {
-        format!("events {}", list.join(", "))
+        format!("events {} of the request", list.join(", "))
     }
+}
+
+/// Item `i` (an index in Amplitude's answer) of the request for people: `event 1 of the
+/// request` for index 0 (`identification …`, `mapping …` on the form endpoints).
+fn item_at(word: &str, i: usize) -> String {
+    format!("{word} {} of the request", i + 1)
 }
 
 /// One thing the answer says about the request.
@@ -375,12 +383,11 @@ fn explain_400(
     let word = item_word(sent.route);
     for (field, idx) in index_map(body, "events_with_missing_fields") {
         for i in idx {
+            let at = item_at(word, i);
             let msg = if field == "device_id" || field == "user_id" {
-                format!(
-                    "{word} {i}: neither user_id nor device_id is set — map User ID or Device ID"
-                )
+                format!("{at}: neither user_id nor device_id is set — map User ID or Device ID")
             } else {
-                format!("{word} {i}: {field} is missing — {}", field_hint(&field))
+                format!("{at}: {field} is missing — {}", field_hint(&field))
             };
             findings.push(Finding::new(Some(i), Some(&field), msg));
             drop.push(i);
@@ -399,17 +406,18 @@ fn explain_400(
     }
     for (field, idx) in index_map(body, "events_with_invalid_id_lengths") {
         for i in idx {
+            let at = item_at(word, i);
             let value = sent.items.get(i).and_then(|e| e.get(&field));
             let msg = match value {
                 Some(Value::String(s)) => format!(
-                    "{word} {i}: {field} '{s}' is shorter than min_id_length {} — map Min ID Length or use longer ids",
+                    "{at}: {field} '{s}' is shorter than min_id_length {} — map Min ID Length or use longer ids",
                     sent.min_id_length
                 ),
                 Some(v) if !v.is_null() => format!(
-                    "{word} {i}: {field} {} is not a string — Amplitude needs ids as strings",
+                    "{at}: {field} {} is not a string — Amplitude needs ids as strings",
                     shown(Some(v))
                 ),
-                _ => format!("{word} {i}: {field} has an invalid length"),
+                _ => format!("{at}: {field} has an invalid length"),
             };
             findings.push(Finding::new(Some(i), Some(&field), msg));
             drop.push(i);
@@ -422,10 +430,11 @@ fn explain_400(
             .map(|i| i as usize)
         {
             let device = shown(sent.items.get(i).and_then(|e| e.get("device_id")));
+            let at = item_at(word, i);
             findings.push(Finding::new(
                 Some(i),
                 Some("device_id"),
-                format!("{word} {i}: device {device} is silenced by Amplitude"),
+                format!("{at}: device {device} is silenced by Amplitude"),
             ));
             drop.push(i);
         }
@@ -453,26 +462,24 @@ fn explain_400(
 
 fn invalid_field_message(word: &str, i: usize, field: &str, value: Option<&Value>) -> String {
     let v = shown(value);
+    let at = item_at(word, i);
     match (field, value) {
         ("user_id" | "device_id", Some(Value::String(s)))
             if INVALID_ID_VALUES.contains(&s.to_ascii_lowercase().as_str()) =>
         {
             format!(
-                "{word} {i}: {field} {v} is a value Amplitude refuses as an id (like null, undefined, anonymous, 0, -1) — {}",
+                "{at}: {field} {v} is a value Amplitude refuses as an id (like null, undefined, anonymous, 0, -1) — {}",
                 field_hint(field)
             )
         }
         ("event_type", Some(Value::String(s))) if RESERVED_EVENT_TYPES.contains(&s.as_str()) => {
-            format!("{word} {i}: event_type {v} is reserved for Amplitude — use another name")
+            format!("{at}: event_type {v} is reserved for Amplitude — use another name")
         }
         ("time", Some(_)) => format!(
-            "{word} {i}: time {v} is not a number of milliseconds since 1970 — {}",
+            "{at}: time {v} is not a number of milliseconds since 1970 — {}",
             field_hint("time")
         ),
-        _ => format!(
-            "{word} {i}: {field} {v} is not valid — {}",
-            field_hint(field)
-        ),
+        _ => format!("{at}: {field} {v} is not valid — {}", field_hint(field)),
     }
 }
 
@@ -513,7 +520,7 @@ fn explain_text_400(text: &str, sent: &Sent, findings: &mut Vec<Finding>) -> (St
                 findings.push(Finding::new(
                     Some(i),
                     Some(&problem.0),
-                    format!("{word} {i}: {}", problem.1),
+                    format!("{}: {}", item_at(word, i), problem.1),
                 ));
             }
         }
