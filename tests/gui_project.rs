@@ -314,6 +314,29 @@ fn a_project_dropped_with_event_files_opens_as_the_project() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A broken project file dropped on the window (or named on the command line) is opened as
+/// the project its name says it is, so the notice says what is wrong with it, rather than
+/// being read as a file of events ("Loaded 0 events … 1 could not be read").
+#[test]
+fn a_broken_project_dropped_says_what_is_wrong_with_it() {
+    let dir = temp_dir("drop-broken-project");
+    let project = dir.join("broken.ampscope.json");
+    std::fs::write(&project, "{\"schema_version\": 1, \"subscriptions\": [\n").unwrap();
+    let mut h = harness(AmpscopeApp::default());
+    let before = h.state().doc.subscriptions.clone();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(OnDisk(project.clone())));
+    step_until(&mut h, |app| app.loader.is_none() && app.notice.is_some());
+    let notice = h.state().notice.as_ref().unwrap().text.clone();
+    assert!(notice.starts_with("Could not open "), "{notice}");
+    assert!(notice.contains("broken.ampscope.json"), "{notice}");
+    assert!(notice.contains("line 2"), "{notice}");
+    assert_eq!(h.state().doc.subscriptions, before);
+    assert!(h.state().load_errors.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn shows_notice(h: &Harness<'_, AmpscopeApp>, text: &str) -> bool {
     h.state()
         .notice

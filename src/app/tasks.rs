@@ -35,13 +35,21 @@ pub enum LoadMsg {
 /// Project files are small; a larger file that reads as no event is not looked at again.
 const MAX_PROJECT_SNIFF: u64 = 64 << 20;
 
-/// Whether the file at `path`, which read as one unreadable event, is a project document.
-fn is_project_file(path: &std::path::Path, size: u64) -> bool {
-    size <= MAX_PROJECT_SNIFF
-        && std::fs::read_to_string(path).is_ok_and(|text| {
-            crate::engine::js::utf16::parse_json(&text)
-                .is_ok_and(|v| crate::engine::project::Project::looks_like_project(&v))
-        })
+/// Whether the file at `path`, which read as no event, is a project document: named as one
+/// (`*.ampscope.json`: then opening it reports what is wrong with it as a project, rather than
+/// "0 events loaded"), or one unreadable event that reads as a project.
+fn is_project_file(path: &std::path::Path, size: u64, errors: usize) -> bool {
+    let named = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ampscope.json"));
+    named
+        || (errors == 1
+            && size <= MAX_PROJECT_SNIFF
+            && std::fs::read_to_string(path).is_ok_and(|text| {
+                crate::engine::js::utf16::parse_json(&text)
+                    .is_ok_and(|v| crate::engine::project::Project::looks_like_project(&v))
+            }))
 }
 
 /// A running load.
@@ -70,7 +78,7 @@ impl Loader {
                 Err(e) => LoadMsg::Failed(p, e.to_string()),
                 // A project named with event files (dropped, or on the command line).
                 Ok((l, size))
-                    if l.events.is_empty() && l.errors.len() == 1 && is_project_file(&p, size) =>
+                    if l.events.is_empty() && is_project_file(&p, size, l.errors.len()) =>
                 {
                     LoadMsg::Project(p)
                 }
