@@ -948,6 +948,28 @@ fn the_emulator_profile_shows_the_groups_of_the_user() {
     assert!(shows(&h, "  employees: 420"));
 }
 
+/// Sending to the Amplitude region the destination settings do not use is flagged: the
+/// regions are separate data centres.
+#[test]
+fn sending_to_the_other_region_than_the_settings_is_flagged() {
+    let mut h = harness(AmpscopeApp::default());
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Europe").click();
+    h.run();
+    assert_eq!(h.state().doc.settings.region, "europe");
+    h.get_by_label("Send").click();
+    h.run();
+    let warning = "The destination settings use the Europe region";
+    assert!(!shows(&h, warning), "not for the emulator");
+    h.get_by_label("Amplitude North America").click();
+    h.run();
+    assert!(shows(&h, warning));
+    h.get_by_label("Amplitude Europe").click();
+    h.run();
+    assert!(!shows(&h, warning));
+}
+
 /// Steps the harness until `done` holds (bounded to 20 s).
 fn step_until(h: &mut Harness<'_, AmpscopeApp>, what: &str, done: impl Fn(&AmpscopeApp) -> bool) {
     let start = std::time::Instant::now();

@@ -146,6 +146,11 @@ impl SendView {
         self.job.is_some()
     }
 
+    /// The target chosen.
+    pub fn target(&self) -> TargetChoice {
+        self.target
+    }
+
     /// Chooses the target (e.g. from the app's settings).
     pub fn set_target(&mut self, target: TargetChoice, custom_url: &str) {
         self.target = target;

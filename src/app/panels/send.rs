@@ -2,7 +2,8 @@
 //! transport, with the built-in emulator as the default target.
 
 use super::super::AmpscopeApp;
-use super::super::send_view::{SendInputs, SendView};
+use super::super::send_view::{SendInputs, SendView, TargetChoice};
+use super::super::widgets;
 use crate::text::count;
 use crate::transport::client::RequestGroup;
 
@@ -124,6 +125,23 @@ impl AmpscopeApp {
             api_key: &self.api_key,
         };
         let view = self.send.get_or_insert_with(SendView::new);
+        // Amplitude's regions are separate data centres: a key of one is refused by the other.
+        let europe = self.doc.settings.region == "europe";
+        let other = match view.target() {
+            TargetChoice::NorthAmerica if europe => Some(("Europe", "North America")),
+            TargetChoice::Europe if !europe => Some(("North America", "Europe")),
+            _ => None,
+        };
+        if let Some((setting, target)) = other {
+            ui.colored_label(
+                widgets::warn_color(ui),
+                format!(
+                    "The destination settings use the {setting} region, where Segment would \
+                     send these requests; sending them to {target} reaches another data centre, \
+                     which refuses a key of the other region."
+                ),
+            );
+        }
         view.ui(ui, &inputs, self.history.as_mut());
         // Every listed event's requests are built when "Send all" is pressed, not per frame.
         if view.take_send_all() {
