@@ -793,6 +793,33 @@ fn the_preview_names_a_turned_off_subscription_that_matches() {
     assert!(!shows(&h, "No subscription matches this event"));
 }
 
+/// File → "Load the sample events missing from the list" adds back only the samples that
+/// are gone (loading all of them again sent every remaining one twice).
+#[test]
+fn loading_the_samples_again_adds_only_the_missing_ones() {
+    let mut h = harness(AmpscopeApp::default());
+    let total = h.state().doc.events.len();
+    click_event(&mut h, "Page Pricing");
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(h.state().doc.events.len(), total - 1);
+    let load = |h: &mut Harness<'_, AmpscopeApp>| {
+        h.get_by_label("File").click();
+        h.run();
+        h.get_by_label("Load the sample events missing from the list")
+            .click();
+        h.run();
+    };
+    load(&mut h);
+    assert_eq!(h.state().doc.events.len(), total);
+    let back = h.state().doc.events.last().unwrap();
+    assert_eq!(back.label, "Page Pricing");
+    assert_eq!(h.state().selected_event, Some(total - 1));
+    load(&mut h);
+    assert_eq!(h.state().doc.events.len(), total);
+    assert!(shows(&h, "Every sample event is loaded already."));
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

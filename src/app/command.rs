@@ -141,7 +141,7 @@ impl Command {
             Command::SaveEventsAs => "Save events as NDJSON…".into(),
             Command::ImportSegment => "Import Segment subscriptions…".into(),
             Command::ExportSegment => "Export subscriptions for Segment…".into(),
-            Command::ResetSamples => "Load the sample events again".into(),
+            Command::ResetSamples => "Load the sample events missing from the list".into(),
             Command::Quit => "Quit".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),

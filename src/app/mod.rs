@@ -695,9 +695,29 @@ impl AmpscopeApp {
                 }
             }
             Command::ResetSamples => {
-                for (_, v) in engine_glue::sample_events() {
+                // The samples the list does not hold (unchanged) any more: loading them all
+                // again would send each one still there twice.
+                let missing: Vec<serde_json::Value> =
+                    engine_glue::sample_events()
+                        .into_iter()
+                        .map(|(_, v)| v)
+                        .filter(|v| {
+                            let label = document::describe(v).0;
+                            !self.doc.events.iter().any(|e| {
+                                e.label == label && crate::engine::js::identical(&e.value, v)
+                            })
+                        })
+                        .collect();
+                if missing.is_empty() {
+                    self.notify("Every sample event is loaded already.", false);
+                }
+                let first = self.doc.events.len();
+                for v in missing {
                     let at = self.doc.events.len();
                     self.doc.insert_event(at, v, now);
+                }
+                if first < self.doc.events.len() {
+                    self.reveal_event(first, false);
                 }
             }
             Command::Undo => {
