@@ -818,6 +818,28 @@ fn loading_the_samples_again_adds_only_the_missing_ones() {
     load(&mut h);
     assert_eq!(h.state().doc.events.len(), total);
     assert!(shows(&h, "Every sample event is loaded already."));
+
+    // With the list emptied, all of them come back, and one undo takes them all away.
+    while !h.state().doc.events.is_empty() {
+        h.key_press_modifiers(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Backspace,
+        );
+        h.run();
+    }
+    assert!(shows(&h, "No events yet."));
+    h.get_by_label("Load the sample events").click();
+    h.run();
+    assert_eq!(h.state().doc.events.len(), total);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(h.state().doc.events.is_empty());
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    assert_eq!(h.state().doc.events.len(), total);
 }
 
 /// The subscription header's name field leaves room for a long action name and the delete

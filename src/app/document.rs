@@ -168,6 +168,11 @@ enum Change {
         before: Option<EventItem>,
         after: Option<EventItem>,
     },
+    /// Several events inserted together from `index` on (the samples loaded again).
+    Inserted {
+        index: usize,
+        items: Vec<EventItem>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -420,6 +425,27 @@ impl Document {
         );
     }
 
+    /// Inserts `values` from `index` (clamped) on, as one undo step; returns where the first
+    /// one went.
+    pub fn insert_events(&mut self, index: usize, values: Vec<Value>, now: f64) -> usize {
+        let index = index.min(self.events.len());
+        let items: Vec<EventItem> = values
+            .into_iter()
+            .map(|v| EventItem::new(v, Origin::Inline, fresh_rev()))
+            .collect();
+        if items.is_empty() {
+            return index;
+        }
+        self.events.splice(index..index, items.iter().cloned());
+        self.events_rev = fresh_rev();
+        self.push(
+            Change::Inserted { index, items },
+            "events-insert",
+            now - MERGE_WINDOW * 2.0,
+        );
+        index
+    }
+
     /// Inserts an event at `index` (clamped).
     pub fn insert_event(&mut self, index: usize, value: Value, now: f64) -> usize {
         let index = index.min(self.events.len());
@@ -517,6 +543,16 @@ impl Document {
                         }
                     }
                     (None, None) => {}
+                }
+                self.events_rev = fresh_rev();
+            }
+            Change::Inserted { index, items } => {
+                let i = (*index).min(self.events.len());
+                if forward {
+                    self.events.splice(i..i, items.iter().cloned());
+                } else {
+                    let end = (i + items.len()).min(self.events.len());
+                    self.events.drain(i..end);
                 }
                 self.events_rev = fresh_rev();
             }
@@ -626,7 +662,7 @@ impl Document {
 
 fn touched_event(change: &Change) -> Option<usize> {
     match change {
-        Change::Event { index, .. } => Some(*index),
+        Change::Event { index, .. } | Change::Inserted { index, .. } => Some(*index),
         _ => None,
     }
 }

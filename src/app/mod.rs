@@ -710,13 +710,10 @@ impl AmpscopeApp {
                         .collect();
                 if missing.is_empty() {
                     self.notify("Every sample event is loaded already.", false);
-                }
-                let first = self.doc.events.len();
-                for v in missing {
+                } else {
+                    // One undo step for all of them.
                     let at = self.doc.events.len();
-                    self.doc.insert_event(at, v, now);
-                }
-                if first < self.doc.events.len() {
+                    let first = self.doc.insert_events(at, missing, now);
                     self.reveal_event(first, false);
                 }
             }
