@@ -842,6 +842,28 @@ fn loading_the_samples_again_adds_only_the_missing_ones() {
     assert_eq!(h.state().doc.events.len(), total);
 }
 
+/// The status bar's error count leads to the failing subscription.
+#[test]
+fn the_status_bar_error_count_shows_the_failing_subscription() {
+    let mut app = AmpscopeApp::default();
+    let track = sub_index(&app, "Track Calls");
+    app.doc.subscriptions[track]
+        .mapping
+        .insert("user_id".into(), serde_json::json!({"@path": "$.context"}));
+    app.doc.commit_edits("test", 0.0);
+    app.selected_sub = Some(sub_index(&app, "Page Calls"));
+    app.tab = Tab::Coverage;
+    let mut h = harness(app);
+    h.get_by_label("1 error").click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Debugger);
+    assert_eq!(h.state().selected_sub, Some(track));
+    assert!(shows(
+        &h,
+        "Error: User ID must be a string or null but it was an object."
+    ));
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

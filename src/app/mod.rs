@@ -1392,10 +1392,21 @@ impl AmpscopeApp {
                     ui.separator();
                     let e = o.errors();
                     if e > 0 {
-                        ui.colored_label(
-                            widgets::error_color(ui),
-                            format!("{e} {}", if e == 1 { "error" } else { "errors" }),
-                        );
+                        let text = egui::RichText::new(format!(
+                            "{e} {}",
+                            if e == 1 { "error" } else { "errors" }
+                        ))
+                        .color(widgets::error_color(ui));
+                        // Goes to the (first) failing subscription, where its error is shown.
+                        if ui
+                            .add(egui::Label::new(text).sense(egui::Sense::click()))
+                            .on_hover_text("Show the subscription that fails on the selected event")
+                            .clicked()
+                            && let Some(si) = o.failed().next()
+                        {
+                            self.selected_sub = Some(si);
+                            self.tab = Tab::Debugger;
+                        }
                     } else {
                         ui.label("no errors");
                     }

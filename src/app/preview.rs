@@ -36,11 +36,16 @@ impl EventOutcome {
 
     /// Count of runs that ended in an error (trigger or validation).
     pub fn errors(&self) -> usize {
-        self.runs
-            .iter()
-            .flatten()
-            .filter(|r| r.error.is_some() || r.trigger_error.is_some())
-            .count()
+        self.failed().count()
+    }
+
+    /// The subscriptions (by index) whose trigger or run failed on the event.
+    pub fn failed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.runs.iter().enumerate().filter_map(|(i, r)| {
+            r.as_ref()
+                .filter(|r| r.error.is_some() || r.trigger_error.is_some())
+                .map(|_| i)
+        })
     }
 }
 
