@@ -105,6 +105,9 @@ impl AmpscopeApp {
             ui.weak(format!(
                 "{} of {MAX_SUBSCRIPTIONS}",
                 self.doc.subscriptions.len()
+            ))
+            .on_hover_text(format!(
+                "A Segment destination holds at most {MAX_SUBSCRIPTIONS} mappings"
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.menu_button("+ Add subscription", |ui| {
