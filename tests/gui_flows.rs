@@ -864,6 +864,24 @@ fn the_status_bar_error_count_shows_the_failing_subscription() {
     ));
 }
 
+/// An invalid directive in a field is reported once beside it, with its place in the
+/// mapping (it was also repeated from the run's errors).
+#[test]
+fn an_invalid_directive_is_reported_once_beside_its_field() {
+    let mut app = AmpscopeApp::default();
+    app.selected_sub = Some(sub_index(&app, "Track Calls"));
+    let mut h = harness(app);
+    h.get_by_label("device_id mapping").focus();
+    h.run();
+    h.get_by_label("device_id mapping")
+        .set_text_value_accesskit(
+            r#"{"@if": {"exists": {"@path": "$.x"}, "then": {"@pat": "$.y"}}}"#,
+        );
+    h.run();
+    let error = "Error: /device_id/@if/then has an invalid directive: @pat.";
+    assert_eq!(h.query_all_by_label(error).count(), 1);
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

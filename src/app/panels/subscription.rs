@@ -579,6 +579,7 @@ impl AmpscopeApp {
                 Mode::Directive => self.directive_editor_ui(ui, si, &key),
             }
             let mapping = self.doc.subscriptions[si].mapping.get(&key).cloned();
+            let mut shown_error = None;
             if let (Some(m), Some(ev)) = (&mapping, event) {
                 match engine_glue::resolve_field(&key, m, ev) {
                     Ok(Some(v)) => {
@@ -591,14 +592,17 @@ impl AmpscopeApp {
                     }
                     Err(e) => {
                         ui.colored_label(widgets::error_color(ui), format!("Error: {e}"));
+                        shown_error = Some(e);
                     }
                 }
             } else if mapping.is_some() {
                 ui.weak("select an event");
             }
             if let Some(r) = run {
+                // The run's errors about this field, less the one just shown (an invalid
+                // mapping fails the run with the same words).
                 for (k, e) in &r.field_errors {
-                    if *k == key {
+                    if *k == key && shown_error.as_ref() != Some(e) {
                         ui.colored_label(widgets::error_color(ui), format!("Error: {e}"));
                     }
                 }
