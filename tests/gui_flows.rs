@@ -882,6 +882,19 @@ fn an_invalid_directive_is_reported_once_beside_its_field() {
     assert_eq!(h.query_all_by_label(error).count(), 1);
 }
 
+/// With nothing sent, the identity timeline says so rather than showing an empty table.
+#[test]
+fn the_identity_timeline_says_when_nothing_is_sent() {
+    let mut app = AmpscopeApp::default();
+    for s in &mut app.doc.subscriptions {
+        s.enabled = false;
+    }
+    app.doc.commit_edits("test", 0.0);
+    app.tab = Tab::Identities;
+    let h = harness(app);
+    assert!(shows(&h, "No loaded event sends anything to Amplitude."));
+}
+
 /// The subscription header's name field leaves room for a long action name and the delete
 /// button: nothing runs into anything.
 #[test]

@@ -127,6 +127,14 @@ impl AmpscopeApp {
                         .is_some_and(|x| !x.notes.is_empty())
             })
             .collect();
+        if shown.is_empty() && done >= limit {
+            ui.weak(if self.identities.rows.is_empty() {
+                "No loaded event sends anything to Amplitude."
+            } else {
+                "No event has a note."
+            });
+            return;
+        }
         let row_h = 22.0;
         let mut open = None;
         egui::ScrollArea::both()
