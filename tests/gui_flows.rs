@@ -1393,6 +1393,40 @@ fn a_classic_key_typed_into_the_form_is_taken_whole() {
     assert!(!h.state().classic.text.contains(CLASSIC_KEY));
 }
 
+/// A list setting typed into the form key by key keeps its commas and spaces (each keystroke
+/// re-wrote the text from the list, so "logins, visits" became "loginsvisits").
+#[test]
+fn a_list_setting_typed_into_the_form_keeps_its_commas() {
+    let mut app = AmpscopeApp::default();
+    app.tab = Tab::Migration;
+    let mut h = harness(app);
+    h.get_by_label("Every setting (form)").click();
+    h.run();
+    let field = "Traits To Increment";
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+        .focus();
+    h.run();
+    for c in "logins, visits".chars() {
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+            .type_text(&c.to_string());
+        h.run();
+    }
+    assert_eq!(
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
+            .value()
+            .as_deref(),
+        Some("logins, visits")
+    );
+    assert!(
+        h.state()
+            .classic
+            .text
+            .contains("\"traitsToIncrement\": [\n    \"logins\",\n    \"visits\"\n  ]"),
+        "{}",
+        h.state().classic.text
+    );
+}
+
 #[test]
 fn broken_classic_settings_are_located_and_change_nothing() {
     let mut app = AmpscopeApp::default();

@@ -73,6 +73,9 @@ pub struct ClassicState {
     pub focus_path: Option<String>,
     /// Set when an example was picked: the Compare view scrolls back to the event at the top.
     pub scroll_top: bool,
+    /// A list setting's text in the form as typed (`"logins, "`), while it still reads as the
+    /// list the settings hold: re-written from the list, a comma or space just typed was lost.
+    pub list_text: Option<(&'static str, String)>,
 }
 
 impl Default for ClassicState {
@@ -92,6 +95,7 @@ impl Default for ClassicState {
             summary: None,
             focus_path: None,
             scroll_top: false,
+            list_text: None,
         }
     }
 }

@@ -158,27 +158,32 @@ impl AmpscopeApp {
                             }
                         }
                         SettingKind::Array => {
-                            let mut s = current
-                                .as_array()
-                                .map(|a| {
-                                    a.iter()
-                                        .filter_map(Value::as_str)
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                })
-                                .unwrap_or_default();
+                            // The text as typed while it still reads as the settings' list
+                            // (changed elsewhere, the list wins).
+                            let typed = match &self.classic.list_text {
+                                Some((k, t)) if *k == info.key && list_of(t) == current => {
+                                    Some(t.clone())
+                                }
+                                _ => None,
+                            };
+                            let mut s = typed.unwrap_or_else(|| {
+                                current
+                                    .as_array()
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    })
+                                    .unwrap_or_default()
+                            });
                             let r = ui
                                 .add(egui::TextEdit::singleline(&mut s).desired_width(260.0))
                                 .on_hover_text("Comma-separated trait names");
                             widgets::name(ui, &r, info.label);
                             if r.changed() {
-                                let list: Vec<Value> = s
-                                    .split(',')
-                                    .map(str::trim)
-                                    .filter(|t| !t.is_empty())
-                                    .map(|t| Value::String(t.to_string()))
-                                    .collect();
-                                edit = Some((info.key, Value::Array(list)));
+                                edit = Some((info.key, list_of(&s)));
+                                self.classic.list_text = Some((info.key, s));
                             }
                         }
                         SettingKind::Map => {
@@ -408,4 +413,15 @@ impl AmpscopeApp {
             self.notify("Mapping copied.", false);
         }
     }
+}
+
+/// A list setting as the form's text gives it: comma-separated names, blanks left out.
+fn list_of(text: &str) -> Value {
+    Value::Array(
+        text.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| Value::String(t.to_string()))
+            .collect(),
+    )
 }
