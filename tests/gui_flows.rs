@@ -1371,22 +1371,32 @@ fn a_classic_key_being_typed_is_masked_when_the_editor_is_left() {
     assert_eq!(h.state().classic.settings().api_key, CLASSIC_KEY);
 }
 
-/// The form's API Key field takes a key typed one character at a time, and never shows it.
-#[test]
-fn a_classic_key_typed_into_the_form_is_taken_whole() {
+/// The Migration tab with its form open, `text` typed into the field `label` one key at a
+/// time.
+fn type_into_classic_form(
+    role: egui::accesskit::Role,
+    label: &str,
+    text: &str,
+) -> Harness<'static, AmpscopeApp> {
     let mut app = AmpscopeApp::default();
     app.tab = Tab::Migration;
     let mut h = harness(app);
     h.get_by_label("Every setting (form)").click();
     h.run();
-    let password = egui::accesskit::Role::PasswordInput;
-    h.get_by_role_and_label(password, "API Key").focus();
+    h.get_by_role_and_label(role, label).focus();
     h.run();
-    for c in CLASSIC_KEY.chars() {
-        h.get_by_role_and_label(password, "API Key")
+    for c in text.chars() {
+        h.get_by_role_and_label(role, label)
             .type_text(&c.to_string());
         h.run();
     }
+    h
+}
+
+/// The form's API Key field takes a key typed one character at a time, and never shows it.
+#[test]
+fn a_classic_key_typed_into_the_form_is_taken_whole() {
+    let h = type_into_classic_form(egui::accesskit::Role::PasswordInput, "API Key", CLASSIC_KEY);
     assert_eq!(h.state().classic.settings().api_key, CLASSIC_KEY);
     assert!(h.query_all_by_label_contains(CLASSIC_KEY).next().is_none());
     assert!(h.query_all_by_value(CLASSIC_KEY).next().is_none());
@@ -1397,20 +1407,8 @@ fn a_classic_key_typed_into_the_form_is_taken_whole() {
 /// re-wrote the text from the list, so "logins, visits" became "loginsvisits").
 #[test]
 fn a_list_setting_typed_into_the_form_keeps_its_commas() {
-    let mut app = AmpscopeApp::default();
-    app.tab = Tab::Migration;
-    let mut h = harness(app);
-    h.get_by_label("Every setting (form)").click();
-    h.run();
     let field = "Traits To Increment";
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
-        .focus();
-    h.run();
-    for c in "logins, visits".chars() {
-        h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
-            .type_text(&c.to_string());
-        h.run();
-    }
+    let h = type_into_classic_form(egui::accesskit::Role::TextInput, field, "logins, visits");
     assert_eq!(
         h.get_by_role_and_label(egui::accesskit::Role::TextInput, field)
             .value()
