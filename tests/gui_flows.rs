@@ -552,6 +552,33 @@ fn the_trigger_builder_keeps_half_typed_rows_without_breaking_the_trigger() {
     assert!(h.query_by_label("is not").is_some());
 }
 
+/// An empty trigger opens in the builder as no condition yet, to add the first one to (it
+/// was called "raw only").
+#[test]
+fn an_empty_trigger_is_built_from_its_first_condition() {
+    let mut h = harness(AmpscopeApp::default());
+    let si = h.state().selected_sub.unwrap();
+    h.get_by_label("Trigger FQL").focus();
+    h.run();
+    h.get_by_label("Trigger FQL").set_text_value_accesskit("");
+    h.run();
+    h.get_by_label("Builder").click();
+    h.run();
+    assert!(!shows(&h, "raw only"));
+    h.get_by_label("+ Add condition").click();
+    h.run();
+    choose(&mut h, "Condition 1 operator", "contains");
+    h.get_by_label("Condition 1 value").focus();
+    h.run();
+    h.get_by_label("Condition 1 value")
+        .set_text_value_accesskit("Order");
+    h.run();
+    assert_eq!(
+        h.state().doc.subscriptions[si].trigger,
+        r#"contains(event, "Order")"#
+    );
+}
+
 #[test]
 fn a_file_dialog_the_system_cannot_show_gets_an_explanation() {
     let mut h = harness(AmpscopeApp::default());

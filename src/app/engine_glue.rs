@@ -257,6 +257,13 @@ pub fn lint_trigger(fql: &str) -> Vec<String> {
 /// The builder view of a trigger; `None` when the trigger is raw only (too complex for the
 /// Segment app's builder, read differently by the reference, or broken).
 pub fn to_builder(fql: &str) -> Option<BuilderModel> {
+    // An empty trigger is a builder with no condition yet (to add the first one to).
+    if fql.trim().is_empty() {
+        return Some(BuilderModel {
+            all: true,
+            conditions: Vec::new(),
+        });
+    }
     let b = Builder::from_fql(fql).ok()?;
     Some(BuilderModel {
         all: b.combinator == Combinator::All,
@@ -638,6 +645,13 @@ mod tests {
         }
         assert_eq!(builder_operators("type"), [BuilderOp::Is, BuilderOp::IsNot]);
         assert_eq!(builder_operators("prop").len(), BUILDER_OPERATORS.len());
+        // No condition: an empty trigger, and back.
+        let empty = BuilderModel {
+            all: true,
+            conditions: Vec::new(),
+        };
+        assert_eq!(from_builder(&empty).unwrap(), "");
+        assert_eq!(to_builder(" "), Some(empty));
     }
 
     /// A copied curl command names the key `<API_KEY>` where the request holds it, and
