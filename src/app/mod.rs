@@ -498,8 +498,12 @@ impl AmpscopeApp {
     /// Duplicate and the event editor act on the selection, so it must not stay on an event
     /// the list no longer shows.
     pub fn keep_selection_listed(&mut self) {
-        let filter = (self.kind_filter.clone(), self.search.clone());
-        if self.filter_seen.as_ref() == Some(&filter) {
+        // Compared in place: this runs every frame.
+        if self
+            .filter_seen
+            .as_ref()
+            .is_some_and(|(k, s)| *k == self.kind_filter && *s == self.search)
+        {
             return;
         }
         self.filtered();
@@ -513,7 +517,7 @@ impl AmpscopeApp {
         if hidden {
             self.selected_event = listed.first().copied();
         }
-        self.filter_seen = Some(filter);
+        self.filter_seen = Some((self.kind_filter.clone(), self.search.clone()));
     }
 
     /// (events scanned, events in all) while the search is still scanning.

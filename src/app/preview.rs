@@ -22,6 +22,9 @@ pub struct Key {
 #[derive(Debug, Clone, Default)]
 pub struct EventOutcome {
     pub runs: Vec<Option<RunOutcome>>,
+    /// The disabled subscriptions whose trigger matches the event (not run: they send
+    /// nothing, but "no subscription matches" would be untrue of them).
+    pub off_matching: Vec<usize>,
 }
 
 impl EventOutcome {
@@ -57,6 +60,13 @@ pub fn evaluate(subs: &[Subscription], event: &Value, settings: &RunSettings) ->
             .map(|s| {
                 s.enabled
                     .then(|| engine_glue::run_subscription(s, event, settings))
+            })
+            .collect(),
+        off_matching: (0..subs.len())
+            .filter(|&i| {
+                !subs[i].enabled
+                    && engine_glue::explain_trigger(&subs[i].trigger, event)
+                        .is_ok_and(|o| o.matched)
             })
             .collect(),
     }
@@ -193,6 +203,7 @@ mod tests {
         let event = json!({"type": "track", "event": "Order Completed"});
         let outcome = EventOutcome {
             runs: vec![run(true), run(true), run(true)],
+            off_matching: Vec::new(),
         };
         let d = double_send(&subs, &event, &outcome);
         assert_eq!(
@@ -204,6 +215,7 @@ mod tests {
         );
         let single = EventOutcome {
             runs: vec![run(false), run(true), run(true)],
+            off_matching: Vec::new(),
         };
         assert_eq!(double_send(&subs, &event, &single), None);
     }

@@ -72,18 +72,10 @@ impl AmpscopeApp {
         let matched: Vec<usize> = outcome.matched().collect();
         // Turned-off subscriptions are not run; those whose trigger takes the event are named,
         // as "no subscription matches" would be untrue of them.
-        let off_but_matching: Vec<String> = self
-            .doc
-            .subscriptions
+        let off_but_matching: Vec<String> = outcome
+            .off_matching
             .iter()
-            .zip(&outcome.runs)
-            .filter(|(s, run)| {
-                run.is_none()
-                    && !s.enabled
-                    && engine_glue::explain_trigger(&s.trigger, &self.doc.events[ei].value)
-                        .is_ok_and(|o| o.matched)
-            })
-            .map(|(s, _)| s.name.clone())
+            .filter_map(|&i| self.doc.subscriptions.get(i).map(|s| s.name.clone()))
             .collect();
         egui::ScrollArea::vertical()
             .id_salt("preview-scroll")
