@@ -1498,6 +1498,50 @@ fn a_non_ascii_character_in_broken_classic_settings_is_underlined_whole() {
     ));
 }
 
+/// A refused request opened in the History is explained as the Send tab explained it, and
+/// its plain-text answer is shown as text.
+#[test]
+fn history_explains_a_refused_request() {
+    let dir = std::env::temp_dir().join(format!("ampscope-history-400-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = AmpscopeApp::default();
+    app.history =
+        Some(ampscope::transport::history::History::open(&dir, Default::default()).unwrap());
+    app.selected_event = Some(event_index(&app, "Identify u42"));
+    let mut h = harness(app);
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    step_until(&mut h, "the answer", |a| {
+        a.history.as_ref().is_some_and(|x| x.len() == 1)
+    });
+    h.get_by_label("History").click();
+    h.run();
+    let id = h
+        .state()
+        .history
+        .as_ref()
+        .unwrap()
+        .entries()
+        .next()
+        .unwrap()
+        .id;
+    h.get_by_label(&format!(
+        "History entry {id}: Identify Calls · Identify u42"
+    ))
+    .click();
+    h.run();
+    assert!(shows(
+        &h,
+        "• identification 1 of the request: user_id 'u42' is shorter than min_id_length 5"
+    ));
+    assert!(shows(
+        &h,
+        "Amplitude's SDKs drop this request without retrying"
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn history_lists_opens_resends_compares_and_exports_redacted() {
     let dir = std::env::temp_dir().join(format!("ampscope-history-gui-{}", std::process::id()));

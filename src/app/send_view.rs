@@ -695,6 +695,18 @@ pub fn pretty_body(body: &str) -> String {
         .unwrap_or_else(|| body.to_string())
 }
 
+/// Amplitude's answer explained: the status and title, each finding (which names its event
+/// and field itself), and what Amplitude's SDKs would do next.
+pub fn explanation_ui(ui: &mut egui::Ui, ex: &crate::transport::explain::Explanation) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(format!("{} {}", ex.status, ex.title));
+        for f in &ex.findings {
+            ui.label(format!("• {}", f.message));
+        }
+        ui.label(ex.action.describe());
+    });
+}
+
 /// One exchange: status, latency, decoded explanation, headers and bodies (keys masked).
 pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
     let request = redact_request(&exchange.request);
@@ -717,14 +729,7 @@ pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
                 ),
             );
             if let Some(ex) = exchange.explain() {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.strong(format!("{} {}", ex.status, ex.title));
-                    // Each message names its event and field itself.
-                    for f in &ex.findings {
-                        ui.label(format!("• {}", f.message));
-                    }
-                    ui.label(ex.action.describe());
-                });
+                explanation_ui(ui, &ex);
             }
             egui::CollapsingHeader::new("Response headers")
                 .id_salt("resp_headers")

@@ -252,8 +252,17 @@ impl AmpscopeApp {
                     r.status,
                     crate::engine::request::status_text(r.status)
                 ));
+                // Explained as the Send tab explained it when it came.
+                let ex = crate::transport::explain::explain(&entry.request, r);
+                super::super::send_view::explanation_ui(ui, &ex);
+                // The form endpoints answer in plain text: not coloured as JSON.
                 let body = super::super::send_view::pretty_body(&r.body);
-                widgets::code_view(ui, "History response body", &body, Lang::Json);
+                let lang = if crate::engine::js::utf16::parse_json(&r.body).is_ok() {
+                    Lang::Json
+                } else {
+                    Lang::Text
+                };
+                widgets::code_view(ui, "History response body", &body, lang);
             }
             (None, Some(e)) => {
                 ui.colored_label(widgets::error_color(ui), e.message());
