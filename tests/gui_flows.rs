@@ -1498,21 +1498,29 @@ fn a_non_ascii_character_in_broken_classic_settings_is_underlined_whole() {
     ));
 }
 
-/// A refused request opened in the History is explained as the Send tab explained it, and
-/// its plain-text answer is shown as text.
-#[test]
-fn history_explains_a_refused_request() {
-    let dir = std::env::temp_dir().join(format!("ampscope-history-400-{}", std::process::id()));
+/// A window whose send history lives in a fresh folder named after `test`, with the event
+/// labelled `event` sent once to the emulator and the History tab open on the list; `app`
+/// prepares the window first. Returns the harness, the folder and the entry's id.
+fn sent_once_into_history(
+    test: &str,
+    event: &str,
+    app: impl FnOnce(&mut AmpscopeApp),
+) -> (Harness<'static, AmpscopeApp>, std::path::PathBuf, u64) {
+    let dir = std::env::temp_dir().join(format!("ampscope-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut app = AmpscopeApp::default();
-    app.history =
+    let mut a = AmpscopeApp::default();
+    a.history =
         Some(ampscope::transport::history::History::open(&dir, Default::default()).unwrap());
-    app.selected_event = Some(event_index(&app, "Identify u42"));
-    let mut h = harness(app);
+    a.selected_event = Some(event_index(&a, event));
+    app(&mut a);
+    let mut h = harness(a);
+    h.get_by_label("History").click();
+    h.run();
+    assert!(shows(&h, "Nothing sent yet"));
     h.get_by_label("Send").click();
     h.run();
     h.get_by_label("Send test request").click();
-    step_until(&mut h, "the answer", |a| {
+    step_until(&mut h, "the first answer", |a| {
         a.history.as_ref().is_some_and(|x| x.len() == 1)
     });
     h.get_by_label("History").click();
@@ -1526,6 +1534,14 @@ fn history_explains_a_refused_request() {
         .next()
         .unwrap()
         .id;
+    (h, dir, id)
+}
+
+/// A refused request opened in the History is explained as the Send tab explained it, and
+/// its plain-text answer is shown as text.
+#[test]
+fn history_explains_a_refused_request() {
+    let (mut h, dir, id) = sent_once_into_history("history-400", "Identify u42", |_| {});
     h.get_by_label(&format!(
         "History entry {id}: Identify Calls · Identify u42"
     ))
@@ -1544,26 +1560,9 @@ fn history_explains_a_refused_request() {
 
 #[test]
 fn history_lists_opens_resends_compares_and_exports_redacted() {
-    let dir = std::env::temp_dir().join(format!("ampscope-history-gui-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut app = AmpscopeApp::default();
-    app.api_key = CLASSIC_KEY.into();
-    app.history =
-        Some(ampscope::transport::history::History::open(&dir, Default::default()).unwrap());
-    app.selected_event = Some(event_index(&app, "Product Viewed"));
-    let mut h = harness(app);
-    h.get_by_label("History").click();
-    h.run();
-    assert!(shows(&h, "Nothing sent yet"));
-
-    h.get_by_label("Send").click();
-    h.run();
-    h.get_by_label("Send test request").click();
-    step_until(&mut h, "the first answer", |a| {
-        a.history.as_ref().is_some_and(|x| x.len() == 1)
+    let (mut h, dir, _) = sent_once_into_history("history-gui", "Product Viewed", |app| {
+        app.api_key = CLASSIC_KEY.into();
     });
-    h.get_by_label("History").click();
-    h.run();
     let first = h
         .state()
         .history
