@@ -803,6 +803,23 @@ fn the_subscriptions_keep_their_room_when_the_window_narrows() {
     assert!(body.right() <= 1024.0, "{body:?}");
 }
 
+/// A key in a form body (Identify User) is masked in the preview, which shows the body
+/// decoded: masking the decoded text missed it, and the key showed whole.
+#[test]
+fn a_key_in_a_form_body_is_masked_in_the_preview() {
+    let mut app = AmpscopeApp::default();
+    app.api_key = CLASSIC_KEY.into();
+    let mut h = harness(app);
+    click_event(&mut h, "Identify usr_8f3k2m9q");
+    let body = text_of(&h, "Request body 1 of Identify Calls");
+    assert!(
+        body.starts_with("api_key =\n••••cdef\nidentification =\n"),
+        "{body}"
+    );
+    assert!(!shows(&h, CLASSIC_KEY));
+    assert!(h.query_all_by_value(CLASSIC_KEY).next().is_none());
+}
+
 /// With the only matching subscription turned off, the preview says so rather than that no
 /// subscription matches.
 #[test]

@@ -400,11 +400,31 @@ impl AmpscopeApp {
     /// `api_key`, `secret_key`) unless the user chose to reveal them. Without a key the
     /// preview shows the placeholder, which is no secret.
     pub fn mask(&self, text: &str) -> String {
-        if self.reveal_key || (self.api_key.is_empty() && self.secret_key.is_empty()) {
+        if self.reveals_keys() {
             text.to_string()
         } else {
             crate::transport::redact::redact_text(text)
         }
+    }
+
+    /// [`AmpscopeApp::mask`] for a whole request, before it is laid out for display: a form
+    /// body is shown decoded (`api_key =` on a line of its own), where the masking of text
+    /// no longer finds the key.
+    pub fn mask_request<'r>(
+        &self,
+        req: &'r crate::engine::request::HttpRequest,
+    ) -> std::borrow::Cow<'r, crate::engine::request::HttpRequest> {
+        if self.reveals_keys() {
+            std::borrow::Cow::Borrowed(req)
+        } else {
+            std::borrow::Cow::Owned(crate::transport::redact::redact_request(req))
+        }
+    }
+
+    /// Whether the preview shows keys as they are: the user chose to, or there is none (the
+    /// placeholder is no secret).
+    fn reveals_keys(&self) -> bool {
+        self.reveal_key || (self.api_key.is_empty() && self.secret_key.is_empty())
     }
 
     /// Key of the selected event's preview.

@@ -155,22 +155,23 @@ impl AmpscopeApp {
                 if n > 1 {
                     ui.weak(format!("Request {} of {n}", k + 1));
                 }
-                widgets::request_line(ui, &req.method, &self.mask(&req.url));
+                // Masked before it is laid out (a form body is shown decoded).
+                let shown_req = self.mask_request(req);
+                widgets::request_line(ui, &shown_req.method, &shown_req.url);
                 egui::CollapsingHeader::new(format!("Headers ({})", req.headers.len()))
                     .id_salt(("headers", si, k))
                     .show(ui, |ui| {
                         egui::Grid::new(("hgrid", si, k))
                             .num_columns(2)
                             .show(ui, |ui| {
-                                for (h, v) in req.headers.iter() {
+                                for (h, v) in shown_req.headers.iter() {
                                     ui.monospace(&**h);
-                                    ui.monospace(self.mask(v));
+                                    ui.monospace(&**v);
                                     ui.end_row();
                                 }
                             });
                     });
-                let (pretty, _) = engine_glue::pretty_body(req);
-                let shown = self.mask(&pretty);
+                let (shown, _) = engine_glue::pretty_body(&shown_req);
                 widgets::code_view(
                     ui,
                     &format!("Request body {} of {}", k + 1, title),
