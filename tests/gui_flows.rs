@@ -1078,12 +1078,7 @@ fn the_emulator_profile_shows_the_groups_of_the_user() {
     app.doc.commit_edits("test", 0.0);
     app.selected_event = Some(event_index(&app, "Group grp_acme_corp"));
     let mut h = harness(app);
-    h.get_by_label("Send").click();
-    h.run();
-    h.get_by_label("Send test request").click();
-    step_until(&mut h, "both requests answered", |app| {
-        app.send.as_ref().is_some_and(|v| v.items().len() == 2)
-    });
+    send_selected_and_wait(&mut h, 2);
     let start = std::time::Instant::now();
     while !shows(&h, "Emulator profile after the send") {
         assert!(start.elapsed() < std::time::Duration::from_secs(10));
@@ -1114,6 +1109,35 @@ fn sending_to_the_other_region_than_the_settings_is_flagged() {
     h.get_by_label("Amplitude Europe").click();
     h.run();
     assert!(!shows(&h, warning));
+}
+
+/// The Send tab shows a sent form body decoded, as the preview and the History do (it showed
+/// the percent-encoded text), with the key masked.
+#[test]
+fn the_send_tab_shows_a_sent_form_body_decoded_and_masked() {
+    let mut app = AmpscopeApp::default();
+    app.api_key = CLASSIC_KEY.into();
+    app.selected_event = Some(event_index(&app, "Identify usr_8f3k2m9q"));
+    let mut h = harness(app);
+    send_selected_and_wait(&mut h, 1);
+    assert!(shows(&h, "Status 200"));
+    h.get_by_label("Request sent").click();
+    h.run();
+    assert!(shows(&h, "api_key =\n••••cdef\nidentification =\n{"));
+    assert!(!shows(&h, "%22user_id%22"));
+    assert!(!shows(&h, CLASSIC_KEY));
+}
+
+/// Sends the selected event's requests from the Send tab and waits for `answers` answers.
+fn send_selected_and_wait(h: &mut Harness<'_, AmpscopeApp>, answers: usize) {
+    h.get_by_label("Send").click();
+    h.run();
+    h.get_by_label("Send test request").click();
+    step_until(h, "the answers", |app| {
+        app.send
+            .as_ref()
+            .is_some_and(|v| v.items().len() == answers)
+    });
 }
 
 /// Steps the harness until `done` holds (bounded to 20 s).

@@ -760,9 +760,9 @@ pub fn exchange_ui(ui: &mut egui::Ui, exchange: &Exchange) {
             for (k, v) in request.headers.iter() {
                 ui.monospace(format!("{k}: {v}"));
             }
-            ui.add(
-                egui::Label::new(egui::RichText::new(pretty_body(&request.body)).monospace())
-                    .wrap(),
-            );
+            // Laid out as the preview and the History show it (a form body decoded); the
+            // request's keys are masked already.
+            let (body, _) = super::engine_glue::pretty_body(&request);
+            ui.add(egui::Label::new(egui::RichText::new(body).monospace()).wrap());
         });
 }
