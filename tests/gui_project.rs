@@ -374,6 +374,33 @@ fn events_saved_as_ndjson_load_back_and_a_failed_save_says_why() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Exporting subscriptions Segment would not run (a trigger that does not parse) or that have
+/// no name writes the file all the same and says which, so they are mended before importing.
+#[test]
+fn exporting_subscriptions_segment_would_not_run_says_which() {
+    let dir = temp_dir("segment-export-check");
+    let path = dir.join("amplitude-subscriptions.json");
+    let mut app = AmpscopeApp::default();
+    app.export_segment(&path);
+    let notice = app.notice.as_ref().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    app.doc.subscriptions[0].trigger = "type = \"track\" and (event = \"A\"".into();
+    app.doc.subscriptions[2].name = " ".into();
+    app.export_segment(&path);
+    assert!(path.exists());
+    let notice = app.notice.as_ref().unwrap();
+    assert!(notice.error);
+    assert!(
+        notice.text.ends_with(
+            "; check it before importing: the trigger of Track Calls does not parse (Segment \
+             does not run it); subscription 3 has no name."
+        ),
+        "{}",
+        notice.text
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn subscriptions_exported_for_segment_import_back_and_undo_in_one_step() {
     let dir = temp_dir("segment-config");

@@ -129,9 +129,29 @@ impl AmpscopeApp {
     /// to re-apply them in Segment.
     pub fn export_segment(&mut self, path: &Path) {
         let text = crate::engine::project::to_segment_json(&self.doc.subscriptions);
+        // Exported all the same (the file is the user's to fix), but said: a subscription
+        // without a name, or whose trigger does not parse (Segment does not run it).
+        let refused: Vec<String> = self
+            .doc
+            .subscriptions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                if s.name.trim().is_empty() {
+                    Some(format!("subscription {} has no name", i + 1))
+                } else if super::engine_glue::check_trigger(&s.trigger).is_err() {
+                    Some(format!(
+                        "the trigger of {} does not parse (Segment does not run it)",
+                        s.name
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect();
         match super::document::write_atomic(path, &text) {
-            Ok(()) => self.notify(
-                format!(
+            Ok(()) => {
+                let done = format!(
                     "Exported {} to {}",
                     crate::text::count(
                         self.doc.subscriptions.len(),
@@ -139,9 +159,16 @@ impl AmpscopeApp {
                         "subscriptions"
                     ),
                     path.display()
-                ),
-                false,
-            ),
+                );
+                if refused.is_empty() {
+                    self.notify(done, false);
+                } else {
+                    self.notify(
+                        format!("{done}; check it before importing: {}.", refused.join("; ")),
+                        true,
+                    );
+                }
+            }
             Err(e) => self.notify(format!("Could not export to {}: {e}", path.display()), true),
         }
     }
