@@ -64,9 +64,10 @@ pub fn evaluate(subs: &[Subscription], event: &Value, settings: &RunSettings) ->
             .collect(),
         off_matching: (0..subs.len())
             .filter(|&i| {
+                // Matched as a run matches (no explanation needed).
                 !subs[i].enabled
-                    && engine_glue::explain_trigger(&subs[i].trigger, event)
-                        .is_ok_and(|o| o.matched)
+                    && crate::engine::trigger::parse(&subs[i].trigger)
+                        .is_ok_and(|fql| fql.evaluate(event).unwrap_or(false))
             })
             .collect(),
     }
